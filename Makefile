@@ -1,0 +1,48 @@
+# Lên Sàn: `make run` to try it, `make test` to check it.
+SHELL := /bin/sh
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := wsgi.py
+
+.PHONY: run test test-sqlite test-postgres lint translations bench clean
+
+$(BIN)/.installed: setup.cfg pyproject.toml
+	@py=$$(tools/find-python) || exit 1; \
+	 [ -x $(BIN)/python ] || { echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV); }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+translations: $(BIN)/.installed
+	@$(BIN)/flask translate compile
+
+run: $(BIN)/.installed translations
+	@$(BIN)/flask db upgrade
+	@$(BIN)/flask demo-data --if-empty
+	@echo ""
+	@echo "Lên Sàn is running at http://127.0.0.1:$(PORT)/  (phone app: http://127.0.0.1:$(PORT)/app/)"
+	@echo ""
+	@$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(BIN)/.installed translations
+	@tools/system-deps
+	$(MAKE) lint
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite: $(BIN)/.installed translations
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+
+test-postgres: $(BIN)/.installed translations
+	tools/with-postgres $(BIN)/python -m pytest -n 2 -p no:cacheprovider -m "not e2e"
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/dashboard.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,94 @@
+"""Lên Sàn server: create_app builds the Flask application."""
+
+import os
+
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy import event
+
+from server.config import Config
+from server.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "km": "ភាសាខ្មែរ", "en": "English"}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; `config` overrides settings (tests pass their own)."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_object(Config(app.instance_path, **(config or {})))
+
+    from server import models  # noqa: F401  (registers every table)
+    from server.auth.tokens import load_user_from_bearer
+    from server.i18n import init_formatting, remember_language, select_locale
+    from server.navigation import init_navigation
+    from server.vocab import init_vocab
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    _sqlite_pragmas(app)
+    init_formatting(app)
+    init_vocab(app)
+    init_navigation(app)
+    login_manager.request_loader(load_user_from_bearer)
+    app.jinja_env.globals["language_names"] = LANGUAGE_NAMES
+    app.before_request(remember_language)
+
+    from server.errors import register_error_handlers
+    from server.security import init_security
+
+    register_error_handlers(app)
+    init_security(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from server.auth.views import bp as auth_bp
+    from server.core import bp as core_bp
+    from server.places.api import bp as places_api
+
+    for blueprint in (core_bp, auth_bp, places_api):
+        app.register_blueprint(blueprint)
+
+
+def _register_commands(app: Flask) -> None:
+    from server.auth.cli import create_user
+    from server.cli import demo_data_command, load_places_command
+    from server.translate import translate
+
+    for command in (create_user, demo_data_command, load_places_command, translate):
+        app.cli.add_command(command)
+
+
+def _sqlite_pragmas(app: Flask) -> None:
+    """WAL and foreign keys on every SQLite connection."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        if ":memory:" not in app.config["SQLALCHEMY_DATABASE_URI"]:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def database_ok() -> bool:
+    """Whether the database answers a trivial query."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+        return True
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return False

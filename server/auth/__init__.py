@@ -1,0 +1,1 @@
+"""Users, roles, place scopes, sign-in and device tokens."""

@@ -1,0 +1,40 @@
+"""Bearer device tokens for the phone app."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, g, request
+
+from server.auth.models import DeviceToken
+from server.extensions import db
+from server.models_base import utcnow
+
+
+def load_user_from_bearer(req):
+    """Flask-Login request loader: the user of a valid, unexpired, unrevoked device token."""
+    header = req.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    raw = header[len("Bearer ") :].strip()
+    token = db.session.scalar(sa.select(DeviceToken).where(DeviceToken.token_hash == DeviceToken.hash(raw)))
+    if token is None or not token.is_valid(current_app.config["DEVICE_TOKEN_IDLE_DAYS"]):
+        return None
+    if not token.user.is_active:
+        return None
+    now = utcnow()
+    last = token.last_used_at if token.last_used_at.tzinfo else token.last_used_at.replace(tzinfo=now.tzinfo)
+    if now - last > timedelta(minutes=1):  # avoid a write on every request
+        token.last_used_at = now
+        db.session.commit()
+    g.device_token = token
+    return token.user
+
+
+def current_device_token() -> DeviceToken | None:
+    """The device token of this request, if it came with one."""
+    return g.get("device_token")
+
+
+def bearer_request() -> bool:
+    """Whether this request carries a bearer token."""
+    return request.headers.get("Authorization", "").startswith("Bearer ")

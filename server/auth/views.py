@@ -1,0 +1,191 @@
+"""Sign-in and sign-out pages, and the admin pages for users."""
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired
+
+from server.auth import operations
+from server.auth.decorators import role_required
+from server.auth.models import User
+from server.errors import AppError
+from server.extensions import db, limiter, login_manager
+
+bp = Blueprint("auth", __name__)
+SIGNED_IN_COOKIE = "ls_signed_in"
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("User name"), validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("User name"))
+    display_name = StringField(_l("Full name"))
+    role = SelectField(
+        _l("Role"),
+        choices=[("trainer", _l("Trainer")), ("supervisor", _l("Supervisor")), ("admin", _l("Administrator"))],
+    )
+    places = StringField(_l("Place codes (comma-separated)"))
+    active = BooleanField(_l("May sign in"), default=True)
+    password = PasswordField(_l("Password"))
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired()])
+
+
+@login_manager.user_loader
+def _load_user(session_id: str):
+    user_id, _sep, epoch = session_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or str(user.session_epoch) != epoch:
+        return None
+    return user
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    from server.errors import Unauthorized, wants_json
+
+    if wants_json():
+        raise Unauthorized()
+    if request.cookies.get(SIGNED_IN_COOKIE):
+        flash(_("Your session has expired. Please sign in again."), "warning")
+    else:
+        flash(_("Please sign in."), "info")
+    response = redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    response.delete_cookie(SIGNED_IN_COOKIE)
+    return response
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("core.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    """Sign in with a user name and password."""
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = operations.authenticate(form.username.data, form.password.data)
+        except operations.LoginRefused as refusal:
+            form.password.errors.append(_refusal_message(refusal))
+            status = 401
+        else:
+            login_user(user)
+            from flask import session
+
+            session.permanent = True
+            response = redirect(_safe_next(request.args.get("next")))
+            response.set_cookie(SIGNED_IN_COOKIE, "1", httponly=True, samesite="Lax", secure=request.is_secure)
+            return response
+    return render_template("auth/login.html", form=form), status
+
+
+def _refusal_message(refusal: "operations.LoginRefused") -> str:
+    if refusal.reason == "locked":
+        return _("Too many wrong passwords. This account is locked for a few minutes; try again later.")
+    if refusal.reason == "inactive":
+        return _("This account is switched off. Ask your administrator.")
+    return _("The user name or password is wrong.")
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out and forget the session."""
+    logout_user()
+    from flask import session
+
+    session.clear()
+    flash(_("You are signed out."), "info")
+    response = redirect(url_for("auth.login"))
+    response.delete_cookie(SIGNED_IN_COOKIE)
+    return response
+
+
+@bp.get("/admin/users")
+@login_required
+@role_required("admin")
+def users():
+    """List every user."""
+    rows = db.session.scalars(sa.select(User).order_by(User.role, User.username)).all()
+    return render_template("admin/users.html", users=rows, form=UserForm())
+
+
+@bp.post("/admin/users")
+@login_required
+@role_required("admin")
+def create_user():
+    """Create a user from the admin page."""
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            operations.create_user(
+                form.username.data,
+                form.password.data,
+                form.role.data,
+                _codes(form.places.data),
+                display_name=form.display_name.data or "",
+            )
+        except AppError as error:
+            flash(error.detail, "error")
+        else:
+            flash(_("User %(name)s created.", name=form.username.data.strip().lower()), "success")
+            return redirect(url_for("auth.users"))
+    rows = db.session.scalars(sa.select(User).order_by(User.role, User.username)).all()
+    return render_template("admin/users.html", users=rows, form=form), 422
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+@role_required("admin")
+def edit_user(user_id: int):
+    """Change a user's role, places and access, or reset the password."""
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user)
+    password_form = PasswordForm(prefix="pw")
+    if request.method == "GET":
+        form.places.data = ", ".join(p.code for p in user.places)
+    elif form.validate_on_submit():
+        try:
+            operations.update_user(
+                user, form.role.data, _codes(form.places.data), form.active.data, form.display_name.data or ""
+            )
+        except AppError as error:
+            flash(error.detail, "error")
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("auth.edit_user", user_id=user.id))
+    return render_template("admin/user_edit.html", user=user, form=form, password_form=password_form)
+
+
+@bp.post("/admin/users/<int:user_id>/password")
+@login_required
+@role_required("admin")
+def reset_password(user_id: int):
+    """Set a new password for a user."""
+    user = db.get_or_404(User, user_id)
+    form = PasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            operations.reset_password(user, form.password.data)
+        except AppError as error:
+            flash(error.detail, "error")
+        else:
+            flash(_("Password changed. The user's other sessions have ended."), "success")
+    return redirect(url_for("auth.edit_user", user_id=user.id))
+
+
+def _codes(text: str | None) -> list[str]:
+    return [c.strip() for c in (text or "").replace(";", ",").split(",") if c.strip()]

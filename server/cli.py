@@ -1,0 +1,29 @@
+"""Operator commands: load the official places, load demo data."""
+
+import click
+from flask.cli import with_appcontext
+
+
+@click.command("load-places")
+@with_appcontext
+def load_places_command():
+    """Load or refresh the official provinces and communes."""
+    from server.places.loader import load_official_places
+
+    added = load_official_places()
+    click.echo(f"Places loaded ({added} new).")
+
+
+@click.command("demo-data")
+@click.option("--if-empty", is_flag=True, help="Do nothing when households already exist.")
+@click.option("--households", default=2000, show_default=True)
+@with_appcontext
+def demo_data_command(if_empty, households):
+    """Load a believable demo: Vĩnh Long (former Trà Vinh) and Cần Thơ (former Hậu Giang)."""
+    from server.demo import DEMO_LOGINS, load_demo
+
+    if not load_demo(households=households, only_if_empty=if_empty):
+        click.echo("Demo data already present.")
+    click.echo("Demo logins:")
+    for username, password, role in DEMO_LOGINS:
+        click.echo(f"  {role:<11} {username} / {password}")

@@ -1,0 +1,57 @@
+"""Configuration defaults; environment variables override them."""
+
+import os
+from datetime import timedelta
+
+
+class Config:
+    """Settings read from the environment when the app is created."""
+
+    def __init__(self, instance_path: str, **overrides):
+        env = os.environ
+        default_db = "sqlite:///" + os.path.join(instance_path, "lensan.db")
+        self.SECRET_KEY = env.get("SECRET_KEY") or _instance_secret(instance_path)
+        self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(env.get("DATABASE_URL", default_db))
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 8 * 1024 * 1024))
+        self.SYNC_MAX_BODY = int(env.get("SYNC_MAX_BODY", 2 * 1024 * 1024))
+        self.DEVICE_TOKEN_IDLE_DAYS = int(env.get("DEVICE_TOKEN_IDLE_DAYS", 30))
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=int(env.get("SESSION_HOURS", 12)))
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = env.get("SESSION_COOKIE_SECURE", "auto")
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.WTF_CSRF_CHECK_DEFAULT = False  # checked in security.py, skipped for bearer tokens
+        self.WTF_CSRF_TIME_LIMIT = 3600 * 12
+        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute")
+        self.LOGIN_MAX_FAILURES = int(env.get("LOGIN_MAX_FAILURES", 5))
+        self.LOGIN_LOCK_MINUTES = int(env.get("LOGIN_LOCK_MINUTES", 15))
+        self.BABEL_DEFAULT_LOCALE = "vi"
+        self.BABEL_TRANSLATION_DIRECTORIES = env.get(
+            "BABEL_TRANSLATION_DIRECTORIES",
+            os.path.join(os.path.dirname(os.path.dirname(__file__)), "translations"),
+        )
+        self.LANGUAGES = ("vi", "km", "en")
+        self.__dict__.update(overrides)
+
+
+def _normalise_db_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _instance_secret(instance_path: str) -> str:
+    """A per-install random secret kept in instance/, so sessions survive restarts."""
+    path = os.path.join(instance_path, "secret_key")
+    os.makedirs(instance_path, exist_ok=True)
+    if not os.path.exists(path):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(os.urandom(32).hex())
+    with open(path) as fh:
+        return fh.read().strip()

@@ -1,0 +1,128 @@
+"""One error hierarchy: problem+json under /api/, an HTML page elsewhere."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class AppError(Exception):
+    """A failure the user can understand; subclasses set status, code and title."""
+
+    status = 400
+    code = "bad_request"
+    title = _l("The request could not be understood.")
+
+    def __init__(self, detail: str | None = None, *, code: str | None = None, errors: dict | None = None):
+        super().__init__(detail or str(self.title))
+        self.detail = detail or str(self.title)
+        if code:
+            self.code = code
+        self.errors = errors
+
+
+class ValidationError(AppError):
+    status = 422
+    code = "invalid"
+    title = _l("Some values are not valid.")
+
+
+class NotFound(AppError):
+    status = 404
+    code = "not_found"
+    title = _l("Nothing was found at this address.")
+
+
+class Forbidden(AppError):
+    status = 403
+    code = "forbidden"
+    title = _l("You do not have access to this.")
+
+
+class Unauthorized(AppError):
+    status = 401
+    code = "unauthorized"
+    title = _l("Please sign in.")
+
+
+class Conflict(AppError):
+    status = 409
+    code = "conflict"
+    title = _l("This conflicts with a record that already exists.")
+
+
+class ServiceUnavailable(AppError):
+    status = 503
+    code = "unavailable"
+    title = _l("The service is unavailable right now. Please try again soon.")
+
+
+def wants_json() -> bool:
+    """API paths answer problem documents; pages answer HTML."""
+    return request.path.startswith("/api/")
+
+
+def problem(status: int, code: str, title: str, detail: str | None = None, errors: dict | None = None):
+    """An RFC 9457 problem document response."""
+    body = {"type": f"about:blank#{code}", "title": str(title), "status": status, "code": code}
+    if detail:
+        body["detail"] = str(detail)
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def _page(status: int, title: str, detail: str | None):
+    return render_template("errors/error.html", status=status, title=title, detail=detail), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer every error in the form the client expects."""
+
+    @app.errorhandler(AppError)
+    def _app_error(error: AppError):
+        if wants_json():
+            return problem(error.status, error.code, error.title, error.detail, error.errors)
+        return _page(error.status, str(error.title), error.detail)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        title = str(_l("This form has expired. Please go back, reload the page and try again."))
+        if wants_json():
+            return problem(400, "csrf", title)
+        return _page(400, title, None)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        title = _HTTP_TITLES.get(error.code, error.name)
+        if wants_json():
+            return problem(error.code or 500, _http_code(error), str(title))
+        return _page(error.code or 500, str(title), None)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        app.logger.exception("Unhandled error")
+        title = str(_l("Something went wrong on our side. Please try again."))
+        if wants_json():
+            return problem(500, "server_error", title)
+        return _page(500, title, None)
+
+
+def _http_code(error: HTTPException) -> str:
+    return (error.name or "error").lower().replace(" ", "_")
+
+
+_HTTP_TITLES = {
+    400: _l("The request could not be understood."),
+    401: _l("Please sign in."),
+    403: _l("You do not have access to this."),
+    404: _l("Nothing was found at this address."),
+    405: _l("This action is not allowed here."),
+    413: _l("What was sent is too large."),
+    429: _l("Too many attempts. Please wait a moment and try again."),
+    500: _l("Something went wrong on our side. Please try again."),
+    503: _l("The service is unavailable right now. Please try again soon."),
+}

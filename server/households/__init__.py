@@ -1,0 +1,1 @@
+"""The household registry: consent, smartphone, marketplace and payment accounts."""

@@ -1,0 +1,97 @@
+"""Households and what the programme records about them."""
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from server.extensions import db
+from server.models_base import Synced
+
+SMARTPHONE = ("yes", "no", "unknown")
+LANGUAGES = ("vi", "km", "en")
+# Each purpose is asked separately and never pre-ticked.
+CONSENT_PURPOSES = ("programme", "contact", "location", "ethnicity", "publish")
+PLATFORMS = ("postmart", "voso", "shopee", "lazada", "tiktok", "sendo", "tiki", "provincial", "other")
+ACCOUNT_STATUSES = ("opened", "verified", "active")
+PAYMENT_PROVIDERS = ("viettel_money", "vnpt_money", "momo", "zalopay", "bank_app", "other")
+PAYMENT_STATUSES = ("opened", "verified", "active")
+
+
+class Household(Synced, db.Model):
+    """A farm household the programme works with."""
+
+    __tablename__ = "households"
+    head_name = sa.Column(sa.String(200), nullable=False)
+    phone = sa.Column(sa.String(32), nullable=True)
+    commune_code = sa.Column(sa.String(24), sa.ForeignKey("places.code"), nullable=False, index=True)
+    hamlet_code = sa.Column(sa.String(24), sa.ForeignKey("places.code"), nullable=True, index=True)
+    preferred_language = sa.Column(sa.String(8), nullable=False, default="vi")
+    smartphone = sa.Column(sa.String(8), nullable=False, default="unknown")
+    smartphone_since = sa.Column(sa.Date, nullable=True)  # when "yes" was first recorded
+    ethnicity = sa.Column(sa.String(60), nullable=True)  # sensitive: only with consent
+    latitude = sa.Column(sa.Float, nullable=True)  # only with consent
+    longitude = sa.Column(sa.Float, nullable=True)
+    plus_code = sa.Column(sa.String(16), nullable=True)
+    vnpost_code = sa.Column(sa.String(10), nullable=True)
+    # Folded name, phone digits and hamlet name, for diacritics-insensitive search.
+    search_text = sa.Column(sa.Text, nullable=False, default="")
+    erased_at = sa.Column(sa.DateTime(timezone=True), nullable=True)
+    merged_into_id = sa.Column(sa.Uuid, sa.ForeignKey("households.id"), nullable=True)
+
+    commune = orm.relationship("Place", foreign_keys=[commune_code])
+    hamlet = orm.relationship("Place", foreign_keys=[hamlet_code])
+    consents = orm.relationship("Consent", back_populates="household", lazy="selectin")
+    marketplace_accounts = orm.relationship("MarketplaceAccount", back_populates="household")
+    payment_accounts = orm.relationship("PaymentAccount", back_populates="household")
+
+    def has_consent(self, purpose: str) -> bool:
+        """Whether consent for the purpose is currently given."""
+        return any(c.purpose == purpose and c.given and c.deleted_at is None for c in self.consents)
+
+
+class Consent(Synced, db.Model):
+    """The current answer of a household for one purpose; history is in the mutation log."""
+
+    __tablename__ = "consents"
+    __table_args__ = (sa.UniqueConstraint("household_id", "purpose"),)
+    household_id = sa.Column(sa.Uuid, sa.ForeignKey("households.id"), nullable=False, index=True)
+    purpose = sa.Column(sa.String(24), nullable=False)
+    given = sa.Column(sa.Boolean, nullable=False)
+    recorded_at = sa.Column(sa.DateTime(timezone=True), nullable=False)
+    recorded_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=True)
+
+    household = orm.relationship("Household", back_populates="consents")
+
+
+class MarketplaceAccount(Synced, db.Model):
+    """A seller account or shop of a household on one platform (never an account number)."""
+
+    __tablename__ = "marketplace_accounts"
+    __table_args__ = (sa.UniqueConstraint("household_id", "platform"),)
+    household_id = sa.Column(sa.Uuid, sa.ForeignKey("households.id"), nullable=False, index=True)
+    platform = sa.Column(sa.String(24), nullable=False)
+    shop_name = sa.Column(sa.String(200), nullable=True)
+    status = sa.Column(sa.String(16), nullable=False, default="opened")
+    opened_on = sa.Column(sa.Date, nullable=True)
+    products_listed = sa.Column(sa.Integer, nullable=False, default=0)
+    orders_reported = sa.Column(sa.Integer, nullable=False, default=0)
+    checked_on = sa.Column(sa.Date, nullable=True)
+
+    household = orm.relationship("Household", back_populates="marketplace_accounts")
+
+    @property
+    def is_active(self) -> bool:
+        """Active as the programme counts it: lists products or reports orders."""
+        return (self.products_listed or 0) > 0 or (self.orders_reported or 0) > 0
+
+
+class PaymentAccount(Synced, db.Model):
+    """An e-payment account of a household with one provider (never a number)."""
+
+    __tablename__ = "payment_accounts"
+    __table_args__ = (sa.UniqueConstraint("household_id", "provider"),)
+    household_id = sa.Column(sa.Uuid, sa.ForeignKey("households.id"), nullable=False, index=True)
+    provider = sa.Column(sa.String(24), nullable=False)
+    status = sa.Column(sa.String(16), nullable=False, default="opened")
+    opened_on = sa.Column(sa.Date, nullable=True)
+
+    household = orm.relationship("Household", back_populates="payment_accounts")

@@ -1,0 +1,120 @@
+"""Columns every synced record shares, client-made ids and the global version counter.
+
+Versions are handed out at commit from one counter row. The UPDATE on that row
+holds a row lock until the transaction ends, so versions become visible in the
+order they are handed out and a pull paging by version never skips one.
+"""
+
+import os
+import time
+import uuid
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import event, orm
+
+from server.extensions import db
+
+
+def uuid7() -> uuid.UUID:
+    """A time-ordered UUID (RFC 9562 version 7)."""
+    ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (ms & 0xFFFFFFFFFFFF) << 80
+    value |= 0x7 << 76
+    value |= (rand >> 64 & 0xFFF) << 64
+    value |= 0b10 << 62
+    value |= rand & 0x3FFFFFFFFFFFFFFF
+    return uuid.UUID(int=value)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class VersionCounter(db.Model):
+    """The one row whose value is the last version handed out."""
+
+    __tablename__ = "version_counter"
+    id = sa.Column(sa.Integer, primary_key=True)
+    value = sa.Column(sa.BigInteger, nullable=False, default=0)
+
+
+class Versioned:
+    """Timestamps, tombstone and server version; rows get a new version whenever they change."""
+
+    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+    deleted_at = sa.Column(sa.DateTime(timezone=True), nullable=True)
+    version = sa.Column(sa.BigInteger, nullable=False, default=0, index=True)
+
+    @property
+    def is_deleted(self) -> bool:
+        """Whether the record is a tombstone."""
+        return self.deleted_at is not None
+
+
+class Synced(Versioned):
+    """A record a phone can create or edit: client-made UUID and per-field clocks for merging."""
+
+    id = sa.Column(sa.Uuid, primary_key=True, default=uuid7)
+    # {field: "hlc"}: the device clock of the write that set each field (last writer wins).
+    field_clocks = sa.Column(sa.JSON, nullable=False, default=dict)
+
+
+def next_versions(session: orm.Session, count: int) -> range:
+    """Reserve `count` consecutive versions; the counter row stays locked until commit."""
+    conn = session.connection()
+    new_value = conn.execute(
+        sa.update(VersionCounter.__table__)
+        .where(VersionCounter.__table__.c.id == 1)
+        .values(value=VersionCounter.__table__.c.value + count)
+        .returning(VersionCounter.__table__.c.value)
+    ).scalar_one_or_none()
+    if new_value is None:
+        conn.execute(sa.insert(VersionCounter.__table__).values(id=1, value=count))
+        new_value = count
+    return range(new_value - count + 1, new_value + 1)
+
+
+def current_version(session: orm.Session) -> int:
+    """The last version handed out (0 on an empty database)."""
+    value = session.scalar(sa.select(VersionCounter.value).where(VersionCounter.id == 1))
+    return value or 0
+
+
+def _changed(obj, session) -> bool:
+    if obj in session.new:
+        return True
+    state = sa.inspect(obj)
+    return any(
+        state.attrs[attr.key].history.has_changes()
+        for attr in state.mapper.column_attrs
+        if attr.key not in ("version", "updated_at")
+    )
+
+
+@event.listens_for(orm.Session, "before_flush")
+def _collect_changed(session, flush_context, instances):
+    pending = session.info.setdefault("versioned_pending", set())
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, Versioned) and _changed(obj, session):
+            pending.add(obj)
+
+
+@event.listens_for(orm.Session, "before_commit")
+def _assign_versions(session):
+    session.flush()
+    pending = [o for o in session.info.pop("versioned_pending", set()) if o in session]
+    if not pending:
+        return
+    for obj, version in zip(pending, next_versions(session, len(pending)), strict=True):
+        obj.version = version
+    session.flush()
+    session.info.pop("versioned_pending", None)
+
+
+@event.listens_for(orm.Session, "after_rollback")
+def _forget_pending(session):
+    session.info.pop("versioned_pending", None)

@@ -1,0 +1,1 @@
+"""Provinces, communes (official codes after the 2025 reform) and hamlets."""

@@ -1,0 +1,68 @@
+"""/api/v1/places: browse and search the place tree; supervisors add hamlets."""
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from server.auth.decorators import role_required
+from server.auth.scope import scope_for
+from server.errors import AppError, Forbidden, NotFound
+from server.extensions import db
+from server.places import operations
+from server.places.models import Place
+
+bp = Blueprint("places", __name__)
+
+
+@bp.get("/api/v1/places")
+@login_required
+def list_places():
+    """Children of ?parent= (provinces when absent)."""
+    parent = request.args.get("parent") or None
+    if parent and db.session.get(Place, parent) is None:
+        raise NotFound(_("There is no place with code %(code)s.", code=parent))
+    return jsonify(places=[operations.place_dump(p) for p in operations.children(parent)])
+
+
+@bp.get("/api/v1/places/search")
+@login_required
+def search_places():
+    """Places matching ?q= by new or old name, ignoring diacritics."""
+    q = request.args.get("q", "")[:100]
+    kind = request.args.get("kind") if request.args.get("kind") in ("province", "commune", "hamlet") else None
+    return jsonify(places=[operations.place_dump(p) for p in operations.search(q, kind=kind)])
+
+
+@bp.route("/places/<code>", methods=["GET", "POST"])
+@login_required
+@role_required("admin", "supervisor")
+def place_page(code: str):
+    """A place with its children; supervisors add hamlets to communes in their scope."""
+    place = db.get_or_404(Place, code)
+    scope = scope_for(current_user)
+    if request.method == "POST":
+        if place.kind != "commune" or not scope.covers_commune(place.code):
+            raise Forbidden()
+        try:
+            hamlet = operations.add_hamlet(place.code, request.form.get("name", ""))
+        except AppError as error:
+            flash(error.detail, "error")
+        else:
+            flash(_("Hamlet %(name)s added.", name=hamlet.name), "success")
+            return redirect(url_for("places.place_page", code=place.code))
+    return render_template(
+        "places/place.html",
+        place=place,
+        children=operations.children(place.code),
+        can_add=scope.covers_commune(place.code),
+    )
+
+
+@bp.get("/places")
+@login_required
+@role_required("admin", "supervisor")
+def search_page():
+    """Search places by new or old name."""
+    q = request.args.get("q", "")[:100]
+    places = operations.search(q, limit=50) if q else operations.children(None)
+    return render_template("places/search.html", q=q, places=places)

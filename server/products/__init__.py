@@ -1,0 +1,1 @@
+"""Producers, their products and lots."""

@@ -1,0 +1,1 @@
+"""Indicators, baselines, targets, the dashboard, exports and import."""

@@ -1,0 +1,40 @@
+"""Security headers and CSRF: every form is protected, bearer-token API calls are not forms."""
+
+from flask import Flask, request
+
+from server.extensions import csrf
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; media-src 'self' blob:; worker-src 'self'; "
+    "manifest-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def uses_bearer_token() -> bool:
+    """Whether the request authenticates with a device token (no cookie, so no CSRF risk)."""
+    return request.headers.get("Authorization", "").startswith("Bearer ")
+
+
+def init_security(app: Flask) -> None:
+    """Register the CSRF check and the response headers."""
+
+    @app.before_request
+    def _check_csrf():
+        if request.method in ("GET", "HEAD", "OPTIONS") or uses_bearer_token():
+            return
+        if app.config.get("WTF_CSRF_ENABLED", True):
+            csrf.protect()
+
+    @app.after_request
+    def _headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+        return response

@@ -1,0 +1,1 @@
+"""The push / pull protocol, the mutation log and merge rules."""

@@ -1,0 +1,32 @@
+"""The mutation log: every change as received; the audit trail that explains merges."""
+
+import sqlalchemy as sa
+
+from server.extensions import db
+from server.models_base import utcnow
+
+RESULTS = ("applied", "merged", "rejected")
+
+
+class Mutation(db.Model):
+    """One change pushed by a device (or made on a web page), and what became of it."""
+
+    __tablename__ = "mutations"
+    id = sa.Column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    mutation_id = sa.Column(sa.Uuid, nullable=False, unique=True)
+    device_token_id = sa.Column(sa.Integer, sa.ForeignKey("device_tokens.id", ondelete="SET NULL"), nullable=True)
+    device_id = sa.Column(sa.String(64), nullable=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=True, index=True)
+    entity = sa.Column(sa.String(32), nullable=False)
+    record_id = sa.Column(sa.Uuid, nullable=False, index=True)
+    op = sa.Column(sa.String(8), nullable=False)  # upsert | delete
+    fields = sa.Column(sa.JSON, nullable=False, default=dict)
+    base_version = sa.Column(sa.BigInteger, nullable=True)
+    client_clock = sa.Column(sa.String(40), nullable=True)
+    received_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    result = sa.Column(sa.String(12), nullable=False)
+    result_code = sa.Column(sa.String(40), nullable=True)
+    # The reply sent the first time, returned again for a replayed mutation_id.
+    reply = sa.Column(sa.JSON, nullable=False, default=dict)
+    # {field: {"value": old value, "clock": its clock}} for values this write overwrote or lost to.
+    conflicts = sa.Column(sa.JSON, nullable=True)

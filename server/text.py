@@ -1,0 +1,33 @@
+"""Text normalisation shared by search, import and labels."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def nfc(value: str | None) -> str | None:
+    """Return text in NFC with outer spaces trimmed and inner runs collapsed."""
+    if value is None:
+        return None
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+
+
+def fold(value: str | None) -> str:
+    """Lower-case text without Vietnamese diacritics, for search that ignores them."""
+    if not value:
+        return ""
+    text = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
+    # Strip Latin combining marks only: Khmer vowel signs are letters, not accents.
+    text = "".join(ch for ch in text if not (unicodedata.combining(ch) and ord(ch) < 0x0370))
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text).lower()).strip()
+
+
+def normalise_phone(value: str | None) -> str | None:
+    """Vietnamese phone number as 0xxxxxxxxx digits, or None when there are none."""
+    if not value:
+        return None
+    digits = re.sub(r"\D", "", value)
+    if digits.startswith("84") and len(digits) >= 11:
+        digits = "0" + digits[2:]
+    return digits or None

@@ -1,0 +1,1 @@
+"""Training sessions, their topics and who attended."""

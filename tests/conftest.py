@@ -1,0 +1,79 @@
+"""Fixtures: the app built by the factory on SQLite, or on PostgreSQL with TEST_DATABASE_URL."""
+
+import os
+
+import pytest
+import sqlalchemy as sa
+
+from server import create_app
+from server.extensions import db, limiter
+from server.models_base import VersionCounter
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _test_config(tmp_path_factory) -> dict:
+    url = TEST_DATABASE_URL or "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1),
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "PUBLIC_BASE_URL": "https://lensan.example",
+        "RATELIMIT_ENABLED": True,
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    """One app and schema per test run; every test starts from empty tables."""
+    app = create_app(_test_config(tmp_path_factory))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request, app):
+    yield
+    with app.app_context():
+        db.session.remove()
+        _empty_tables()
+    limiter.reset()
+
+
+def _empty_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+        conn.execute(sa.insert(VersionCounter.__table__).values(id=1, value=0))
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for tests that work with the database directly."""
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    """A test client (CSRF off; tests that check CSRF turn it on)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for flask commands."""
+    return app.test_cli_runner()

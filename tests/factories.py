@@ -1,0 +1,114 @@
+"""Factories for test data: small, explicit, one function per kind of record."""
+
+import itertools
+from datetime import date
+
+from server.auth.models import User
+from server.extensions import db
+from server.households.models import Consent, Household, MarketplaceAccount, PaymentAccount
+from server.models_base import utcnow
+from server.places.models import Place
+from server.text import fold
+from server.training.models import Attendance, TrainingSession
+
+_seq = itertools.count(1)
+PASSWORD = "correct horse battery"
+
+
+def place(code: str, name: str, kind: str, parent: Place | None = None, legacy: tuple[str, ...] = ()) -> Place:
+    """A place; provinces have no parent."""
+    existing = db.session.get(Place, code)
+    if existing:
+        return existing
+    row = Place(
+        code=code,
+        name=name,
+        kind=kind,
+        parent_code=parent.code if parent else None,
+        province_code=parent.province_code if parent else code,
+        legacy_names="\n".join(legacy),
+        search_text=" | ".join(fold(n) for n in [name, *legacy]),
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def small_tree() -> dict[str, Place]:
+    """Vĩnh Long with two communes of former Trà Vinh and one hamlet each, and Cần Thơ with one."""
+    vl = place("86", "Tỉnh Vĩnh Long", "province", legacy=("Tỉnh Trà Vinh", "Tỉnh Bến Tre"))
+    tra_cu = place("29461", "Xã Trà Cú", "commune", vl, ("Thị trấn Trà Cú, Huyện Trà Cú, Tỉnh Trà Vinh",))
+    tap_son = place("29494", "Xã Tập Sơn", "commune", vl, ("Xã Tập Sơn, Huyện Trà Cú, Tỉnh Trà Vinh",))
+    ct = place("92", "Thành phố Cần Thơ", "province", legacy=("Tỉnh Hậu Giang", "Tỉnh Sóc Trăng"))
+    vi_thanh = place("31321", "Phường Vị Thanh", "commune", ct, ("Phường 5, Thành phố Vị Thanh, Tỉnh Hậu Giang",))
+    return {
+        "province": vl,
+        "commune": tra_cu,
+        "commune2": tap_son,
+        "hamlet": place("29461-001", "Phum Sóc Chuối", "hamlet", tra_cu),
+        "hamlet2": place("29494-001", "Ấp Ba Cụm", "hamlet", tap_son),
+        "other_province": ct,
+        "other_commune": vi_thanh,
+    }
+
+
+def user(
+    role: str = "trainer", places: list[Place] = (), username: str | None = None, password: str = PASSWORD
+) -> User:
+    """A user with a role and places; the password is PASSWORD unless given."""
+    row = User(username=username or f"{role}{next(_seq)}", role=role, display_name=f"{role.title()} Test")
+    row.places = list(places)
+    row.set_password(password)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def household(commune: Place, hamlet: Place | None = None, **fields) -> Household:
+    """A household in a commune, with sensible defaults."""
+    name = fields.pop("head_name", f"Nguyễn Văn {next(_seq)}")
+    row = Household(head_name=name, commune_code=commune.code, hamlet_code=hamlet.code if hamlet else None, **fields)
+    row.search_text = fold(name)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def consent(household: Household, purpose: str, given: bool = True) -> Consent:
+    """A consent answer for one purpose."""
+    row = Consent(household_id=household.id, purpose=purpose, given=given, recorded_at=utcnow())
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def seller_account(household: Household, platform: str = "postmart", **fields) -> MarketplaceAccount:
+    """A marketplace seller account."""
+    row = MarketplaceAccount(household_id=household.id, platform=platform, **fields)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def payment_account(household: Household, provider: str = "viettel_money", **fields) -> PaymentAccount:
+    """An e-payment account."""
+    row = PaymentAccount(household_id=household.id, provider=provider, **fields)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def training(commune: Place, held_on: date | None = None, topics=("digital_skills",), attendees=()) -> TrainingSession:
+    """A training session with attendance for the given households."""
+    row = TrainingSession(commune_code=commune.code, held_on=held_on or date.today(), topics=list(topics))
+    db.session.add(row)
+    db.session.flush()
+    for member in attendees:
+        db.session.add(Attendance(session_id=row.id, household_id=member.id, attendee_name=member.head_name))
+    db.session.commit()
+    return row
+
+
+def login(client, user: User, password: str = PASSWORD):
+    """Sign a test client in through the login form."""
+    return client.post("/login", data={"username": user.username, "password": password})
