@@ -60,6 +60,12 @@ def _empty_tables() -> None:
 
 
 @pytest.fixture
+def empty_tables(app):
+    """A function that empties every table, as at the start of a test."""
+    return _empty_tables
+
+
+@pytest.fixture
 def ctx(app):
     """An application context for tests that work with the database directly."""
     with app.app_context():
