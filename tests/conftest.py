@@ -12,11 +12,31 @@ from server.models_base import VersionCounter
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
+def _worker_database(url: str) -> str:
+    """Each pytest-xdist worker gets its own PostgreSQL database on the test server."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    if not worker:
+        return url
+    base = sa.engine.make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 def _test_config(tmp_path_factory) -> dict:
-    url = TEST_DATABASE_URL or "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+    if TEST_DATABASE_URL:
+        url = _worker_database(TEST_DATABASE_URL)
+    else:
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
     return {
         "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1),
+        "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "PUBLIC_BASE_URL": "https://lensan.example",
