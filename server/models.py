@@ -4,6 +4,7 @@ from server.auth.models import DeviceToken, User, user_places  # noqa: F401
 from server.households.models import Consent, Household, MarketplaceAccount, PaymentAccount  # noqa: F401
 from server.models_base import VersionCounter  # noqa: F401
 from server.places.models import Place  # noqa: F401
+from server.privacy.models import AccessLog  # noqa: F401
 from server.products.models import Lot, Producer, Product  # noqa: F401
 from server.reports.models import Baseline, Target  # noqa: F401
 from server.sync.models import Mutation  # noqa: F401

@@ -13,6 +13,7 @@ NAV = [
     ("places.search_page", _l("Places"), STAFF),
     ("sync.devices", _l("Devices"), STAFF),
     ("auth.users", _l("Users"), ("admin",)),
+    ("privacy.access_log", _l("Access log"), ("admin",)),
 ]
 
 

@@ -53,6 +53,8 @@ INDICATOR_NAMES = {
     "digital_address": _l("With a digital address"),
 }
 
+ACCESS_ACTION_NAMES = {"view": _l("Viewed"), "export": _l("Exported"), "erase": _l("Erased")}
+
 
 def init_vocab(app) -> None:
     """Expose the name tables to templates."""
@@ -67,4 +69,5 @@ def init_vocab(app) -> None:
         consent_names=CONSENT_NAMES,
         producer_kind_names=PRODUCER_KIND_NAMES,
         indicator_names=INDICATOR_NAMES,
+        access_action_names=ACCESS_ACTION_NAMES,
     )

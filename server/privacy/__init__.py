@@ -1,0 +1,1 @@
+"""Personal data: export on request, erasure that keeps the counts, and the access log."""
