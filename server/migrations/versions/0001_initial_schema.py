@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 22:37:25.338667
+Create Date: 2026-11-22 22:43:55.530294
 
 """
 from alembic import op
@@ -59,6 +59,22 @@ def upgrade():
     sa.Column('value', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_version_counter'))
     )
+    op.create_table('access_log',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=16), nullable=False),
+    sa.Column('entity', sa.String(length=32), nullable=False),
+    sa.Column('record_id', sa.String(length=64), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('detail', sa.String(length=200), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_access_log_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_access_log'))
+    )
+    with op.batch_alter_table('access_log', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_access_log_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_access_log_record_id'), ['record_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_access_log_user_id'), ['user_id'], unique=False)
+
     op.create_table('baselines',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('place_code', sa.String(length=24), nullable=False),
@@ -427,6 +443,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_baselines_version'))
 
     op.drop_table('baselines')
+    with op.batch_alter_table('access_log', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_access_log_user_id'))
+        batch_op.drop_index(batch_op.f('ix_access_log_record_id'))
+        batch_op.drop_index(batch_op.f('ix_access_log_at'))
+
+    op.drop_table('access_log')
     op.drop_table('version_counter')
     op.drop_table('users')
     with op.batch_alter_table('places', schema=None) as batch_op:
