@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-sqlite test-postgres lint translations bench clean
+.PHONY: run test test-sqlite test-postgres lint translations bench bench-load clean
 
 $(BIN)/.installed: setup.cfg pyproject.toml
 	@py=$$(tools/find-python) || exit 1; \
@@ -42,7 +42,10 @@ test-postgres: $(BIN)/.installed translations
 	tools/with-postgres $(BIN)/python -m pytest -n 2 -p no:cacheprovider -m "not e2e"
 
 bench: $(BIN)/.installed
-	$(BIN)/python bench/dashboard.py
+	tools/with-postgres $(BIN)/python bench/dashboard.py
+
+bench-load: $(BIN)/.installed translations
+	tools/with-postgres $(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,234 @@
+"""Load test: 200 phones syncing at once and 200 buyers opening origin pages, on gunicorn + PostgreSQL.
+
+Run with `make bench-load` (starts a throw-away PostgreSQL on loopback). Prints throughput,
+latency percentiles and errors. Every loop is bounded in count and in time; only loopback is used.
+"""
+
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PHONES = int(os.environ.get("BENCH_PHONES", 200))
+BUYERS = int(os.environ.get("BENCH_BUYERS", 200))
+MUTATIONS_PER_PHONE = int(os.environ.get("BENCH_MUTATIONS", 20))
+TIME_LIMIT = float(os.environ.get("BENCH_SECONDS", 180))
+PASSWORD = "bench-password-2026"
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def flask(env, *args):
+    """Run a flask command against the bench database."""
+    subprocess.run(
+        [str(ROOT / ".venv/bin/flask"), "--app", "wsgi", *args],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def prepare(env) -> None:
+    """Migrate, load the demo, and create one trainer per phone."""
+    flask(env, "db", "upgrade")
+    flask(env, "demo-data", "--households", "2000")
+    script = (
+        "from server.extensions import db\n"
+        "from server.auth.operations import create_user\n"
+        "from server.demo import DEMO_LOGINS\n"
+        "from server.auth.models import User\n"
+        "import sqlalchemy as sa\n"
+        "trainer = db.session.scalar(sa.select(User).where(User.username == DEMO_LOGINS[2][0]))\n"
+        "codes = [p.code for p in trainer.places]\n"
+        f"for i in range({PHONES}):\n"
+        f"    create_user(f'phone{{i}}', '{PASSWORD}', 'trainer', [codes[i % len(codes)]])\n"
+    )
+    subprocess.run(
+        [str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "shell"],
+        input=script.encode(),
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+class Recorder:
+    """Latencies and errors per kind of request, shared by the worker threads."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latency: dict[str, list[float]] = {}
+        self.errors: dict[str, int] = {}
+
+    def call(self, port, kind, method, path, body=None, token=None):
+        """Make one request, record its latency; returns (status, parsed JSON or None)."""
+        headers = {"Content-Type": "application/json", "Accept-Encoding": "identity"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        start = time.perf_counter()
+        try:
+            conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+            status = response.status
+        except OSError:
+            status, data = 0, b""
+        finally:
+            conn.close()
+        elapsed = time.perf_counter() - start
+        with self.lock:
+            self.latency.setdefault(kind, []).append(elapsed)
+            if status == 0 or status >= 400:
+                self.errors[kind] = self.errors.get(kind, 0) + 1
+        try:
+            return status, json.loads(data) if data and data[:1] in b"{[" else None
+        except ValueError:
+            return status, None
+
+
+def phone(rec: Recorder, port: int, index: int, deadline: float) -> None:
+    """One phone: sign in, push a week's work, pull everything in scope."""
+    status, signed = rec.call(
+        port,
+        "token",
+        "POST",
+        "/api/v1/auth/token",
+        {"username": f"phone{index}", "password": PASSWORD, "device_label": f"bench {index}"},
+    )
+    if status != 201:
+        return
+    token, device, commune = signed["token"], signed["device_id"], signed["scope"]["communes"][0]
+    mutations = []
+    for n in range(MUTATIONS_PER_PHONE):
+        clock = f"{int(time.time() * 1000):013d}-{n:04d}-{device}"
+        mutations.append(
+            {
+                "mutation_id": str(uuid.uuid4()),
+                "entity": "household",
+                "record_id": str(uuid.uuid4()),
+                "op": "upsert",
+                "base_version": 0,
+                "clock": clock,
+                "fields": {"head_name": f"Bench {index}-{n}", "commune_code": commune, "smartphone": "yes"},
+            }
+        )
+    rec.call(
+        port, "push", "POST", "/api/v1/sync/push", {"app_version": "bench", "queued": 0, "mutations": mutations}, token
+    )
+    cursor, pages = 0, 0
+    while time.monotonic() < deadline and pages < 200:
+        status, page = rec.call(port, "pull", "GET", f"/api/v1/sync/pull?cursor={cursor}&limit=500", token=token)
+        pages += 1
+        if status != 200 or not page or not page.get("has_more"):
+            break
+        cursor = page["next_cursor"]
+
+
+def buyer(rec: Recorder, port: int, paths: list[str]) -> None:
+    """One buyer scanning a label: open an origin page."""
+    rec.call(port, "origin", "GET", random.choice(paths))
+
+
+def origin_paths(env) -> list[str]:
+    """Public origin page paths of the demo's lots."""
+    script = (
+        "import sqlalchemy as sa\nfrom server.extensions import db\nfrom server.products.models import Lot, Product\n"
+        "for lot, product in db.session.execute(sa.select(Lot, Product).join(Product)).all():\n"
+        "    print(f'/01/{product.gtin}/10/{lot.code}' if product.gtin else f'/p/{product.id}/{lot.code}')\n"
+    )
+    out = subprocess.run(
+        [str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "shell"],
+        input=script.encode(),
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    ).stdout.decode()
+    return [line for line in out.splitlines() if line.startswith("/")] or ["/healthz"]
+
+
+def report(rec: Recorder, wall: float) -> None:
+    """Print a table of throughput, percentiles and errors."""
+    print(f"{'request':<8} {'count':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
+    for kind, values in sorted(rec.latency.items()):
+        q = statistics.quantiles(values, n=100) if len(values) > 1 else values * 99
+        print(
+            f"{kind:<8} {len(values):>6} {len(values) / wall:>7.1f} {q[49] * 1000:>8.0f} {q[94] * 1000:>8.0f} "
+            f"{q[98] * 1000:>8.0f} {rec.errors.get(kind, 0):>6}"
+        )
+
+
+def main() -> int:
+    """Start gunicorn on the bench database, run phones and buyers at once, print the figures."""
+    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if not url or not url.startswith("postgres"):
+        print("Run through tools/with-postgres (make bench-load): the load test needs PostgreSQL.")
+        return 2
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "LOGIN_RATE_LIMIT": "100000 per minute", "SECRET_KEY": "bench"}
+    prepare(env)
+    paths = origin_paths(env)
+    workers = os.environ.get("BENCH_WORKERS", str(2 * os.cpu_count() + 1))
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "-w",
+            workers,
+            "--threads",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        rec = Recorder()
+        deadline = time.monotonic() + TIME_LIMIT
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=PHONES + BUYERS) as pool:
+            jobs = [pool.submit(phone, rec, port, i, deadline) for i in range(PHONES)]
+            jobs += [pool.submit(buyer, rec, port, paths) for _ in range(BUYERS)]
+            for job in jobs:
+                job.result()
+        wall = time.perf_counter() - start
+        print(
+            f"{PHONES} phones ({MUTATIONS_PER_PHONE} changes each) and {BUYERS} buyers at once, "
+            f"gunicorn {workers} workers × 4 threads, PostgreSQL on loopback, {wall:.1f} s"
+        )
+        report(rec, wall)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
