@@ -48,18 +48,23 @@ def add_hamlet(commune_code: str, name: str) -> Place:
     if any(fold(s.name) == fold(name) and s.deleted_at is None for s in siblings):
         raise ValidationError(_("This commune already has a hamlet named %(name)s.", name=name), code="duplicate")
     number = max([int(s.code.rsplit("-", 1)[1]) for s in siblings if "-" in s.code] or [0]) + 1
-    hamlet = Place(
-        code=f"{commune_code}-{number:03d}",
-        name=name,
+    hamlet = new_hamlet(commune, name, number)
+    db.session.add(hamlet)
+    db.session.commit()
+    return hamlet
+
+
+def new_hamlet(commune: Place, name: str, number: int) -> Place:
+    """An unsaved hamlet row: code `<commune>-<number>`, searchable with its commune's names."""
+    return Place(
+        code=f"{commune.code}-{number:03d}",
+        name=nfc(name),
         kind="hamlet",
-        parent_code=commune_code,
+        parent_code=commune.code,
         province_code=commune.province_code,
         legacy_names="",
         search_text=fold(name) + " | " + commune.search_text,
     )
-    db.session.add(hamlet)
-    db.session.commit()
-    return hamlet
 
 
 def place_dump(place: Place) -> dict:
