@@ -44,7 +44,8 @@ class PasswordForm(FlaskForm):
 def _load_user(session_id: str):
     user_id, _sep, epoch = session_id.partition(":")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or str(user.session_epoch) != epoch:
+    # A switched-off account or a reset password ends the sessions already open.
+    if user is None or str(user.session_epoch) != epoch or not user.is_active:
         return None
     return user
 
