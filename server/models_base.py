@@ -84,9 +84,7 @@ def current_version(session: orm.Session) -> int:
     return value or 0
 
 
-def _changed(obj, session) -> bool:
-    if obj in session.new:
-        return True
+def _changed(obj) -> bool:
     state = sa.inspect(obj)
     return any(
         state.attrs[attr.key].history.has_changes()
@@ -106,8 +104,11 @@ def _pending_sets(session) -> dict:
 def _collect_changed(session, flush_context, instances):
     # Rows are kept per savepoint, so rolling one back forgets only what it changed.
     pending = _pending_sets(session).setdefault(session.get_nested_transaction(), {})
-    for obj in list(session.new) + list(session.dirty):
-        if isinstance(obj, Versioned) and _changed(obj, session):
+    for obj in session.new:
+        if isinstance(obj, Versioned):
+            pending[obj] = None
+    for obj in session.dirty:
+        if isinstance(obj, Versioned) and _changed(obj):
             pending[obj] = None
 
 
