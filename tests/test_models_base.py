@@ -1,10 +1,15 @@
 """Server versions: every change gets a new, higher version at commit, savepoints included."""
 
+import os
 import uuid
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import orm
 
 from server.extensions import db
 from server.households.models import Household
-from server.models_base import current_version, uuid7
+from server.models_base import current_version, next_versions, uuid7
 from tests import factories
 
 
@@ -101,3 +106,28 @@ def test_change_inside_a_rolled_back_savepoint_is_forgotten(ctx):
     db.session.commit()
     assert household.phone is None
     assert household.version == kept
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs TEST_DATABASE_URL (PostgreSQL)")
+def test_a_second_writer_waits_until_the_first_commits_its_versions(app):
+    with app.app_context():
+        commune = factories.small_tree()["commune"]
+        first, second = orm.Session(db.engine), orm.Session(db.engine)
+        try:
+            first.add(Household(head_name="Giữ số", commune_code=commune.code))
+            first.flush()
+            held = next_versions(first, 1)  # as the commit hook does: the counter row is now locked
+            second.execute(sa.text("SET LOCAL lock_timeout = '300ms'"))
+            second.add(Household(head_name="Chờ số", commune_code=commune.code))
+            with pytest.raises(sa.exc.OperationalError, match="lock"):
+                second.commit()
+            second.rollback()
+            first.commit()
+            late = Household(head_name="Chờ số", commune_code=commune.code)
+            second.add(late)
+            second.commit()
+            assert late.version > held[-1]
+        finally:
+            first.close()
+            second.close()
