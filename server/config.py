@@ -20,7 +20,8 @@ class Config:
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=int(env.get("SESSION_HOURS", 12)))
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
-        self.SESSION_COOKIE_SECURE = env.get("SESSION_COOKIE_SECURE", "auto")
+        # "auto": Secure exactly when the request came over HTTPS (see security.py).
+        self.SESSION_COOKIE_SECURE = _secure_setting(env.get("SESSION_COOKIE_SECURE", "auto"))
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.WTF_CSRF_CHECK_DEFAULT = False  # checked in security.py, skipped for bearer tokens
         self.WTF_CSRF_TIME_LIMIT = 3600 * 12
@@ -35,6 +36,14 @@ class Config:
         )
         self.LANGUAGES = ("vi", "km", "en")
         self.__dict__.update(overrides)
+
+
+def _secure_setting(value: str) -> bool | str:
+    """ "auto", or a boolean from the usual spellings of yes and no."""
+    value = value.strip().lower()
+    if value == "auto":
+        return "auto"
+    return value in ("1", "true", "yes", "on")
 
 
 def _normalise_db_url(url: str) -> str:

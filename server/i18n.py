@@ -1,6 +1,6 @@
 """Language choice and locale-aware formatting; the one place that formats numbers and dates."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_login import current_user
 
@@ -21,6 +21,8 @@ def remember_language() -> None:
 def select_locale() -> str:
     """User's setting, then ?lang= (remembered), then Accept-Language, then Vietnamese."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # commands such as `flask create-user` speak the default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in languages:
         return asked

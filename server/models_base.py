@@ -84,9 +84,7 @@ def current_version(session: orm.Session) -> int:
     return value or 0
 
 
-def _changed(obj, session) -> bool:
-    if obj in session.new:
-        return True
+def _changed(obj) -> bool:
     state = sa.inspect(obj)
     return any(
         state.attrs[attr.key].history.has_changes()
@@ -95,26 +93,49 @@ def _changed(obj, session) -> bool:
     )
 
 
+PENDING = "versioned_pending"  # session.info key: {savepoint or None: {changed row: None}}
+
+
+def _pending_sets(session) -> dict:
+    return session.info.setdefault(PENDING, {})
+
+
 @event.listens_for(orm.Session, "before_flush")
 def _collect_changed(session, flush_context, instances):
-    pending = session.info.setdefault("versioned_pending", set())
-    for obj in list(session.new) + list(session.dirty):
-        if isinstance(obj, Versioned) and _changed(obj, session):
-            pending.add(obj)
+    # Rows are kept per savepoint, so rolling one back forgets only what it changed.
+    pending = _pending_sets(session).setdefault(session.get_nested_transaction(), {})
+    for obj in session.new:
+        if isinstance(obj, Versioned):
+            pending[obj] = None
+    for obj in session.dirty:
+        if isinstance(obj, Versioned) and _changed(obj):
+            pending[obj] = None
 
 
 @event.listens_for(orm.Session, "before_commit")
 def _assign_versions(session):
     session.flush()
-    pending = [o for o in session.info.pop("versioned_pending", set()) if o in session]
+    nested = session.get_nested_transaction()
+    if nested is not None:
+        # Releasing a savepoint: its rows join the enclosing transaction and get their
+        # versions when that one commits, so the counter row is locked only at the end.
+        sets = _pending_sets(session)
+        moved = sets.pop(nested, {})
+        sets.setdefault(nested.parent if nested.parent.nested else None, {}).update(moved)
+        return
+    sets = session.info.pop(PENDING, {})
+    pending = [o for o in dict.fromkeys(o for rows in sets.values() for o in rows) if o in session]
     if not pending:
         return
     for obj, version in zip(pending, next_versions(session, len(pending)), strict=True):
         obj.version = version
     session.flush()
-    session.info.pop("versioned_pending", None)
+    session.info.pop(PENDING, None)
 
 
-@event.listens_for(orm.Session, "after_rollback")
-def _forget_pending(session):
-    session.info.pop("versioned_pending", None)
+@event.listens_for(orm.Session, "after_soft_rollback")
+def _forget_pending(session, previous_transaction):
+    if previous_transaction.nested:
+        _pending_sets(session).pop(previous_transaction, None)
+    else:
+        session.info.pop(PENDING, None)

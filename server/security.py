@@ -1,6 +1,7 @@
 """Security headers and CSRF: every form is protected, bearer-token API calls are not forms."""
 
 from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
 
 from server.extensions import csrf
 
@@ -16,8 +17,18 @@ def uses_bearer_token() -> bool:
     return request.headers.get("Authorization", "").startswith("Bearer ")
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Signed cookie sessions whose Secure flag can follow the request's scheme."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """SESSION_COOKIE_SECURE "auto" means Secure exactly when served over HTTPS."""
+        setting = app.config["SESSION_COOKIE_SECURE"]
+        return request.is_secure if setting == "auto" else bool(setting)
+
+
 def init_security(app: Flask) -> None:
-    """Register the CSRF check and the response headers."""
+    """Register the CSRF check, the session cookie policy and the response headers."""
+    app.session_interface = SessionInterface()
 
     @app.before_request
     def _check_csrf():

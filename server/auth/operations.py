@@ -1,10 +1,13 @@
 """Writes on users: create, update, reset password, and the sign-in check."""
 
+import functools
+import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.auth.models import ROLES, User
 from server.errors import Conflict, ValidationError
@@ -73,6 +76,11 @@ def reset_password(user: User, password: str) -> None:
     db.session.commit()
 
 
+@functools.cache
+def _unknown_user_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
+
+
 class LoginRefused(Exception):
     """Sign-in refused; `reason` is wrong_password, locked or inactive."""
 
@@ -86,6 +94,8 @@ def authenticate(username: str, password: str) -> User:
     """Check a password, counting failures and locking the account after too many."""
     user = db.session.scalar(sa.select(User).where(User.username == (username or "").strip().lower()))
     if user is None:
+        # Hash anyway, so an unknown name takes as long as a wrong password and names cannot be probed.
+        check_password_hash(_unknown_user_hash(), password or "")
         raise LoginRefused("wrong_password")
     now = utcnow()
     locked = user.locked_until

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired
 
 from server.auth import operations
@@ -14,6 +14,7 @@ from server.auth.decorators import role_required
 from server.auth.models import User
 from server.errors import AppError
 from server.extensions import db, limiter, login_manager
+from server.vocab import ROLE_NAMES
 
 bp = Blueprint("auth", __name__)
 SIGNED_IN_COOKIE = "ls_signed_in"
@@ -29,7 +30,7 @@ class UserForm(FlaskForm):
     display_name = StringField(_l("Full name"))
     role = SelectField(
         _l("Role"),
-        choices=[("trainer", _l("Trainer")), ("supervisor", _l("Supervisor")), ("admin", _l("Administrator"))],
+        choices=[SelectChoice(role, ROLE_NAMES[role]) for role in ("trainer", "supervisor", "admin")],
     )
     places = StringField(_l("Place codes (comma-separated)"))
     active = BooleanField(_l("May sign in"), default=True)

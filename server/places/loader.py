@@ -1,10 +1,13 @@
 """Load the official post-2025 place list from the vietnam-provinces package."""
 
+import functools
+
 import sqlalchemy as sa
 from vietnam_provinces import Province, Ward
 from vietnam_provinces.legacy import base as legacy
 
 from server.extensions import db
+from server.models_base import next_versions, utcnow
 from server.places.models import Place
 from server.text import fold
 
@@ -19,7 +22,13 @@ def _legacy_commune_names(ward: Ward) -> list[str]:
 
 
 def official_places() -> list[dict]:
-    """Every province and commune of the official list as plain dicts."""
+    """Every province and commune of the official list as plain dicts (fresh copies)."""
+    return [dict(row) for row in _official_rows()]
+
+
+@functools.cache
+def _official_rows() -> tuple[dict, ...]:
+    # The package's list is fixed for a release; building it once per process is enough.
     rows = []
     for province in Province.iter_all():
         code = f"{int(province.code):02d}"
@@ -37,7 +46,7 @@ def official_places() -> list[dict]:
                 _legacy_commune_names(ward),
             )
         )
-    return rows
+    return tuple(rows)
 
 
 def _row(code, name, kind, parent, province, legacy_names):
@@ -54,16 +63,21 @@ def _row(code, name, kind, parent, province, legacy_names):
 
 def load_official_places() -> int:
     """Insert or refresh provinces and communes; returns how many were added."""
-    existing = {code for (code,) in db.session.execute(sa.select(Place.code))}
-    added = 0
+    existing = {place.code: place for place in db.session.scalars(sa.select(Place).where(Place.kind != "hamlet"))}
+    new_rows = []
     for row in official_places():
-        if row["code"] in existing:
-            place = db.session.get(Place, row["code"])
-            for key, value in row.items():
-                if getattr(place, key) != value:
-                    setattr(place, key, value)
-        else:
-            db.session.add(Place(**row))
-            added += 1
+        place = existing.get(row["code"])
+        if place is None:
+            new_rows.append(row)
+            continue
+        for key, value in row.items():
+            if getattr(place, key) != value:
+                setattr(place, key, value)
+    if new_rows:
+        # Thousands of rows: one bulk insert, with versions taken from the counter as any change would.
+        now = utcnow()
+        for row, version in zip(new_rows, next_versions(db.session, len(new_rows)), strict=True):
+            row.update(version=version, created_at=now, updated_at=now, deleted_at=None)
+        db.session.execute(sa.insert(Place.__table__), new_rows)
     db.session.commit()
-    return added
+    return len(new_rows)

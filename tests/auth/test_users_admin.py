@@ -1,0 +1,114 @@
+"""Creating users: the `flask create-user` command and the admin pages."""
+
+import sqlalchemy as sa
+
+from server.auth.models import User
+from server.extensions import db
+from tests import factories
+
+EN = {"Accept-Language": "en"}
+
+
+def _user(username: str) -> User | None:
+    db.session.expire_all()
+    return db.session.scalar(sa.select(User).where(User.username == username))
+
+
+def test_create_user_command_reads_the_password_from_stdin(ctx, runner):
+    factories.small_tree()
+    args = ["create-user", "Lan", "--role", "trainer", "--place", "29461", "--place", "29494", "--password-stdin"]
+    result = runner.invoke(args=args, input="mật khẩu dài đủ\n")
+    assert result.exit_code == 0, result.output
+    assert "Created trainer lan (29461, 29494)" in result.output
+    user = _user("lan")
+    assert [p.code for p in sorted(user.places, key=lambda p: p.code)] == ["29461", "29494"]
+    assert user.check_password("mật khẩu dài đủ")
+
+
+def test_create_user_command_explains_what_is_wrong(ctx, runner):
+    factories.small_tree()
+    unknown = runner.invoke(
+        args=["create-user", "lan", "--role", "trainer", "--place", "99999", "--password-stdin"], input="long enough\n"
+    )
+    assert unknown.exit_code == 1
+    assert "99999" in unknown.output
+    province = runner.invoke(
+        args=["create-user", "lan", "--role", "trainer", "--place", "86", "--password-stdin"], input="long enough\n"
+    )
+    assert province.exit_code == 1
+    assert "Tỉnh Vĩnh Long" in province.output
+    short = runner.invoke(args=["create-user", "lan", "--role", "admin", "--password-stdin"], input="short\n")
+    assert short.exit_code == 1
+    assert _user("lan") is None
+
+
+def test_create_user_command_refuses_a_taken_name(ctx, runner):
+    factories.user("admin", username="quan")
+    result = runner.invoke(args=["create-user", "Quan", "--role", "admin", "--password-stdin"], input="long enough\n")
+    assert result.exit_code == 1
+    assert "quan" in result.output
+
+
+def _admin_client(client):
+    admin = factories.user("admin", username="quantri")
+    factories.login(client, admin)
+    return admin
+
+
+def test_admin_creates_a_user_with_places(ctx, client):
+    factories.small_tree()
+    _admin_client(client)
+    form = {"username": "Binh", "display_name": "Trần Văn Bình", "role": "supervisor", "places": "86; 92"}
+    response = client.post("/admin/users", data=form | {"password": "mật khẩu mới 1"}, headers=EN)
+    assert response.status_code == 302
+    listing = client.get("/admin/users", headers=EN).get_data(as_text=True)
+    assert "User binh created." in listing
+    assert "Trần Văn Bình" in listing
+    assert sorted(p.code for p in _user("binh").places) == ["86", "92"]
+
+
+def test_admin_sees_why_a_user_was_not_created(ctx, client):
+    factories.small_tree()
+    _admin_client(client)
+    form = {"username": "binh", "role": "trainer", "places": "86", "password": "long enough password"}
+    response = client.post("/admin/users", data=form, headers=EN)
+    assert response.status_code == 422
+    assert "Trainers are assigned communes, not Tỉnh Vĩnh Long." in response.get_data(as_text=True)
+    assert _user("binh") is None
+
+
+def test_admin_assigns_places_and_switches_an_account_off(ctx, client):
+    tree = factories.small_tree()
+    trainer = factories.user("trainer", [tree["commune"]], username="lan")
+    _admin_client(client)
+    form = {"display_name": "Lan", "role": "trainer", "places": "29461, 29494", "active": ""}
+    response = client.post(f"/admin/users/{trainer.id}", data=form, headers=EN, follow_redirects=True)
+    assert "Changes saved." in response.get_data(as_text=True)
+    changed = _user("lan")
+    assert sorted(p.code for p in changed.places) == ["29461", "29494"]
+    assert not changed.active
+
+
+def test_admin_resets_a_password(ctx, app, client):
+    trainer = factories.user("trainer", [factories.small_tree()["commune"]], username="lan")
+    _admin_client(client)
+    url = f"/admin/users/{trainer.id}/password"
+    response = client.post(url, data={"pw-password": "một mật khẩu mới"}, headers=EN, follow_redirects=True)
+    assert "Password changed. The user&#39;s other sessions have ended." in response.get_data(as_text=True)
+    assert factories.login(app.test_client(), trainer).status_code == 401
+    assert factories.login(app.test_client(), trainer, "một mật khẩu mới").status_code == 302
+
+
+def test_trainers_and_supervisors_get_403_on_admin_pages(ctx, client):
+    tree = factories.small_tree()
+    for user in (factories.user("trainer", [tree["commune"]]), factories.user("supervisor", [tree["province"]])):
+        factories.login(client, user)
+        assert client.get("/admin/users").status_code == 403
+        assert client.post("/admin/users", data={"username": "x", "role": "admin"}).status_code == 403
+        assert client.get(f"/admin/users/{user.id}").status_code == 403
+        client.post("/logout")
+    assert _user("x") is None
+
+
+def test_admin_pages_need_sign_in(client):
+    assert client.get("/admin/users").status_code == 302

@@ -1,0 +1,113 @@
+"""The app factory, health check, error answers, security headers and cookies."""
+
+import pytest
+
+from server import create_app
+from server.extensions import db
+from tests import factories
+
+EN = {"Accept-Language": "en"}
+
+
+def _app_with_database(url: str):
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "other", "TESTING": True})
+
+
+def test_factory_applies_config_overrides(tmp_path):
+    url = "sqlite:///" + str(tmp_path / "own.db")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PUBLIC_BASE_URL": "https://nhan.example", "SECRET_KEY": "k"})
+    assert app.config["PUBLIC_BASE_URL"] == "https://nhan.example"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == url
+    with app.app_context():
+        db.create_all()
+        assert app.test_client().get("/healthz").status_code == 200
+        db.engine.dispose()
+
+
+def test_healthz_reports_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:////nonexistent-directory/lensan.db",
+        "postgresql+psycopg://lensan@127.0.0.1:1/lensan?connect_timeout=2",
+    ],
+    ids=["broken-sqlite-path", "unreachable-postgresql"],
+)
+def test_healthz_answers_503_when_the_database_is_down(url):
+    app = _app_with_database(url)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unreachable"
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_unknown_api_path_answers_a_problem_document(client):
+    response = client.get("/api/v1/no-such-thing", headers=EN)
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["status"] == 404
+    assert body["title"] == "Nothing was found at this address."
+
+
+def test_unknown_page_answers_an_html_error_page(client):
+    response = client.get("/no-such-page", headers=EN)
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert "Nothing was found at this address." in response.get_data(as_text=True)
+
+
+def test_api_without_sign_in_answers_401_problem(client):
+    response = client.get("/api/v1/places", headers=EN)
+    assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
+
+
+def test_security_headers_on_pages(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_hsts_only_over_https(client):
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+    assert "Strict-Transport-Security" in client.get("/login", base_url="https://lensan.example").headers
+
+
+def _set_cookies(response) -> dict[str, str]:
+    return {header.split("=", 1)[0]: header for header in response.headers.getlist("Set-Cookie")}
+
+
+def test_session_cookie_is_httponly_and_samesite_but_not_secure_over_http(ctx, client):
+    user = factories.user("trainer", [factories.small_tree()["commune"]])
+    cookies = _set_cookies(factories.login(client, user))
+    assert "HttpOnly" in cookies["session"]
+    assert "SameSite=Lax" in cookies["session"]
+    assert "Secure" not in cookies["session"]
+
+
+def test_cookies_are_secure_over_https(ctx, app):
+    user = factories.user("trainer", [factories.small_tree()["commune"]])
+    client = app.test_client()
+    response = client.post(
+        "/login",
+        data={"username": user.username, "password": factories.PASSWORD},
+        base_url="https://lensan.example",
+    )
+    assert response.status_code == 302
+    cookies = _set_cookies(response)
+    for name in ("session", "ls_signed_in"):
+        assert "Secure" in cookies[name]
+        assert "HttpOnly" in cookies[name]
+        assert "SameSite=Lax" in cookies[name]
