@@ -38,11 +38,23 @@ def _test_config(tmp_path_factory) -> dict:
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "test-secret",
+        # Production hashes with scrypt; a cheaper PBKDF2 keeps the many test sign-ins fast.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "WTF_CSRF_ENABLED": False,
         "PUBLIC_BASE_URL": "https://lensan.example",
         "RATELIMIT_ENABLED": True,
         "SERVER_NAME": None,
     }
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests are left out of the SQLite run (they run in the PostgreSQL one)."""
+    if TEST_DATABASE_URL:
+        return
+    kept = [item for item in items if not item.get_closest_marker("postgres_only")]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
 
 
 @pytest.fixture(scope="session")

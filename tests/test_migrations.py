@@ -43,7 +43,7 @@ def test_sqlite_upgrade_from_empty_matches_the_models(tmp_path):
 
 
 @pytest.mark.postgres_only
-@pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)")
+@pytest.mark.postgres_only
 def test_postgresql_upgrade_from_empty_matches_the_models():
     server_url = sa.make_url(TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1))
     name = f"lensan_migrations_{uuid.uuid4().hex[:8]}"

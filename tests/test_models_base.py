@@ -1,6 +1,5 @@
 """Server versions: every change gets a new, higher version at commit, savepoints included."""
 
-import os
 import uuid
 
 import pytest
@@ -109,7 +108,7 @@ def test_change_inside_a_rolled_back_savepoint_is_forgotten(ctx):
 
 
 @pytest.mark.postgres_only
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs TEST_DATABASE_URL (PostgreSQL)")
+@pytest.mark.postgres_only
 def test_a_second_writer_waits_until_the_first_commits_its_versions(app):
     with app.app_context():
         commune = factories.small_tree()["commune"]

@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from server.auth.models import ROLES, User
+from server.auth.models import ROLES, User, password_method
 from server.errors import Conflict, ValidationError
 from server.extensions import db
 from server.models_base import utcnow
@@ -78,7 +78,7 @@ def reset_password(user: User, password: str) -> None:
 
 @functools.cache
 def _unknown_user_hash() -> str:
-    return generate_password_hash(secrets.token_hex(16))
+    return generate_password_hash(secrets.token_hex(16), method=password_method())
 
 
 class LoginRefused(Exception):
