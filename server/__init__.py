@@ -51,9 +51,13 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from server.auth.views import bp as auth_bp
     from server.core import bp as core_bp
+    from server.labels.api import bp as labels_api
+    from server.labels.views import bp as labels_bp
     from server.places.api import bp as places_api
+    from server.products.views import bp as products_bp
+    from server.public.views import bp as public_bp
 
-    for blueprint in (core_bp, auth_bp, places_api):
+    for blueprint in (core_bp, auth_bp, places_api, products_bp, labels_bp, labels_api, public_bp):
         app.register_blueprint(blueprint)
 
 

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, FieldList, Form, FormField, SelectField, StringField
+from wtforms import BooleanField, DateField, DecimalField, FieldList, Form, FormField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from server.extensions import db
@@ -33,7 +33,7 @@ def _blank_to_none(value):
 class ProducerForm(FlaskForm):
     """A producer; the view sets `scope` before validating."""
 
-    kind = SelectField(_l("Kind of producer"), choices=[(k, PRODUCER_KIND_NAMES[k]) for k in PRODUCER_KINDS])
+    kind = SelectField(_l("Kind of producer"), choices=[SelectChoice(k, PRODUCER_KIND_NAMES[k]) for k in PRODUCER_KINDS])
     name = StringField(_l("Name"), validators=[DataRequired(_l("Please enter the name.")), Length(max=200)])
     commune_code = StringField(_l("Commune code"), validators=[DataRequired(_l("Please enter the commune code."))])
     hamlet_code = StringField(_l("Hamlet code (optional)"), filters=[_blank_to_none])
@@ -113,7 +113,9 @@ class CertificationForm(Form):
 class MarketplaceLinkForm(Form):
     """Where the product is sold online."""
 
-    platform = SelectField(_l("Platform"), choices=[("", "—")] + [(p, PLATFORM_NAMES[p]) for p in PLATFORMS])
+    platform = SelectField(
+        _l("Platform"), choices=[SelectChoice("", "—")] + [SelectChoice(p, PLATFORM_NAMES[p]) for p in PLATFORMS], default=""
+    )
     url = StringField(_l("Shop or product address (https://…)"), filters=[_blank_to_none])
 
     def validate_url(self, field):
@@ -141,7 +143,7 @@ class ProductForm(FlaskForm):
     gtin = StringField(_l("GTIN barcode number (optional)"), filters=[_blank_to_none])
     ocop_stars = SelectField(
         _l("OCOP stars"),
-        choices=[("", _l("Not rated"))] + [(str(n), "★" * n) for n in range(1, 6)],
+        choices=[SelectChoice("", _l("Not rated"))] + [SelectChoice(str(n), "★" * n) for n in range(1, 6)],
         default="",
     )
     ocop_certificate = StringField(_l("OCOP certificate number"), filters=[_blank_to_none], validators=[Length(max=80)])
