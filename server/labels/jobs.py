@@ -2,7 +2,7 @@
 
 Status lives in a small JSON file next to the PDF, so any worker process of the
 same server can answer a progress poll or serve the finished file. Jobs older
-than a day are removed when a new one starts.
+than a day are removed when a new one starts. LABEL_JOBS_DIR may move the folder.
 """
 
 import json
@@ -22,7 +22,7 @@ _threads: dict[str, threading.Thread] = {}
 
 
 def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "label-jobs"
+    folder = Path(current_app.config.get("LABEL_JOBS_DIR") or Path(current_app.instance_path) / "label-jobs")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
