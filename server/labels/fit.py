@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from server.labels import fonts
 
 ELLIPSIS = "…"
-SCALES = (1.0, 0.92, 0.85, 0.78, 0.72, 0.66, 0.6)
+# Below about 70 % small text breaks up on a 203 dpi thermal head: drop less important lines instead.
+SCALES = (1.0, 0.92, 0.85, 0.78, 0.72)
 _BREAKS = re.compile(r"(?<=[ \u200b])")
 
 

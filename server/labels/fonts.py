@@ -43,7 +43,8 @@ def font(family: str, size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     """A shaped (RAQM) font of the family at a pixel size."""
     require_raqm()
     loaded = ImageFont.truetype(str(FONT_FILES[family]), size, layout_engine=ImageFont.Layout.RAQM)
-    loaded.set_variation_by_name("Bold" if bold else "Regular")
+    # Medium rather than Regular: thin strokes break up when thresholded for 1-bit printers.
+    loaded.set_variation_by_name("Bold" if bold else "Medium")
     return loaded
 
 

@@ -71,7 +71,7 @@ def _run(folder: Path, job_id: str, status: dict, contents: list, layout: Layout
             sheets.write_pdf(sheets.pages(contents, layout), out, layout.dpi, on_page=progress)
         os.replace(partial, folder / f"{job_id}.pdf")
         status["state"] = "done"
-    except Exception:  # noqa: BLE001  (any failure must end the job, not leave it running forever)
+    except Exception:
         import logging
 
         logging.getLogger(__name__).exception("Label batch %s failed", job_id)

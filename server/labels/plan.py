@@ -60,7 +60,9 @@ def plan_label(content: LabelContent, layout: Layout) -> LabelPlan:
         block_x, block_y = 0, max(0, (height - caption_height - block) // 2)
         text_box = (block, pad, width - block - pad, height - 2 * pad)
     quiet = qr.QUIET_MODULES * module
-    plan = LabelPlan(width, height, layout, modules, module, block_x + quiet, block_y + quiet, language=content.language)
+    plan = LabelPlan(
+        width, height, layout, modules, module, block_x + quiet, block_y + quiet, language=content.language
+    )
     plan.lines = _text_lines(content.blocks, layout, text_box)
     plan.lines += _caption_lines(content.caption, layout, (block_x, block_y + block, block, caption_height))
     return plan

@@ -16,12 +16,12 @@ def svg_text(plan: LabelPlan) -> str:
         f'<g fill="#000" shape-rendering="crispEdges">{"".join(_qr_rects(plan))}</g>',
     ]
     for line in plan.lines:
-        weight = ' font-weight="700"' if line.bold else ""
+        weight = 700 if line.bold else 500
         for run, x, _face in run_positions(line):
             lang = f' xml:lang="{run.language}"' if run.language else ""
             parts.append(
                 f'<text x="{x:.1f}" y="{line.baseline}" font-family={quoteattr(run.family + ", sans-serif")} '
-                f'font-size="{line.size}"{weight}{lang} xml:space="preserve">{escape(run.text)}</text>'
+                f'font-size="{line.size}" font-weight="{weight}"{lang} xml:space="preserve">{escape(run.text)}</text>'
             )
         for star in star_polygons(line):
             points = " ".join(f"{x:.1f},{y:.1f}" for x, y in star)

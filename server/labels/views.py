@@ -64,9 +64,7 @@ def index():
 def household_page(household_id):
     """Preview and download one household's address label."""
     household = labels.household_for_label(scope_for(current_user), household_id)
-    return render_template(
-        "labels/household.html", household=household, layouts=LAYOUTS.values(), layout=_layout_key()
-    )
+    return render_template("labels/household.html", household=household, layouts=LAYOUTS.values(), layout=_layout_key())
 
 
 @bp.get("/lots/<uuid:lot_id>")

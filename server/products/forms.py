@@ -6,7 +6,17 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, FieldList, Form, FormField, SelectChoice, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from server.extensions import db
@@ -33,7 +43,9 @@ def _blank_to_none(value):
 class ProducerForm(FlaskForm):
     """A producer; the view sets `scope` before validating."""
 
-    kind = SelectField(_l("Kind of producer"), choices=[SelectChoice(k, PRODUCER_KIND_NAMES[k]) for k in PRODUCER_KINDS])
+    kind = SelectField(
+        _l("Kind of producer"), choices=[SelectChoice(k, PRODUCER_KIND_NAMES[k]) for k in PRODUCER_KINDS]
+    )
     name = StringField(_l("Name"), validators=[DataRequired(_l("Please enter the name.")), Length(max=200)])
     commune_code = StringField(_l("Commune code"), validators=[DataRequired(_l("Please enter the commune code."))])
     hamlet_code = StringField(_l("Hamlet code (optional)"), filters=[_blank_to_none])
@@ -114,7 +126,9 @@ class MarketplaceLinkForm(Form):
     """Where the product is sold online."""
 
     platform = SelectField(
-        _l("Platform"), choices=[SelectChoice("", "—")] + [SelectChoice(p, PLATFORM_NAMES[p]) for p in PLATFORMS], default=""
+        _l("Platform"),
+        choices=[SelectChoice("", "—")] + [SelectChoice(p, PLATFORM_NAMES[p]) for p in PLATFORMS],
+        default="",
     )
     url = StringField(_l("Shop or product address (https://…)"), filters=[_blank_to_none])
 
@@ -212,7 +226,9 @@ class LotForm(FlaskForm):
     harvested_on = DateField(_l("Harvest date"), validators=[Optional()])
     packed_on = DateField(_l("Packing date"), validators=[Optional()])
     quantity = DecimalField(
-        _l("Quantity"), places=2, validators=[Optional(), NumberRange(min=0, message=_l("The quantity cannot be negative."))]
+        _l("Quantity"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0, message=_l("The quantity cannot be negative."))],
     )
     unit = StringField(_l("Unit (kg, box…)"), filters=[_blank_to_none], validators=[Length(max=16)])
 

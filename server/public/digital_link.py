@@ -1,6 +1,7 @@
 """GS1 Digital Link paths (/01/<GTIN>/10/<lot>) parsed strictly: a resolver answers bad syntax with 400."""
 
 from dataclasses import dataclass
+
 from server.products import gs1
 
 

@@ -89,7 +89,9 @@ def test_batch_of_a_commune_with_progress_and_download(client, ctx, decode):
 
 def test_batches_respect_scope_and_owner(client, app, ctx):
     tree = _setup(client)
-    refused = client.post("/api/v1/labels/batches", json={"kind": "households", "place_code": tree["other_commune"].code})
+    refused = client.post(
+        "/api/v1/labels/batches", json={"kind": "households", "place_code": tree["other_commune"].code}
+    )
     assert refused.status_code == 403
     f.household(tree["commune"])
     job = client.post("/api/v1/labels/batches", json={"kind": "households", "place_code": tree["commune"].code})
@@ -110,7 +112,9 @@ def test_label_pages_preview_and_batch_form(client, ctx):
     assert f"/labels/lots/{lot.id}" in client.get("/labels?q=mam bo hoc").get_data(as_text=True)
     page = client.get(f"/labels/households/{home.id}?layout=roll-58").get_data(as_text=True)
     assert f'src="/api/v1/labels/households/{home.id}.png?layout=roll-58"' in page
-    started = client.post("/labels/batches", data={"kind": "lot", "lot_id": str(lot.id), "count": "60", "layout": "a4-3x8"})
+    started = client.post(
+        "/labels/batches", data={"kind": "lot", "lot_id": str(lot.id), "count": "60", "layout": "a4-3x8"}
+    )
     assert started.status_code == 302
     job_id = started.headers["Location"].rsplit("/", 1)[1]
     jobs.wait(job_id)

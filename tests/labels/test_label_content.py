@@ -17,7 +17,12 @@ def _texts(content) -> list[str]:
 def test_address_label_with_every_consent(ctx):
     tree = f.small_tree()
     home = f.household(
-        tree["commune"], tree["hamlet"], head_name="Thạch Thị Sóc Ly", latitude=LAT, longitude=LNG, vnpost_code="8600012345"
+        tree["commune"],
+        tree["hamlet"],
+        head_name="Thạch Thị Sóc Ly",
+        latitude=LAT,
+        longitude=LNG,
+        vnpost_code="8600012345",
     )
     f.consent(home, "publish")
     f.consent(home, "location")

@@ -19,7 +19,9 @@ BASE = "https://lensan.example"
 
 def _household():
     tree = f.small_tree()
-    home = f.household(tree["commune"], tree["hamlet"], head_name="Thạch Thị Sóc Ly", latitude=9.7012, longitude=106.2723)
+    home = f.household(
+        tree["commune"], tree["hamlet"], head_name="Thạch Thị Sóc Ly", latitude=9.7012, longitude=106.2723
+    )
     for purpose in ("publish", "location"):
         f.consent(home, purpose)
     return home

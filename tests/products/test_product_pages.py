@@ -124,7 +124,9 @@ def test_lots_codes_dates_and_tombstones(client, ctx):
     assert "letters, digits" in _error_after(html, "code")
     assert "before the harvest" in _error_after(html, "packed_on")
     assert client.post(url, data={"code": "L-2026-05", "harvested_on": "2026-05-01"}).status_code == 302
-    assert "already has a lot" in _error_after(client.post(url, data={"code": "L-2026-05"}).get_data(as_text=True), "code")
+    assert "already has a lot" in _error_after(
+        client.post(url, data={"code": "L-2026-05"}).get_data(as_text=True), "code"
+    )
     lot = db.session.scalar(sa.select(Lot))
     assert client.post(f"/products/lots/{lot.id}/delete").status_code == 302
     db.session.expire_all()

@@ -23,7 +23,14 @@ def test_address_page_with_consent_shows_name_plus_code_and_map_links(client, ct
     response = client.get(f"/a/{public_code(home.id)}", headers={"Accept-Language": "en"})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    for text in ("Thạch Thị Sóc Ly", "Phum Sóc Chuối", "Xã Trà Cú", "Tỉnh Trà Vinh", olc.encode(LAT, LNG), "8600012345"):
+    for text in (
+        "Thạch Thị Sóc Ly",
+        "Phum Sóc Chuối",
+        "Xã Trà Cú",
+        "Tỉnh Trà Vinh",
+        olc.encode(LAT, LNG),
+        "8600012345",
+    ):
         assert text in html
     assert 'href="geo:9.701200,106.272300"' in html
     assert "https://www.openstreetmap.org/?mlat=9.701200&amp;mlon=106.272300" in html
@@ -34,7 +41,15 @@ def test_address_page_without_consent_hides_personal_fields(client, ctx):
     home = _home(phone="0912345678", ethnicity="Khmer")
     f.consent(home, "location", given=False)
     html = client.get(f"/a/{public_code(home.id)}").get_data(as_text=True)
-    for hidden in ("Thạch Thị Sóc Ly", olc.encode(LAT, LNG), "geo:", "openstreetmap", "8600012345", "0912345678", "Khmer"):
+    for hidden in (
+        "Thạch Thị Sóc Ly",
+        olc.encode(LAT, LNG),
+        "geo:",
+        "openstreetmap",
+        "8600012345",
+        "0912345678",
+        "Khmer",
+    ):
         assert hidden not in html
     assert "Xã Trà Cú" in html
 
