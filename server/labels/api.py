@@ -88,7 +88,7 @@ def household_label(household_id, fmt):
             application/pdf: {schema: {type: string, format: binary}}
         403: {description: Outside the caller's places}
         404: {description: No such household}
-        422: {description: Bad layout or language}
+        422: {description: "Bad layout or language"}
     """
     query = _load(LabelQueryLoadSchema(), request.args)
     household = labels.household_for_label(scope_for(current_user), household_id)
@@ -119,7 +119,7 @@ def lot_label(lot_id, fmt):
             application/pdf: {schema: {type: string, format: binary}}
         403: {description: Outside the caller's places}
         404: {description: No such lot}
-        422: {description: Bad layout, language or count}
+        422: {description: "Bad layout, language or count"}
     """
     query = _load(LabelQueryLoadSchema(), request.args)
     lot = labels.lot_for_label(scope_for(current_user), lot_id)
@@ -227,7 +227,7 @@ def batch_pdf(job_id):
           description: The PDF
           content:
             application/pdf: {schema: {type: string, format: binary}}
-        404: {description: No such job, or not finished}
+        404: {description: "No such job, or not finished"}
     """
     status = jobs.status(job_id, current_user.id)
     if status is None or status["state"] != "done":

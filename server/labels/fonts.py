@@ -7,7 +7,7 @@ raqm we refuse to render labels rather than print something unreadable.
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import fontpkg_noto_sans
 import fontpkg_noto_sans_khmer
@@ -79,11 +79,13 @@ def runs(text: str) -> list[Run]:
     return result
 
 
+@lru_cache(maxsize=8192)  # batches repeat place names and captions on every label
 def width(text: str, size: int, bold: bool = False) -> float:
     """The advance width of shaped text in pixels."""
     return sum(font(run.family, size, bold).getlength(run.text, language=run.language) for run in runs(text))
 
 
+@lru_cache(maxsize=8192)
 def vertical_extent(text: str, size: int, bold: bool = False) -> tuple[int, int]:
     """(ascent, descent) in pixels: the font's, or the ink's when stacked marks reach further."""
     ascent, descent = 0, 0
