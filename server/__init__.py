@@ -51,10 +51,15 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from server.auth.views import bp as auth_bp
     from server.core import bp as core_bp
+    from server.labels.api import bp as labels_api
+    from server.labels.views import bp as labels_bp
     from server.places.api import bp as places_api
     from server.privacy.views import bp as privacy_bp
+    from server.products.views import bp as products_bp
+    from server.public.views import bp as public_bp
 
-    for blueprint in (core_bp, auth_bp, places_api, privacy_bp):
+    blueprints = (core_bp, auth_bp, places_api, privacy_bp, products_bp, labels_bp, labels_api, public_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

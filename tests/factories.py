@@ -112,3 +112,39 @@ def training(commune: Place, held_on: date | None = None, topics=("digital_skill
 def login(client, user: User, password: str = PASSWORD):
     """Sign a test client in through the login form."""
     return client.post("/login", data={"username": user.username, "password": password})
+
+
+def producer(commune: Place, kind: str = "cooperative", household: Household | None = None, **fields):
+    """A producer in a commune (a household producer may be linked to its household)."""
+    from server.products.models import Producer
+
+    name = fields.pop("name", f"Hợp tác xã {next(_seq)}")
+    row = Producer(
+        kind=kind, name=name, commune_code=commune.code, household_id=household.id if household else None, **fields
+    )
+    row.search_text = fold(name)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def product(maker, **fields):
+    """A product of a producer; pass gtin= as GTIN-14."""
+    from server.products.models import Product
+
+    name = fields.pop("name", f"Bưởi da xanh {next(_seq)}")
+    row = Product(producer_id=maker.id, name=name, **fields)
+    row.search_text = fold(name)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def lot(item, code: str | None = None, **fields):
+    """A lot of a product."""
+    from server.products.models import Lot
+
+    row = Lot(product_id=item.id, code=code or f"L{next(_seq):04d}", **fields)
+    db.session.add(row)
+    db.session.commit()
+    return row

@@ -1,0 +1,1 @@
+"""QR labels: household addresses and product origin, as PNG, PDF sheets and SVG."""

@@ -1,0 +1,235 @@
+"""/api/v1/labels: single labels as PNG, SVG or PDF, and batch PDFs with progress."""
+
+from flask import Blueprint, Response, jsonify, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from marshmallow import ValidationError as SchemaError
+
+from server.auth.scope import scope_for
+from server.errors import NotFound, ValidationError, problem
+from server.labels import fonts, jobs
+from server.labels import operations as labels
+from server.labels.layouts import LAYOUTS
+from server.labels.schemas import BatchDumpSchema, BatchLoadSchema, LabelQueryLoadSchema, LayoutDumpSchema
+
+bp = Blueprint("labels_api", __name__, url_prefix="/api/v1/labels")
+FORMATS = "any(png, svg, pdf)"
+
+
+@bp.record_once
+def _check_raqm(state):
+    """Say at startup, in the log, why labels would not render."""
+    try:
+        fonts.require_raqm()
+    except fonts.LabelRenderingUnavailable as error:
+        state.app.logger.error("%s", error)
+
+
+@bp.errorhandler(fonts.LabelRenderingUnavailable)
+def _unavailable(error):
+    return problem(503, "labels_unavailable", _("Labels cannot be printed on this server."), str(error))
+
+
+def _load(schema, data) -> dict:
+    try:
+        return schema.load(data)
+    except SchemaError as error:
+        raise ValidationError(errors=error.messages) from None
+
+
+def _file(body: bytes, fmt: str, name: str) -> Response:
+    response = Response(body, mimetype=labels.MIME_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'inline; filename="{name}.{fmt}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/layouts")
+@login_required
+def layouts():
+    """Label layouts the server can print.
+    ---
+    get:
+      summary: Label layouts the server can print
+      responses:
+        200:
+          description: Layouts
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  layouts:
+                    type: array
+                    items: LayoutDumpSchema
+    """
+    return jsonify(layouts=LayoutDumpSchema(many=True).dump(LAYOUTS.values()))
+
+
+@bp.get(f"/households/<uuid:household_id>.<{FORMATS}:fmt>")
+@login_required
+def household_label(household_id, fmt):
+    """A household's digital-address label.
+    ---
+    get:
+      summary: A household's digital-address label as PNG, SVG or PDF
+      parameters:
+        - {name: household_id, in: path, required: true, schema: {type: string, format: uuid}}
+        - {name: fmt, in: path, required: true, schema: {type: string, enum: [png, svg, pdf]}}
+        - {name: layout, in: query, schema: {type: string, enum: [thermal-50x30, roll-58, a4-3x8, a4-2x7]}}
+        - {name: lang, in: query, description: "Label language; the household's own by default",
+           schema: {type: string, enum: [vi, km, en]}}
+      responses:
+        200:
+          description: The label (PNG at the printer's exact dots, SVG in mm, or PDF)
+          content:
+            image/png: {schema: {type: string, format: binary}}
+            image/svg+xml: {schema: {type: string}}
+            application/pdf: {schema: {type: string, format: binary}}
+        403: {description: Outside the caller's places}
+        404: {description: No such household}
+        422: {description: "Bad layout or language"}
+    """
+    query = _load(LabelQueryLoadSchema(), request.args)
+    household = labels.household_for_label(scope_for(current_user), household_id)
+    contents = labels.household_contents([household], query["lang"])
+    body = labels.render(contents, labels.layout_named(query["layout"]), fmt)
+    return _file(body, fmt, f"address-{query['layout']}")
+
+
+@bp.get(f"/lots/<uuid:lot_id>.<{FORMATS}:fmt>")
+@login_required
+def lot_label(lot_id, fmt):
+    """A lot's product-origin label.
+    ---
+    get:
+      summary: A lot's product-origin label as PNG, SVG or PDF (count labels in the PDF)
+      parameters:
+        - {name: lot_id, in: path, required: true, schema: {type: string, format: uuid}}
+        - {name: fmt, in: path, required: true, schema: {type: string, enum: [png, svg, pdf]}}
+        - {name: layout, in: query, schema: {type: string, enum: [thermal-50x30, roll-58, a4-3x8, a4-2x7]}}
+        - {name: lang, in: query, schema: {type: string, enum: [vi, km, en]}}
+        - {name: count, in: query, description: Labels in the PDF, schema: {type: integer, minimum: 1, maximum: 5000}}
+      responses:
+        200:
+          description: The label
+          content:
+            image/png: {schema: {type: string, format: binary}}
+            image/svg+xml: {schema: {type: string}}
+            application/pdf: {schema: {type: string, format: binary}}
+        403: {description: Outside the caller's places}
+        404: {description: No such lot}
+        422: {description: "Bad layout, language or count"}
+    """
+    query = _load(LabelQueryLoadSchema(), request.args)
+    lot = labels.lot_for_label(scope_for(current_user), lot_id)
+    count = query["count"] if fmt == "pdf" else 1
+    body = labels.render(labels.lot_contents(lot, count, query["lang"]), labels.layout_named(query["layout"]), fmt)
+    return _file(body, fmt, f"lot-{lot.code}-{query['layout']}")
+
+
+def start_batch(data: dict) -> str:
+    """Check scope, build the label contents and start the PDF job; returns the job id."""
+    scope = scope_for(current_user)
+    layout = labels.layout_named(data["layout"])
+    if data["kind"] == "households":
+        place, households = labels.households_of_place(scope, data["place_code"])
+        if not households:
+            raise ValidationError(_("There are no households in %(place)s.", place=place.name), code="empty")
+        contents, title = labels.household_contents(households, data["lang"]), place.name
+    else:
+        if data["lot_id"] is None:
+            raise ValidationError(_("Choose a lot."), code="no_lot")
+        lot = labels.lot_for_label(scope, data["lot_id"])
+        contents = labels.lot_contents(lot, data["count"], data["lang"])
+        title = f"{lot.product.name} · {lot.code}"
+    return jobs.start(current_user.id, contents, layout, title)
+
+
+def batch_dump(job_id: str, status: dict) -> dict:
+    """A job's status with its links."""
+    done = status["state"] == "done"
+    return BatchDumpSchema().dump(
+        dict(
+            status,
+            job_id=job_id,
+            status_url=url_for("labels_api.batch_status", job_id=job_id),
+            download_url=url_for("labels_api.batch_pdf", job_id=job_id) if done else None,
+        )
+    )
+
+
+@bp.post("/batches")
+@login_required
+def batches():
+    """Start a batch PDF.
+    ---
+    post:
+      summary: Start a PDF of every household of a hamlet or commune, or N labels of a lot
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: BatchLoadSchema
+      responses:
+        202:
+          description: Started; poll status_url
+          content:
+            application/json:
+              schema: BatchDumpSchema
+        403: {description: Outside the caller's places}
+        404: {description: No such place or lot}
+        422: {description: Invalid request}
+    """
+    job_id = start_batch(_load(BatchLoadSchema(), request.get_json(silent=True) or {}))
+    response = jsonify(batch_dump(job_id, jobs.status(job_id, current_user.id)))
+    response.status_code = 202
+    response.headers["Location"] = url_for("labels_api.batch_status", job_id=job_id)
+    return response
+
+
+@bp.get("/batches/<job_id>")
+@login_required
+def batch_status(job_id):
+    """Progress of a batch PDF.
+    ---
+    get:
+      summary: Progress of a batch PDF
+      parameters:
+        - {name: job_id, in: path, required: true, schema: {type: string}}
+      responses:
+        200:
+          description: Progress; download_url is set when done
+          content:
+            application/json:
+              schema: BatchDumpSchema
+        404: {description: No such job for this user}
+    """
+    status = jobs.status(job_id, current_user.id)
+    if status is None:
+        raise NotFound()
+    response = jsonify(batch_dump(job_id, status))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/batches/<job_id>.pdf")
+@login_required
+def batch_pdf(job_id):
+    """The finished batch PDF.
+    ---
+    get:
+      summary: The finished batch PDF
+      parameters:
+        - {name: job_id, in: path, required: true, schema: {type: string}}
+      responses:
+        200:
+          description: The PDF
+          content:
+            application/pdf: {schema: {type: string, format: binary}}
+        404: {description: "No such job, or not finished"}
+    """
+    status = jobs.status(job_id, current_user.id)
+    if status is None or status["state"] != "done":
+        raise NotFound()
+    return send_file(jobs.pdf_path(job_id), mimetype="application/pdf", download_name=f"labels-{job_id}.pdf")
