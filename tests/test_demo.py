@@ -10,12 +10,12 @@ from openlocationcode import openlocationcode as olc
 from server.auth.models import User
 from server.auth.scope import scope_for
 from server.demo import DEMO_LOGINS, load_demo
-from server.demo.activity import gtin_check_digit
 from server.extensions import db
 from server.households.models import Consent, Household, MarketplaceAccount, PaymentAccount
 from server.models import Attendance, Baseline, Lot, Producer, Product, Target, TrainingSession
 from server.models_base import current_version
 from server.places.models import Place
+from server.products.gs1 import normalise_gtin
 
 HOUSEHOLDS = 150
 
@@ -76,15 +76,10 @@ def test_demo_has_accounts_training_and_products(demo):
     assert {"household", "cooperative"} == {p.kind for p in _all(Producer)}
     products = _all(Product)
     with_gtin = [p.gtin for p in products if p.gtin]
-    assert with_gtin and all(g.startswith("893") and len(g) == 13 for g in with_gtin)
-    assert all(gtin_check_digit(g[:-1]) == g[-1] for g in with_gtin)
+    assert with_gtin and all(g.startswith("0893") and len(g) == 14 for g in with_gtin)
+    assert all(normalise_gtin(g) == g for g in with_gtin)  # valid check digit, stored as GTIN-14
     assert any(p.ocop_stars for p in products)
     assert _count(Lot) >= len(products)
-
-
-def test_gtin_check_digit_matches_a_known_code():
-    assert gtin_check_digit("893604512345") == "4"  # 8936045123454
-    assert gtin_check_digit("400638133393") == "1"  # 4006381333931, GS1's example
 
 
 def test_baselines_exceed_registered_households_and_targets_are_70_50_50(demo):

@@ -13,6 +13,7 @@ from server.demo.names import (
     DemoCommune,
 )
 from server.demo.seeded import Seeded
+from server.products.gs1 import check_digit
 from server.text import fold
 
 EARLY_TOPICS = (("digital_skills", 60), ("e_payment", 20), ("online_safety", 20))
@@ -72,17 +73,11 @@ def attendance_for(rng: Seeded, session: dict, households: list[dict], trained: 
     return rows
 
 
-def gtin13(rng: Seeded) -> str:
-    """A Vietnamese GTIN-13 (prefix 893) with its check digit."""
+def gtin14(rng: Seeded) -> str:
+    """A Vietnamese GTIN-13 (prefix 893) with its check digit, stored as GTIN-14 like every GTIN."""
     prefix = rng.choice(GS1_PREFIXES)
     body = prefix + "".join(str(rng.randint(0, 9)) for _ in range(12 - len(prefix)))
-    return body + gtin_check_digit(body)
-
-
-def gtin_check_digit(body: str) -> str:
-    """GS1 check digit: weights 3, 1, 3, ... from the right, mod 10."""
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return str((10 - total % 10) % 10)
+    return "0" + body + str(check_digit(body))
 
 
 def _producer(rng: Seeded, when, kind: str, name: str, commune_code: str, **fields) -> dict:
@@ -94,7 +89,7 @@ def _producer(rng: Seeded, when, kind: str, name: str, commune_code: str, **fiel
 def _product(rng: Seeded, producer: dict, name: str, category: str, stars: int | None, gtin: bool) -> dict:
     when = min(producer["created_at"] + timedelta(days=rng.randint(0, 20)), rng.moment(rng.today, rng.today))
     row = synced_row(rng, when, producer_id=producer["id"])
-    row.update(name=name, category=CATEGORIES[category], gtin=gtin13(rng) if gtin else None, ocop_stars=stars)
+    row.update(name=name, category=CATEGORIES[category], gtin=gtin14(rng) if gtin else None, ocop_stars=stars)
     row.update(ocop_certificate=f"{rng.randint(100, 2999)}/QĐ-UBND" if stars else None)
     row.update(ocop_year=rng.choice((2024, 2025)) if stars else None, marketplace_links=[], search_text=fold(name))
     row["certifications"] = [{"name": "VietGAP", "number": f"VG-{rng.randint(1000, 9999)}"}] if stars else []

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 22:43:55.530294
+Create Date: 2026-11-22 23:18:28.950241
 
 """
 from alembic import op
