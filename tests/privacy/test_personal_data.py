@@ -68,7 +68,7 @@ def test_erasure_removes_personal_fields_everywhere_but_keeps_counts(ctx, client
     hid = household.id
     version_before = household.version
     factories.login(client, supervisor)
-    unconfirmed = client.post(f"/privacy/households/{hid}/erase", data={})
+    unconfirmed = client.post(f"/privacy/households/{hid}/erase", data={}, headers={"Accept-Language": "en"})
     assert "Tick the box" in unconfirmed.get_data(as_text=True)
     response = client.post(f"/privacy/households/{hid}/erase", data={"confirm": "yes"}, follow_redirects=True)
     assert response.status_code == 200
