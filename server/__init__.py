@@ -49,11 +49,15 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from server.auth.api import bp as auth_api
     from server.auth.views import bp as auth_bp
     from server.core import bp as core_bp
+    from server.openapi import bp as openapi_bp
     from server.places.api import bp as places_api
+    from server.sync.api import bp as sync_api
+    from server.sync.views import bp as sync_bp
 
-    for blueprint in (core_bp, auth_bp, places_api):
+    for blueprint in (core_bp, auth_bp, places_api, auth_api, sync_api, sync_bp, openapi_bp):
         app.register_blueprint(blueprint)
 
 

@@ -103,8 +103,17 @@ def _collect_changed(session, flush_context, instances):
             pending.add(obj)
 
 
+def touch(session: orm.Session, obj: Versioned) -> None:
+    """Give `obj` a new version at commit although no column changed (e.g. its scope moved)."""
+    session.info.setdefault("versioned_pending", set()).add(obj)
+
+
 @event.listens_for(orm.Session, "before_commit")
 def _assign_versions(session):
+    if session.in_nested_transaction():
+        # A SAVEPOINT release: versions are handed out once, at the real commit, so the
+        # counter row is locked only for the end of the transaction.
+        return
     session.flush()
     pending = [o for o in session.info.pop("versioned_pending", set()) if o in session]
     if not pending:
@@ -115,6 +124,9 @@ def _assign_versions(session):
     session.info.pop("versioned_pending", None)
 
 
-@event.listens_for(orm.Session, "after_rollback")
-def _forget_pending(session):
-    session.info.pop("versioned_pending", None)
+@event.listens_for(orm.Session, "after_soft_rollback")
+def _forget_pending(session, previous_transaction):
+    # A rolled-back SAVEPOINT keeps what earlier savepoints changed; its own new rows
+    # leave the session and are skipped at commit.
+    if previous_transaction.parent is None:
+        session.info.pop("versioned_pending", None)

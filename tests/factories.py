@@ -112,3 +112,38 @@ def training(commune: Place, held_on: date | None = None, topics=("digital_skill
 def login(client, user: User, password: str = PASSWORD):
     """Sign a test client in through the login form."""
     return client.post("/login", data={"username": user.username, "password": password})
+
+
+def device(user: User, label: str = "Test phone"):
+    """A device token for a user: (DeviceToken, raw token)."""
+    from server.auth.models import DeviceToken
+
+    token, raw = DeviceToken.issue(user, label)
+    db.session.add(token)
+    db.session.commit()
+    return token, raw
+
+
+def bearer(raw: str) -> dict:
+    """Request headers carrying a device token."""
+    return {"Authorization": f"Bearer {raw}"}
+
+
+def hlc(ms: int, device_id: str, counter: int = 0) -> str:
+    """A hybrid logical clock string as phones make them."""
+    return f"{ms:013d}-{counter:04d}-{device_id}"
+
+
+def mutation(entity: str, record_id, fields: dict, clock: str, op: str = "upsert", base_version=None) -> dict:
+    """One pushed mutation with a fresh mutation id."""
+    import uuid
+
+    return {
+        "mutation_id": str(uuid.uuid4()),
+        "entity": entity,
+        "record_id": str(record_id),
+        "op": op,
+        "base_version": base_version,
+        "clock": clock,
+        "fields": fields,
+    }
