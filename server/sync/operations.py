@@ -115,6 +115,8 @@ def _apply_and_log(batch: Batch, m: dict, log: Mutation | None, fresh: bool) -> 
     try:
         record, values, merged = _resolve(batch, entity, m, fresh)
         record, conflicts = _write(batch, entity, m, record, values)
+        if merged:
+            batch.aliases[m["record_id"]] = record.id
         reply = _reply(str(m["mutation_id"]), "merged" if merged else "applied", str(record.id))
     except Rejected as rejection:
         reply = _rejection(_reply(str(m["mutation_id"]), "rejected", str(m["record_id"])), rejection)

@@ -15,7 +15,11 @@ def tree(ctx):
 
 
 class Phone:
-    """A signed-in phone: pushes and pulls with its device token."""
+    """A signed-in phone: pushes and pulls with its device token.
+
+    Each request runs in its own app context, as in production: the test's context would
+    otherwise share `g` (the signed-in user and token) and the session between requests.
+    """
 
     def __init__(self, client, user, label="Phone"):
         self.client, self.user = client, user
@@ -33,7 +37,13 @@ class Phone:
     def push(self, mutations, queued=0, app_version="1.0.0"):
         """POST a batch; returns the response."""
         body = {"app_version": app_version, "queued": queued, "mutations": mutations}
-        return self.client.post("/api/v1/sync/push", json=body, headers=f.bearer(self.raw))
+        return self.request("post", "/api/v1/sync/push", json=body)
+
+    def request(self, method: str, path: str, **kwargs):
+        """A request with this phone's token, in a fresh app context."""
+        headers = {**f.bearer(self.raw), **kwargs.pop("headers", {})}
+        with self.client.application.app_context():
+            return getattr(self.client, method)(path, headers=headers, **kwargs)
 
     def results(self, mutations, **kwargs) -> list[dict]:
         """Push and return the results, asserting the batch itself was accepted."""
@@ -44,7 +54,7 @@ class Phone:
     def pull(self, cursor=None, limit=500, **params):
         """GET one page; returns the decoded body."""
         query = {"cursor": self.cursor if cursor is None else cursor, "limit": limit, **params}
-        response = self.client.get("/api/v1/sync/pull", query_string=query, headers=f.bearer(self.raw))
+        response = self.request("get", "/api/v1/sync/pull", query_string=query)
         assert response.status_code == 200, response.get_data(as_text=True)
         data = response.get_data()
         if response.headers.get("Content-Encoding") == "gzip":
