@@ -64,8 +64,9 @@ def push():
         raise ValidationError(message, code="bad_batch", errors={"mutations": [message]})
     try:
         reply = operations.push(current_user, current_device_token(), envelope, mutations)
-    except sa.exc.OperationalError as error:
-        # A deadlock or lock timeout with another push: nothing was kept, sending again is safe.
+    except (sa.exc.OperationalError, sa.exc.IntegrityError) as error:
+        # A deadlock or lock timeout with another push, or another token logging the same
+        # mutation id at the same moment: nothing was kept, and sending again is safe.
         db.session.rollback()
         raise ServiceUnavailable(code="busy") from error
     return jsonify(reply)

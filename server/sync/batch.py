@@ -10,6 +10,7 @@ from server.extensions import db
 from server.households.models import Household
 from server.places.models import Place
 from server.sync.entities import ENTITIES, Entity
+from server.sync.log import LogBook
 from server.sync.models import Mutation
 from server.training.models import TrainingSession
 
@@ -19,7 +20,7 @@ class Batch:
 
     def __init__(self, user, token, scope: Scope):
         self.user, self.token, self.scope = user, token, scope
-        self.logs: dict[uuid.UUID, Mutation] = {}
+        self.logs = LogBook(user, token)
         self.records: dict[str, dict[uuid.UUID, object]] = {name: {} for name in ENTITIES}
         self.by_key: dict[str, dict[tuple, object]] = {name: {} for name in ENTITIES}
         self.aliases: dict[uuid.UUID, uuid.UUID] = {}
@@ -27,9 +28,7 @@ class Batch:
 
     def load(self, mutations: list[dict]) -> "Batch":
         """Prefetch everything the mutations refer to."""
-        ids = [m["mutation_id"] for m in mutations]
-        for log in db.session.scalars(sa.select(Mutation).where(Mutation.mutation_id.in_(ids))):
-            self.logs[log.mutation_id] = log
+        self.logs.load([m["mutation_id"] for m in mutations])
         wanted = {name: set() for name in ENTITIES}
         for m in mutations:
             wanted[m["entity"]].add(m["record_id"])

@@ -1,11 +1,17 @@
-"""Applying pushed mutations: one SAVEPOINT each, one commit per push.
+"""Applying pushed mutations: checked one by one, committed once per push.
 
-A push runs in one database transaction. Each mutation is checked and applied inside its own
-SAVEPOINT, so a mutation that trips over a concurrent push (a unique natural key or mutation
-id created meanwhile) is rolled back alone and tried once more. The transaction commits once,
-at the end, with the device's sync details: if anything fails before that, nothing of the
-batch is kept and the phone sends it again, which is safe because every mutation is
-idempotent. Versions are handed out at that commit.
+A push runs in one database transaction that commits once, at the end, with the device's
+sync details and the mutation log: if anything fails before that, nothing of the batch is
+kept and the phone sends it again, which is safe because every mutation is idempotent.
+Versions are handed out at that commit (one counter-row lock per push, held briefly).
+
+Each mutation is checked completely (schema, places, scope, references) before anything is
+written, so a rejected one leaves no trace but its log entry and never blocks the others.
+The one write the database itself can still refuse is a new row with a natural key that a
+concurrent push inserted meanwhile: that write runs inside its own SAVEPOINT, and on a
+unique violation only it is rolled back and tried again, which then finds the row and merges.
+Other writes are flushed together at commit (a SAVEPOINT and flush per mutation made pushes
+several times slower and protected against nothing the checks do not already catch).
 
 Replays: a mutation id seen before returns its first reply (status "duplicate") and changes
 nothing, unless it was rejected for a retryable reason (its household not on the server yet,
@@ -29,7 +35,7 @@ from server.models_base import current_version, touch, utcnow
 from server.sync.batch import Batch
 from server.sync.entities import ENTITIES, FOLLOWERS, Entity
 from server.sync.merge import DELETED, merge_fields
-from server.sync.models import Mutation, ScopeExit
+from server.sync.models import ScopeExit
 from server.sync.records import complete_record, new_record
 from server.sync.schemas import MutationSchema
 
@@ -43,6 +49,8 @@ REJECTIONS = {
     "unknown_record": _l("This record is not on the server yet."),
     "incomplete": _l("A new record is missing required values."),
 }
+_MUTATION = MutationSchema()
+_LOADERS = {name: entity.schema() for name, entity in ENTITIES.items()}
 # The phone keeps these in its outbox and sends them again: what is missing may arrive later.
 RETRYABLE = frozenset({"unknown_household", "unknown_session", "unknown_record", "incomplete"})
 
@@ -61,6 +69,7 @@ def push(user, token, envelope: dict, raw_mutations: list) -> dict:
     checked = [_check_envelope(raw) for raw in raw_mutations]
     batch = Batch(user, token, scope_for(user)).load([m for m in checked if "reply" not in m])
     replies = [m["reply"] if "reply" in m else apply_mutation(batch, m) for m in checked]
+    batch.logs.write()
     db.session.commit()
     _add_versions(checked, replies)
     return {"results": replies, "cursor_hint": current_version(db.session)}
@@ -80,7 +89,7 @@ def _record_sync(token, envelope: dict) -> None:
 def _check_envelope(raw) -> dict:
     """A loaded mutation, or {"reply": rejection} when it cannot even be read."""
     try:
-        return MutationSchema().load(raw if isinstance(raw, dict) else {})
+        return _MUTATION.load(raw if isinstance(raw, dict) else {})
     except SchemaError as error:
         mutation_id = raw.get("mutation_id") if isinstance(raw, dict) else None
         record_id = raw.get("record_id") if isinstance(raw, dict) else None
@@ -89,39 +98,39 @@ def _check_envelope(raw) -> dict:
 
 
 def apply_mutation(batch: Batch, m: dict) -> dict:
-    """Apply one mutation inside a SAVEPOINT and log it; return its reply."""
+    """Check one mutation, apply it and log it; return its reply."""
     for attempt in range(2):
-        log = batch.logs.get(m["mutation_id"])
-        if log is not None and log.result_code not in RETRYABLE:
-            return {**log.reply, "status": "duplicate", "original_status": log.reply["status"]}
+        seen = batch.logs.get(m["mutation_id"])
+        if seen is not None and seen.code not in RETRYABLE:
+            return {**seen.reply, "status": "duplicate", "original_status": seen.reply["status"]}
         try:
-            with db.session.begin_nested():
-                return _apply_and_log(batch, m, log, fresh=attempt > 0)
+            return _apply_and_log(batch, m, fresh=attempt > 0)
         except sa.exc.IntegrityError:
             if attempt:
                 raise
             # A concurrent push made the same natural key or mutation id meanwhile: look again.
             batch.forget_rolled_back()
-            fresh = db.session.scalar(sa.select(Mutation).where(Mutation.mutation_id == m["mutation_id"]))
-            batch.logs.pop(m["mutation_id"], None)
-            if fresh is not None:
-                batch.logs[m["mutation_id"]] = fresh
+            batch.logs.reload(m["mutation_id"])
     raise AssertionError("unreachable")
 
 
-def _apply_and_log(batch: Batch, m: dict, log: Mutation | None, fresh: bool) -> dict:
+def _apply_and_log(batch: Batch, m: dict, fresh: bool) -> dict:
     entity = ENTITIES[m["entity"]]
     conflicts = None
     try:
         record, values, merged = _resolve(batch, entity, m, fresh)
-        record, conflicts = _write(batch, entity, m, record, values)
+        if record is None and entity.key:
+            with db.session.begin_nested():
+                record, conflicts = _write(batch, entity, m, record, values)
+                db.session.flush()
+        else:
+            record, conflicts = _write(batch, entity, m, record, values)
         if merged:
             batch.aliases[m["record_id"]] = record.id
         reply = _reply(str(m["mutation_id"]), "merged" if merged else "applied", str(record.id))
     except Rejected as rejection:
         reply = _rejection(_reply(str(m["mutation_id"]), "rejected", str(m["record_id"])), rejection)
-    _log(batch, m, log, reply, conflicts)
-    db.session.flush()
+    batch.logs.add(m, reply, conflicts)
     return reply
 
 
@@ -152,7 +161,7 @@ def _load_values(entity: Entity, m: dict) -> dict:
     if m["op"] == "delete":
         return {}
     try:
-        return entity.schema().load(m["changed"], partial=True)
+        return _LOADERS[entity.name].load(m["changed"], partial=True)
     except SchemaError as error:
         raise Rejected("invalid", error.normalized_messages()) from error
 
@@ -237,25 +246,6 @@ def _rejection(reply: dict, rejection: Rejected) -> dict:
     if rejection.errors:
         reply["errors"] = rejection.errors
     return reply
-
-
-def _log(batch: Batch, m: dict, log: Mutation | None, reply: dict, conflicts: dict | None) -> None:
-    """Write the mutation log entry (or update the one of an earlier retryable rejection)."""
-    if log is None:
-        log = Mutation(mutation_id=m["mutation_id"])
-        db.session.add(log)
-        batch.logs[m["mutation_id"]] = log
-    token = batch.token
-    log.device_token_id = token.id if token is not None else None
-    log.device_id = token.device_id if token is not None else None
-    log.user_id = batch.user.id
-    log.entity, log.record_id, log.op = m["entity"], m["record_id"], m["op"]
-    log.fields, log.base_version, log.client_clock = m["changed"], m["base_version"], m["clock"]
-    log.received_at = utcnow()
-    log.result = reply["status"]
-    log.result_code = reply.get("code")
-    log.reply = dict(reply)
-    log.conflicts = conflicts if conflicts else sa.null()  # SQL NULL, so the conflicts page can filter
 
 
 def _add_versions(checked: list[dict], replies: list[dict]) -> None:
