@@ -71,6 +71,9 @@ def build(app) -> None:
                 row["version"] = next(versions)
             db.session.execute(sa.insert(model.__table__), rows)
         db.session.commit()
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        with app.app_context(), db.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("ANALYZE"))  # as autovacuum would
 
 
 def main() -> None:
