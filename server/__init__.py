@@ -49,16 +49,23 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from server.auth.api import bp as auth_api
     from server.auth.views import bp as auth_bp
     from server.core import bp as core_bp
     from server.labels.api import bp as labels_api
     from server.labels.views import bp as labels_bp
+    from server.openapi import bp as openapi_bp
     from server.places.api import bp as places_api
     from server.privacy.views import bp as privacy_bp
     from server.products.views import bp as products_bp
     from server.public.views import bp as public_bp
+    from server.sync.api import bp as sync_api
+    from server.sync.views import bp as sync_bp
 
-    blueprints = (core_bp, auth_bp, places_api, privacy_bp, products_bp, labels_bp, labels_api, public_bp)
+    blueprints = (
+        *(core_bp, auth_bp, auth_api, places_api, privacy_bp, products_bp, labels_bp, labels_api, public_bp),
+        *(sync_api, sync_bp, openapi_bp),
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -7,5 +7,5 @@ from server.places.models import Place  # noqa: F401
 from server.privacy.models import AccessLog  # noqa: F401
 from server.products.models import Lot, Producer, Product  # noqa: F401
 from server.reports.models import Baseline, Target  # noqa: F401
-from server.sync.models import Mutation  # noqa: F401
+from server.sync.models import Mutation, ScopeExit  # noqa: F401
 from server.training.models import Attendance, TrainingSession  # noqa: F401

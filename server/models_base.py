@@ -112,6 +112,13 @@ def _collect_changed(session, flush_context, instances):
             pending[obj] = None
 
 
+def touch(session: orm.Session, obj: Versioned) -> None:
+    """Give `obj` a new version at commit although no column changed (e.g. its scope moved)."""
+    if isinstance(session, orm.scoped_session):
+        session = session()
+    _pending_sets(session).setdefault(session.get_nested_transaction(), {})[obj] = None
+
+
 @event.listens_for(orm.Session, "before_commit")
 def _assign_versions(session):
     session.flush()

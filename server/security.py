@@ -1,6 +1,6 @@
 """Security headers and CSRF: every form is protected, bearer-token API calls are not forms."""
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 
 from server.extensions import csrf
@@ -26,13 +26,23 @@ class SessionInterface(SecureCookieSessionInterface):
         return request.is_secure if setting == "auto" else bool(setting)
 
 
+def csrf_exempt(view):
+    """Mark a view that reads no cookie-authenticated form (the phone's JSON sign-in)."""
+    view.csrf_exempt = True
+    return view
+
+
+def _exempt() -> bool:
+    return getattr(current_app.view_functions.get(request.endpoint), "csrf_exempt", False)
+
+
 def init_security(app: Flask) -> None:
     """Register the CSRF check, the session cookie policy and the response headers."""
     app.session_interface = SessionInterface()
 
     @app.before_request
     def _check_csrf():
-        if request.method in ("GET", "HEAD", "OPTIONS") or uses_bearer_token():
+        if request.method in ("GET", "HEAD", "OPTIONS") or uses_bearer_token() or _exempt():
             return
         if app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect()

@@ -148,3 +148,38 @@ def lot(item, code: str | None = None, **fields):
     db.session.add(row)
     db.session.commit()
     return row
+
+
+def device(user: User, label: str = "Test phone"):
+    """A device token for a user: (DeviceToken, raw token)."""
+    from server.auth.models import DeviceToken
+
+    token, raw = DeviceToken.issue(user, label)
+    db.session.add(token)
+    db.session.commit()
+    return token, raw
+
+
+def bearer(raw: str) -> dict:
+    """Request headers carrying a device token."""
+    return {"Authorization": f"Bearer {raw}"}
+
+
+def hlc(ms: int, device_id: str, counter: int = 0) -> str:
+    """A hybrid logical clock string as phones make them."""
+    return f"{ms:013d}-{counter:04d}-{device_id}"
+
+
+def mutation(entity: str, record_id, fields: dict, clock: str, op: str = "upsert", base_version=None) -> dict:
+    """One pushed mutation with a fresh mutation id."""
+    import uuid
+
+    return {
+        "mutation_id": str(uuid.uuid4()),
+        "entity": entity,
+        "record_id": str(record_id),
+        "op": op,
+        "base_version": base_version,
+        "clock": clock,
+        "fields": fields,
+    }

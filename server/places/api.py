@@ -17,7 +17,21 @@ bp = Blueprint("places", __name__)
 @bp.get("/api/v1/places")
 @login_required
 def list_places():
-    """Children of ?parent= (provinces when absent)."""
+    """Children of ?parent= (provinces when absent).
+    ---
+    get:
+      summary: Children of a place, or the provinces
+      parameters:
+        - {name: parent, in: query, required: false, schema: {type: string}, description: Code of the parent place.}
+      responses:
+        200:
+          description: The places directly under the parent, by name.
+          content:
+            application/json:
+              schema: PlaceListSchema
+        401: Unauthorized
+        404: NotFound
+    """
     parent = request.args.get("parent") or None
     if parent and db.session.get(Place, parent) is None:
         raise NotFound(_("There is no place with code %(code)s.", code=parent))
@@ -27,7 +41,21 @@ def list_places():
 @bp.get("/api/v1/places/search")
 @login_required
 def search_places():
-    """Places matching ?q= by new or old name, ignoring diacritics."""
+    """Places matching ?q= by new or old name, ignoring diacritics.
+    ---
+    get:
+      summary: Places whose new or former name contains every word of q
+      parameters:
+        - {name: q, in: query, required: false, schema: {type: string, maxLength: 100}}
+        - {name: kind, in: query, required: false, schema: {type: string, enum: [province, commune, hamlet]}}
+      responses:
+        200:
+          description: Matching places, provinces first.
+          content:
+            application/json:
+              schema: PlaceListSchema
+        401: Unauthorized
+    """
     q = request.args.get("q", "")[:100]
     kind = request.args.get("kind") if request.args.get("kind") in ("province", "commune", "hamlet") else None
     return jsonify(places=[operations.place_dump(p) for p in operations.search(q, kind=kind)])

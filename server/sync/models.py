@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.models_base import utcnow
+from server.models_base import Versioned, utcnow
 
 RESULTS = ("applied", "merged", "rejected")
 
@@ -30,3 +30,17 @@ class Mutation(db.Model):
     reply = sa.Column(sa.JSON, nullable=False, default=dict)
     # {field: {"value": old value, "clock": its clock}} for values this write overwrote or lost to.
     conflicts = sa.Column(sa.JSON, nullable=True)
+
+
+class ScopeExit(Versioned, db.Model):
+    """A record that left a commune (its household or session moved): the old commune's phones drop it.
+
+    Pulls send it as a "gone" change to phones whose scope covers `commune_code` but no longer
+    the record. It is versioned like the records, so it takes its place in the pull order.
+    """
+
+    __tablename__ = "scope_exits"
+    id = sa.Column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    entity = sa.Column(sa.String(32), nullable=False)
+    record_id = sa.Column(sa.Uuid, nullable=False)
+    commune_code = sa.Column(sa.String(24), nullable=False, index=True)

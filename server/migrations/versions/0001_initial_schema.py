@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 23:18:28.950241
+Create Date: 2026-11-22 23:20:56.283703
 
 """
 from alembic import op
@@ -38,6 +38,21 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_places_parent_code'), ['parent_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_places_province_code'), ['province_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_places_version'), ['version'], unique=False)
+
+    op.create_table('scope_exits',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('entity', sa.String(length=32), nullable=False),
+    sa.Column('record_id', sa.Uuid(), nullable=False),
+    sa.Column('commune_code', sa.String(length=24), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_scope_exits'))
+    )
+    with op.batch_alter_table('scope_exits', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_scope_exits_commune_code'), ['commune_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_scope_exits_version'), ['version'], unique=False)
 
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -451,6 +466,11 @@ def downgrade():
     op.drop_table('access_log')
     op.drop_table('version_counter')
     op.drop_table('users')
+    with op.batch_alter_table('scope_exits', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_scope_exits_version'))
+        batch_op.drop_index(batch_op.f('ix_scope_exits_commune_code'))
+
+    op.drop_table('scope_exits')
     with op.batch_alter_table('places', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_places_version'))
         batch_op.drop_index(batch_op.f('ix_places_province_code'))

@@ -1,0 +1,91 @@
+"""/api/v1/auth/token: a phone signs in for a device token, and signs out by revoking it."""
+
+from flask import Blueprint, current_app
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from marshmallow import ValidationError as SchemaError
+
+from server.auth import operations
+from server.auth.models import DeviceToken
+from server.auth.schemas import TokenReplySchema, TokenRequestSchema
+from server.auth.scope import scope_for
+from server.auth.tokens import current_device_token
+from server.auth.views import _refusal_message
+from server.errors import Unauthorized, ValidationError
+from server.extensions import db, limiter
+from server.jsonbody import read_json
+from server.security import csrf_exempt
+from server.sync.operations import revoke_device
+
+bp = Blueprint("auth_api", __name__)
+MAX_SIGN_IN_BODY = 16 * 1024
+
+
+@bp.post("/api/v1/auth/token")
+@csrf_exempt  # JSON only: a cross-site form cannot send it, and no cookie is involved
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def issue_token():
+    """Sign a phone in: a new device token with the user's profile and scope.
+    ---
+    post:
+      summary: Sign a phone in
+      description: The token is shown once and stored only as a hash; it expires after days without use.
+      security: []
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: TokenRequestSchema
+      responses:
+        201:
+          description: Signed in.
+          content:
+            application/json:
+              schema: TokenReplySchema
+        400: MalformedJson
+        401: Unauthorized
+        415: NotJson
+        422: Invalid
+        429: TooManyRequests
+    """
+    try:
+        data = TokenRequestSchema().load(read_json(MAX_SIGN_IN_BODY, require_json_type=True))
+    except SchemaError as error:
+        raise ValidationError(errors=error.normalized_messages()) from error
+    try:
+        user = operations.authenticate(data["username"], data["password"])
+    except operations.LoginRefused as refusal:
+        raise Unauthorized(_refusal_message(refusal), code=refusal.reason) from refusal
+    token, raw = DeviceToken.issue(user, data["device_label"].strip())
+    token.app_version = data["app_version"]
+    db.session.add(token)
+    db.session.commit()
+    scope = scope_for(user)
+    reply = {
+        "token": raw,
+        "device_id": token.device_id,
+        "expires_after_days": current_app.config["DEVICE_TOKEN_IDLE_DAYS"],
+        "user": user,
+        "scope": {"everything": scope.everything, "communes": sorted(scope.communes)},
+    }
+    return TokenReplySchema().dump(reply), 201
+
+
+@bp.delete("/api/v1/auth/token")
+@login_required
+def revoke_token():
+    """Sign a phone out: its own token stops working at once.
+    ---
+    delete:
+      summary: Revoke the caller's own device token
+      security: [{bearerAuth: []}]
+      responses:
+        204:
+          description: Revoked.
+        401: Unauthorized
+    """
+    token = current_device_token()
+    if token is None or token.user_id != current_user.id:
+        raise Unauthorized(_("Only a phone's device token can be revoked this way."), code="no_device_token")
+    revoke_device(token)
+    return "", 204

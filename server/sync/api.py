@@ -1,0 +1,137 @@
+"""/api/v1/sync: push a phone's changes, pull everything in scope since a cursor."""
+
+import gzip
+import json
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from marshmallow import ValidationError as SchemaError
+
+from server.auth.scope import scope_for
+from server.auth.tokens import current_device_token
+from server.errors import ServiceUnavailable, ValidationError
+from server.extensions import db
+from server.jsonbody import read_json
+from server.models_base import utcnow
+from server.sync import operations
+from server.sync.pull import DEFAULT_LIMIT, MAX_LIMIT, pull
+from server.sync.reference import reference_data
+from server.sync.schemas import MAX_MUTATIONS, PushEnvelopeSchema
+
+bp = Blueprint("sync_api", __name__)
+GZIP_MIN_BYTES = 1024
+
+
+@bp.post("/api/v1/sync/push")
+@login_required
+def push():
+    """Apply a batch of changes made on a phone; one result per change.
+    ---
+    post:
+      summary: Apply a batch of changes made on a phone
+      description: >
+        Each mutation is applied on its own: a rejected one does not block the others. A replayed
+        mutation_id changes nothing and returns its first result as "duplicate". Rejections with
+        retryable=true should stay in the outbox and be sent again later.
+      security: [{bearerAuth: []}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: PushSchema
+      responses:
+        200:
+          description: One result per mutation, in the order sent.
+          content:
+            application/json:
+              schema: PushReplySchema
+        400: MalformedJson
+        401: Unauthorized
+        413: TooLarge
+        422: Invalid
+        503: Unavailable
+    """
+    body = read_json(current_app.config["SYNC_MAX_BODY"])
+    try:
+        envelope = PushEnvelopeSchema().load(body)
+    except SchemaError as error:
+        raise ValidationError(errors=error.normalized_messages()) from error
+    mutations = body.get("mutations")
+    if not isinstance(mutations, list) or len(mutations) > MAX_MUTATIONS:
+        message = _("Send a list of at most %(n)d mutations.", n=MAX_MUTATIONS)
+        raise ValidationError(message, code="bad_batch", errors={"mutations": [message]})
+    try:
+        reply = operations.push(current_user, current_device_token(), envelope, mutations)
+    except (sa.exc.OperationalError, sa.exc.IntegrityError) as error:
+        # A deadlock or lock timeout with another push, or another token logging the same
+        # mutation id at the same moment: nothing was kept, and sending again is safe.
+        db.session.rollback()
+        raise ServiceUnavailable(code="busy") from error
+    return jsonify(reply)
+
+
+@bp.get("/api/v1/sync/pull")
+@login_required
+def pull_changes():
+    """Records in the caller's scope changed after a cursor, in version order.
+    ---
+    get:
+      summary: Records in the caller's scope changed after a cursor
+      description: >
+        Pages through every change with version > cursor, tombstones included, oldest first.
+        Call again with next_cursor while has_more is true. Reference data comes with cursor=0
+        or reference=1. Gzip-compressed when the request accepts it.
+      security: [{bearerAuth: []}]
+      parameters:
+        - {name: cursor, in: query, schema: {type: integer, minimum: 0, default: 0}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 2000, default: 500}}
+        - {name: reference, in: query, schema: {type: integer, enum: [0, 1]}}
+      responses:
+        200:
+          description: A page of changes.
+          content:
+            application/json:
+              schema: PullReplySchema
+        401: Unauthorized
+        422: Invalid
+    """
+    cursor = _int_arg("cursor", 0, 0, None)
+    limit = _int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    scope = scope_for(current_user)
+    body = pull(scope, cursor, limit)
+    if cursor == 0 or request.args.get("reference") == "1":
+        body["reference"] = reference_data(scope)
+    token = current_device_token()
+    if token is not None and not body["has_more"]:
+        token.last_sync_at = utcnow()
+        db.session.commit()
+    return _json_maybe_gzip(body)
+
+
+def _int_arg(name: str, default: int, minimum: int, maximum: int | None) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum or (maximum is not None and value > maximum):
+        if maximum is None:
+            message = _("%(name)s must be a whole number of at least %(min)d.", name=name, min=minimum)
+        else:
+            message = _("%(name)s must be a whole number from %(min)d to %(max)d.", name=name, min=minimum, max=maximum)
+        raise ValidationError(message, code="bad_parameter", errors={name: [message]})
+    return value
+
+
+def _json_maybe_gzip(body: dict):
+    payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    response = current_app.response_class(payload, mimetype="application/json")
+    response.vary.add("Accept-Encoding")
+    if len(payload) >= GZIP_MIN_BYTES and request.accept_encodings["gzip"]:
+        response.set_data(gzip.compress(payload, compresslevel=5))
+        response.headers["Content-Encoding"] = "gzip"
+    return response

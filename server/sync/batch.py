@@ -1,0 +1,154 @@
+"""What one push needs from the database, loaded up front in a few queries instead of per mutation."""
+
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from server.auth.scope import Scope
+from server.extensions import db
+from server.households.models import Household
+from server.places.models import Place
+from server.sync.entities import ENTITIES, Entity
+from server.sync.log import LogBook
+from server.sync.models import Mutation
+from server.training.models import TrainingSession
+
+
+class Batch:
+    """Caches for one push: log entries, target records (locked), parents and places."""
+
+    def __init__(self, user, token, scope: Scope):
+        self.user, self.token, self.scope = user, token, scope
+        self.logs = LogBook(user, token)
+        self.records: dict[str, dict[uuid.UUID, object]] = {name: {} for name in ENTITIES}
+        self.by_key: dict[str, dict[tuple, object]] = {name: {} for name in ENTITIES}
+        self.aliases: dict[uuid.UUID, uuid.UUID] = {}
+        self.places: dict[str, Place] = {}
+
+    def load(self, mutations: list[dict]) -> "Batch":
+        """Prefetch everything the mutations refer to."""
+        self.logs.load([m["mutation_id"] for m in mutations])
+        wanted = {name: set() for name in ENTITIES}
+        for m in mutations:
+            wanted[m["entity"]].add(m["record_id"])
+        self._load_aliases(set().union(*wanted.values()))
+        for name, record_ids in wanted.items():
+            self._load_records(ENTITIES[name], record_ids | {self.aliases[i] for i in record_ids if i in self.aliases})
+        self._load_keys(mutations)
+        self._load_parents(mutations)
+        self._load_places(mutations)
+        return self
+
+    def _load_aliases(self, record_ids: set) -> None:
+        """Client ids that were merged into an existing row by natural key."""
+        if not record_ids:
+            return
+        query = sa.select(Mutation.record_id, Mutation.reply).where(
+            Mutation.record_id.in_(record_ids), Mutation.result == "merged"
+        )
+        for record_id, reply in db.session.execute(query):
+            self.aliases[record_id] = uuid.UUID(reply["record_id"])
+
+    def _load_records(self, entity: Entity, record_ids: set) -> None:
+        if record_ids:
+            model = entity.model
+            query = sa.select(model).where(model.id.in_(record_ids)).order_by(model.id).with_for_update()
+            for record in db.session.scalars(query):
+                self.remember(entity, record)
+
+    def _load_keys(self, mutations: list[dict]) -> None:
+        """Existing rows with the natural key of a pushed record (for records not found by id)."""
+        for entity in ENTITIES.values():
+            if not entity.key:
+                continue
+            keys = {
+                tuple(_as_uuid(m["changed"].get(f)) if f.endswith("_id") else m["changed"].get(f) for f in entity.key)
+                for m in mutations
+                if m["entity"] == entity.name and all(f in m["changed"] for f in entity.key)
+            }
+            keys = {k for k in keys if None not in k}
+            if keys:
+                columns = [getattr(entity.model, f) for f in entity.key]
+                query = sa.select(entity.model).where(sa.tuple_(*columns).in_(sorted(keys, key=str)))
+                for record in db.session.scalars(query.order_by(entity.model.id).with_for_update()):
+                    self.remember(entity, record)
+
+    def _load_parents(self, mutations: list[dict]) -> None:
+        household_ids, session_ids = set(), set()
+        for m in mutations:
+            household_ids.add(_as_uuid(m["changed"].get("household_id")))
+            session_ids.add(_as_uuid(m["changed"].get("session_id")))
+        for name in ("consent", "marketplace_account", "payment_account", "attendance"):
+            household_ids.update(r.household_id for r in self.records[name].values())
+        session_ids.update(r.session_id for r in self.records["attendance"].values())
+        household_ids -= {None, *self.records["household"]}
+        session_ids -= {None, *self.records["training_session"]}
+        if household_ids:
+            query = sa.select(Household).where(Household.id.in_(household_ids)).options(orm.lazyload("*"))
+            for household in db.session.scalars(query):
+                self.records["household"].setdefault(household.id, household)
+        if session_ids:
+            query = sa.select(TrainingSession).where(TrainingSession.id.in_(session_ids)).options(orm.lazyload("*"))
+            for session in db.session.scalars(query):
+                self.records["training_session"].setdefault(session.id, session)
+
+    def _load_places(self, mutations: list[dict]) -> None:
+        codes = {m["changed"].get(f) for m in mutations for f in ("commune_code", "hamlet_code")}
+        codes = {c for c in codes if isinstance(c, str)}
+        if codes:
+            for place in db.session.scalars(sa.select(Place).where(Place.code.in_(codes))):
+                self.places[place.code] = place
+
+    def remember(self, entity: Entity, record) -> None:
+        """Keep a loaded or new record findable by id and by natural key."""
+        self.records[entity.name][record.id] = record
+        if entity.key:
+            self.by_key[entity.name][tuple(getattr(record, f) for f in entity.key)] = record
+
+    def forget_rolled_back(self) -> None:
+        """Drop records that a rolled-back SAVEPOINT took out of the session."""
+        for cache in (*self.records.values(), *self.by_key.values()):
+            for key in [k for k, record in cache.items() if record not in db.session]:
+                del cache[key]
+
+    def record(self, entity: Entity, record_id: uuid.UUID):
+        """A target record by its id, or by the id it was merged into."""
+        found = self.records[entity.name].get(record_id)
+        if found is None and record_id in self.aliases:
+            found = self.records[entity.name].get(self.aliases[record_id])
+        return found
+
+    def find_key(self, entity: Entity, values: dict, fresh: bool = False):
+        """The row with the same natural key, if any (`fresh` asks the database again)."""
+        key = tuple(values.get(f) for f in entity.key)
+        if fresh:
+            columns = [getattr(entity.model, f) for f in entity.key]
+            query = sa.select(entity.model).where(sa.tuple_(*columns) == key).with_for_update()
+            record = db.session.scalars(query).first()
+            if record is not None:
+                self.remember(entity, record)
+        return self.by_key[entity.name].get(key)
+
+    def household(self, household_id):
+        """A household by id (loaded up front or created earlier in this push)."""
+        return self.records["household"].get(household_id)
+
+    def session(self, session_id):
+        """A training session by id."""
+        return self.records["training_session"].get(session_id)
+
+    def place(self, code: str | None) -> Place | None:
+        """A place by code."""
+        if code and code not in self.places:
+            place = db.session.get(Place, code)
+            if place is not None:
+                self.places[code] = place
+        return self.places.get(code) if code else None
+
+
+def _as_uuid(value):
+    try:
+        return uuid.UUID(str(value)) if value is not None else None
+    except ValueError:
+        return None

@@ -1,0 +1,79 @@
+"""Field-level last-writer-wins by hybrid logical clock.
+
+Every field of a synced record carries the clock of the write that set it (`field_clocks`).
+A pushed value replaces the stored one only when its clock is greater; clocks are strings
+f"{ms:013d}-{counter:04d}-{device_id}", so string order is time order with ties broken by
+device id. Whether a record exists is merged the same way, as the pseudo-field "deleted":
+an upsert says "exists" and a delete says "deleted", each at its clock. Since each field ends
+with the value of its greatest clock, the result does not depend on the order or number of
+deliveries.
+"""
+
+import uuid
+from datetime import UTC, date, datetime
+
+from server.models_base import utcnow
+
+DELETED = "deleted"
+
+
+def clock_device(clock: str | None) -> str | None:
+    """The device id at the end of a clock."""
+    return clock.split("-", 2)[2] if clock else None
+
+
+def jsonable(value):
+    """A stored value as it appears in JSON."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        # SQLite hands back naive datetimes; every stored time is UTC.
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _current(record, name: str):
+    if name == DELETED:
+        return record.deleted_at is not None
+    return getattr(record, name)
+
+
+def _store(record, name: str, value) -> None:
+    if name == DELETED:
+        if value and record.deleted_at is None:
+            record.deleted_at = utcnow()
+        elif not value:
+            record.deleted_at = None
+        return
+    setattr(record, name, value)
+
+
+def _concurrent(record, name: str, value, other_clock: str | None, clock: str, base_version) -> bool:
+    """Whether another device set a different value that this device had not seen."""
+    if other_clock is None or clock_device(other_clock) == clock_device(clock):
+        return False
+    if jsonable(_current(record, name)) == jsonable(value):
+        return False
+    return base_version is None or base_version < (record.version or 0)
+
+
+def merge_fields(record, values: dict, clock: str, base_version: int | None, is_new: bool) -> tuple[list, dict]:
+    """Apply the values whose clock wins; return (fields changed, conflicts {field: {value, clock}})."""
+    clocks = dict(record.field_clocks or {})
+    changed, conflicts = [], {}
+    for name, value in values.items():
+        other = clocks.get(name)
+        if other == clock:
+            continue  # the same write delivered again
+        if not is_new and _concurrent(record, name, value, other, clock, base_version):
+            conflicts[name] = {"value": jsonable(_current(record, name)), "clock": other}
+        if other is None or clock > other:
+            if jsonable(_current(record, name)) != jsonable(value) or is_new:
+                changed.append(name)
+            _store(record, name, value)
+            clocks[name] = clock
+    if clocks != (record.field_clocks or {}):
+        record.field_clocks = clocks
+    return changed, conflicts

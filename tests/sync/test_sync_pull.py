@@ -1,0 +1,174 @@
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from server.extensions import db
+from server.households.models import Consent, Household
+from server.models_base import utcnow
+from tests import factories as f
+
+
+@pytest.fixture
+def trainer(tree):
+    return f.user("trainer", [tree["commune"]])
+
+
+def create_household(phone, commune, **fields):
+    record_id = uuid.uuid4()
+    body = {"head_name": f"Hộ {record_id.hex[:6]}", "commune_code": commune.code, **fields}
+    [result] = phone.results([f.mutation("household", record_id, body, phone.clock())])
+    assert result["status"] == "applied", result
+    return record_id
+
+
+def test_pull_returns_only_records_in_scope(tree, trainer, phone_for):
+    mine = f.household(tree["commune"])
+    other = f.household(tree["commune2"])
+    session = f.training(tree["commune"], attendees=[mine, other])
+    f.consent(mine, "programme")
+    f.consent(other, "programme")
+    f.seller_account(mine)
+    f.payment_account(other)
+    changes = phone_for(trainer).pull_all()
+    seen = {(c["entity"], c["fields"].get("household_id", c["id"])) for c in changes}
+    assert ("household", str(mine.id)) in seen
+    assert ("household", str(other.id)) not in seen
+    assert ("consent", str(mine.id)) in seen and ("consent", str(other.id)) not in seen
+    assert ("marketplace_account", str(mine.id)) in seen
+    assert not any(c["entity"] == "payment_account" for c in changes)
+    # Attendance follows the session's commune, whoever attended.
+    assert sorted(c["fields"]["household_id"] for c in changes if c["entity"] == "attendance") == sorted(
+        [str(mine.id), str(other.id)]
+    )
+    assert ("training_session", str(session.id)) in {(c["entity"], c["id"]) for c in changes}
+
+
+def test_pages_in_version_order_with_writes_in_between_skip_and_repeat_nothing(tree, trainer, phone_for):
+    phone = phone_for(trainer)
+    writer = phone_for(f.user("trainer", [tree["commune"]]), "writer")
+    ids = [create_household(writer, tree["commune"]) for _ in range(12)]
+    replica, seen_versions = {}, []
+    while True:
+        page = phone.pull(limit=5)
+        for change in page["changes"]:
+            seen_versions.append(change["version"])
+            replica[change["id"]] = change["fields"]["head_name"]
+        phone.cursor = page["next_cursor"]
+        if not page["has_more"]:
+            break
+        # Between pages: a new household, and an edit of one already pulled.
+        if len(ids) < 30:
+            ids.append(create_household(writer, tree["commune"]))
+            edit = {"head_name": f"Edited {len(ids)}"}
+            writer.results([f.mutation("household", ids[len(ids) % 5], edit, writer.clock())])
+    assert seen_versions == sorted(seen_versions)
+    assert len(seen_versions) == len(set(seen_versions))
+    db.session.expire_all()
+    server = {str(h.id): h.head_name for h in db.session.scalars(sa.select(Household))}
+    assert replica == server
+
+
+def test_household_moved_away_vanishes_from_the_old_trainers_pull(tree, phone_for):
+    old_trainer = phone_for(f.user("trainer", [tree["commune"]]), "old")
+    new_trainer = phone_for(f.user("trainer", [tree["commune2"]]), "new")
+    both = phone_for(f.user("supervisor", [tree["province"]]), "supervisor")
+    household = f.household(tree["commune"])
+    consent = f.consent(household, "programme")
+    for phone in (old_trainer, new_trainer, both):
+        phone.pull_all()
+    mover = phone_for(f.user("admin"), "admin")
+    [moved] = mover.results(
+        [f.mutation("household", household.id, {"commune_code": tree["commune2"].code}, mover.clock())]
+    )
+    assert moved["status"] == "applied"
+    gone = old_trainer.pull_all()
+    assert {(c["entity"], c["id"], c["deleted"], c.get("reason")) for c in gone} == {
+        ("household", str(household.id), True, "out_of_scope"),
+        ("consent", str(consent.id), True, "out_of_scope"),
+    }
+    arrived = new_trainer.pull_all()
+    assert {(c["entity"], c["id"], c["deleted"]) for c in arrived} == {
+        ("household", str(household.id), False),
+        ("consent", str(consent.id), False),
+    }
+    assert {c.get("reason") for c in both.pull_all()} == {None}
+    # The old trainer can no longer write to it either.
+    [refused] = old_trainer.results([f.mutation("household", household.id, {"phone": "0912"}, old_trainer.clock())])
+    assert refused["code"] == "out_of_scope"
+
+
+def test_moved_back_household_is_not_reported_gone(tree, phone_for):
+    trainer = phone_for(f.user("trainer", [tree["commune"]]))
+    admin = phone_for(f.user("admin"), "admin")
+    household = f.household(tree["commune"])
+    trainer.pull_all()
+    for code in (tree["commune2"].code, tree["commune"].code):
+        admin.results([f.mutation("household", household.id, {"commune_code": code}, admin.clock())])
+    changes = trainer.pull_all()
+    assert [(c["id"], c["deleted"]) for c in changes] == [(str(household.id), False)]
+
+
+def test_reference_data_comes_with_the_first_pull_or_on_request(tree, trainer, phone_for):
+    phone = phone_for(trainer)
+    first = phone.pull(cursor=0)
+    reference = first["reference"]
+    codes = {p["code"] for p in reference["places"]}
+    assert codes == {tree["province"].code, tree["commune"].code, tree["hamlet"].code}
+    assert {t["code"] for t in reference["topics"]} >= {"digital_skills", "livestream"}
+    assert {"code": "momo", "name": "MoMo"} in reference["payment_providers"]
+    assert reference["scope"] == {"everything": False, "communes": [tree["commune"].code]}
+    assert reference["translations_version"]
+    assert "reference" not in phone.pull(cursor=first["next_cursor"])
+    assert "reference" in phone.pull(cursor=first["next_cursor"], reference=1)
+
+
+def test_pull_is_gzipped_when_the_phone_accepts_it(tree, trainer, phone_for):
+    for _ in range(20):
+        f.household(tree["commune"])
+    phone = phone_for(trainer)
+    response = phone.request("get", "/api/v1/sync/pull", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    plain = phone.request("get", "/api/v1/sync/pull")
+    assert "Content-Encoding" not in plain.headers
+    assert len(plain.get_json()["changes"]) == 20
+
+
+def test_a_page_costs_the_same_queries_for_5_or_500_records(app, tree, trainer, phone_for):
+    phone = phone_for(trainer)
+
+    def queries_for_first_page(households: int) -> int:
+        for n in range(households):
+            member = Household(id=uuid.uuid4(), head_name=f"Hộ {n}", commune_code=tree["commune"].code)
+            db.session.add(member)
+            db.session.add(Consent(household_id=member.id, purpose="programme", given=True, recorded_at=utcnow()))
+        db.session.commit()
+        statements = []
+
+        def listener(_conn, _cursor, statement, *_args):
+            if "device_tokens" not in statement:  # the last page also notes the sync time
+                statements.append(statement)
+
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            page = phone.pull(cursor=0, limit=500)
+        finally:
+            with app.app_context():
+                event.remove(db.engine, "before_cursor_execute", listener)
+        assert page["changes"]
+        return len(statements)
+
+    few = queries_for_first_page(5)
+    db.session.execute(sa.delete(Consent))
+    db.session.commit()
+    many = queries_for_first_page(250)
+    assert many == few
+
+
+def test_bad_cursor_is_a_problem(tree, trainer, phone_for):
+    response = phone_for(trainer).request("get", "/api/v1/sync/pull", query_string={"cursor": "-1"})
+    assert response.status_code == 422
+    assert response.get_json()["code"] == "bad_parameter"
