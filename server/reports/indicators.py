@@ -88,8 +88,9 @@ def as_of_for(year: int, today: date | None = None) -> date:
 def households_in(place: Place):
     """SQL condition: households of a province, commune or hamlet."""
     if place.kind == "province":
-        communes = sa.select(Place.code).where(Place.parent_code == place.code, Place.kind == "commune")
-        return Household.commune_code.in_(communes.scalar_subquery())
+        # A literal list lets the planner estimate the rows from column statistics.
+        communes = db.session.scalars(sa.select(Place.code).where(Place.parent_code == place.code, Place.kind == "commune"))
+        return Household.commune_code.in_(list(communes))
     if place.kind == "commune":
         return Household.commune_code == place.code
     return Household.hamlet_code == place.code
