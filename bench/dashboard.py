@@ -21,16 +21,14 @@ import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-import sqlalchemy as sa
-
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.dashboard_sql import hand_written_table  # noqa: E402
-from server import create_app  # noqa: E402
-from server.extensions import db  # noqa: E402
-from server.households.models import PLATFORMS, PAYMENT_PROVIDERS  # noqa: E402
-from server.places.models import Place  # noqa: E402
-from server.reports.indicators import place_report  # noqa: E402
+from bench.dashboard_sql import hand_written_table
+from server import create_app
+from server.extensions import db
+from server.households.models import PAYMENT_PROVIDERS, PLATFORMS
+from server.places.models import Place
+from server.reports.indicators import place_report
 
 PROVINCE = "99"
 TOPIC_SETS = (["digital_skills"], ["digital_skills", "selling_online"], ["packaging_delivery"], ["livestream"])
@@ -73,26 +71,74 @@ def _households(rng, numbers, communes, sessions, made, write) -> None:
         plus = "7P28QJXV+2C" if rng.random() < 0.2 else None
         deleted = made if rng.random() < 0.01 else None
         name = f"Nguyễn Văn {n}"
-        homes.append((hid, name, commune, f"{commune}-{rng.randint(1, 5):03d}", "vi", phone, plus, name.lower(),
-                      made, made, deleted, 0, "{}"))  # fmt: skip
-        for sid, topics in rng.sample(sessions[commune], rng.choice((0, 1, 1, 2, 3))):
+        homes.append(
+            (
+                hid,
+                name,
+                commune,
+                f"{commune}-{rng.randint(1, 5):03d}",
+                "vi",
+                phone,
+                plus,
+                name.lower(),
+                made,
+                made,
+                deleted,
+                0,
+                "{}",
+            )
+        )
+        for sid, _topics in rng.sample(sessions[commune], rng.choice((0, 1, 1, 2, 3))):
             attendance.append((uuid.UUID(int=rng.getrandbits(128)), sid, hid, name, "search", made, made, 0, "{}"))
         if rng.random() < 0.4:
             for platform in rng.sample(PLATFORMS, rng.choice((1, 1, 2))):
                 listed, orders = rng.choice((0, 0, 3)), rng.choice((0, 0, 0, 7))
                 opened = made.date() + timedelta(days=rng.randrange(0, 300))
-                market.append((uuid.UUID(int=rng.getrandbits(128)), hid, platform, "opened", opened, listed, orders,
-                               made, made, 0, "{}"))  # fmt: skip
+                market.append(
+                    (
+                        uuid.UUID(int=rng.getrandbits(128)),
+                        hid,
+                        platform,
+                        "opened",
+                        opened,
+                        listed,
+                        orders,
+                        made,
+                        made,
+                        0,
+                        "{}",
+                    )
+                )
         if rng.random() < 0.45:
-            payment.append((uuid.UUID(int=rng.getrandbits(128)), hid, rng.choice(PAYMENT_PROVIDERS), "opened",
-                            made, made, 0, "{}"))  # fmt: skip
+            payment.append(
+                (uuid.UUID(int=rng.getrandbits(128)), hid, rng.choice(PAYMENT_PROVIDERS), "opened", made, made, 0, "{}")
+            )
     synced = ("created_at", "updated_at", "version", "field_clocks")
-    write("households", ("id", "head_name", "commune_code", "hamlet_code", "preferred_language", "smartphone",
-                         "plus_code", "search_text", "created_at", "updated_at", "deleted_at", "version",
-                         "field_clocks"), homes)  # fmt: skip
+    write(
+        "households",
+        (
+            "id",
+            "head_name",
+            "commune_code",
+            "hamlet_code",
+            "preferred_language",
+            "smartphone",
+            "plus_code",
+            "search_text",
+            "created_at",
+            "updated_at",
+            "deleted_at",
+            "version",
+            "field_clocks",
+        ),
+        homes,
+    )
     write("attendance", ("id", "session_id", "household_id", "attendee_name", "method", *synced), attendance)
-    write("marketplace_accounts", ("id", "household_id", "platform", "status", "opened_on", "products_listed",
-                                   "orders_reported", *synced), market)  # fmt: skip
+    write(
+        "marketplace_accounts",
+        ("id", "household_id", "platform", "status", "opened_on", "products_listed", "orders_reported", *synced),
+        market,
+    )
     write("payment_accounts", ("id", "household_id", "provider", "status", *synced), payment)
 
 
@@ -109,7 +155,7 @@ def sqlite_writer(raw):
         return v
 
     def write(table, columns, rows):
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608 (names are this script's constants)
         raw.executemany(sql, [[value(v) for v in row] for row in rows])
         raw.commit()
 
@@ -181,7 +227,12 @@ def main() -> None:
     pg_url = os.environ.get("DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     if args.only != "sqlite":
         if pg_url:
-            run("PostgreSQL", pg_url.replace("postgresql://", "postgresql+psycopg://", 1), args.households, args.communes)
+            run(
+                "PostgreSQL",
+                pg_url.replace("postgresql://", "postgresql+psycopg://", 1),
+                args.households,
+                args.communes,
+            )
         else:
             print("PostgreSQL: skipped (set DATABASE_URL or run under tools/with-postgres)")
 

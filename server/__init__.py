@@ -52,8 +52,11 @@ def _register_blueprints(app: Flask) -> None:
     from server.auth.views import bp as auth_bp
     from server.core import bp as core_bp
     from server.places.api import bp as places_api
+    from server.records.views import bp as records_bp
+    from server.reports.api import bp as reports_api
+    from server.reports.views import bp as reports_bp
 
-    for blueprint in (core_bp, auth_bp, places_api):
+    for blueprint in (core_bp, auth_bp, places_api, reports_bp, reports_api, records_bp):
         app.register_blueprint(blueprint)
 
 

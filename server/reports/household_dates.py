@@ -21,7 +21,7 @@ TRAINING_TOPICS = {
 }
 
 
-class day(FunctionElement):  # noqa: N801 (reads like the SQL function it renders)
+class day(FunctionElement):
     """The calendar day of a timestamp: date(x) on SQLite, CAST(x AS DATE) elsewhere."""
 
     type = sa.Date()
@@ -30,12 +30,12 @@ class day(FunctionElement):  # noqa: N801 (reads like the SQL function it render
 
 @compiles(day)
 def _day_default(element, compiler, **kw):
-    return "CAST(%s AS DATE)" % compiler.process(element.clauses, **kw)
+    return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"
 
 
 @compiles(day, "sqlite")
 def _day_sqlite(element, compiler, **kw):
-    return "date(%s)" % compiler.process(element.clauses, **kw)
+    return f"date({compiler.process(element.clauses, **kw)})"
 
 
 def counted_households():
@@ -105,7 +105,9 @@ def household_dates(where, group_column, as_of: date):
     where = sa.and_(counted_households(), where)
     trained, market, payment = _trained(where, as_of), _marketplace(where, as_of), _payment(where)
     registered_on = day(Household.created_at)
-    has_address = sa.or_(sa.func.coalesce(Household.plus_code, "") != "", sa.func.coalesce(Household.vnpost_code, "") != "")
+    has_address = sa.or_(
+        sa.func.coalesce(Household.plus_code, "") != "", sa.func.coalesce(Household.vnpost_code, "") != ""
+    )
     platform_columns = [sa.func.coalesce(market.c[f"platform_{p}"], 0).label(f"platform_{p}") for p in PLATFORMS]
     return (
         sa.select(
@@ -116,9 +118,9 @@ def household_dates(where, group_column, as_of: date):
             market.c.active_account,
             sa.func.coalesce(market.c.orders, 0).label("orders"),
             payment.c.payment_account,
-            sa.case(
-                (Household.smartphone == "yes", sa.func.coalesce(Household.smartphone_since, registered_on))
-            ).label("smartphone"),
+            sa.case((Household.smartphone == "yes", sa.func.coalesce(Household.smartphone_since, registered_on))).label(
+                "smartphone"
+            ),
             sa.case((has_address, registered_on)).label("digital_address"),
             *platform_columns,
         )

@@ -53,7 +53,9 @@ class Progress:
     @property
     def behind(self) -> float:
         """Mean share of the targets reached (1.0 without targets): lower is further behind."""
-        shares = [min(f.percent / (f.target / 100), 1.0) for f in self.figures.values() if f.target and f.percent is not None]
+        shares = [
+            min(f.percent / (f.target / 100), 1.0) for f in self.figures.values() if f.target and f.percent is not None
+        ]
         return sum(shares) / len(shares) if shares else 1.0
 
     def to_dict(self) -> dict:
@@ -89,7 +91,9 @@ def households_in(place: Place):
     """SQL condition: households of a province, commune or hamlet."""
     if place.kind == "province":
         # A literal list lets the planner estimate the rows from column statistics.
-        communes = db.session.scalars(sa.select(Place.code).where(Place.parent_code == place.code, Place.kind == "commune"))
+        communes = db.session.scalars(
+            sa.select(Place.code).where(Place.parent_code == place.code, Place.kind == "commune")
+        )
         return Household.commune_code.in_(list(communes))
     if place.kind == "commune":
         return Household.commune_code == place.code
@@ -179,17 +183,23 @@ def place_report(place: Place, year: int, today: date | None = None) -> PlaceRep
     codes = [place.code, *[c.code for c in children]]
     entered = target_rules.baselines(codes, year)
     rules = target_rules.targets([place, *children], year)
-    rows = [build_progress(c, counts.get(c.code, {}), year, as_of, entered.get(c.code), rules[c.code]) for c in children]
+    rows = [
+        build_progress(c, counts.get(c.code, {}), year, as_of, entered.get(c.code), rules[c.code]) for c in children
+    ]
     if place.kind == "commune" and NO_HAMLET in counts:
         rows.append(build_progress(None, counts[NO_HAMLET], year, as_of, None, rules[place.code]))
-    total = build_progress(place, _sum_counts(list(counts.values())), year, as_of, entered.get(place.code), rules[place.code])
+    total = build_progress(
+        place, _sum_counts(list(counts.values())), year, as_of, entered.get(place.code), rules[place.code]
+    )
     rows.sort(key=lambda p: (p.behind, p.name))
     return PlaceReport(total, rows)
 
 
 def commune_progress(commune_codes: list[str], year: int, today: date | None = None) -> list[dict]:
     """Progress of each commune (JSON-ready), e.g. for the phone's home screen."""
-    communes = list(db.session.scalars(sa.select(Place).where(Place.code.in_(list(commune_codes)), Place.kind == "commune")))
+    communes = list(
+        db.session.scalars(sa.select(Place).where(Place.code.in_(list(commune_codes)), Place.kind == "commune"))
+    )
     if not communes:
         return []
     as_of = as_of_for(year, today)

@@ -42,8 +42,9 @@ def field(ctx):
     f.training(tree["other_commune"], date(2025, 2, 1), ["digital_skills"], [h8])
     f.training(tra_cu, date(2025, 7, 5), ["packaging_delivery"], [h1])  # after AS_OF
 
-    f.seller_account(h1, "postmart", opened_on=date(2025, 3, 1), products_listed=3, orders_reported=5,
-                     checked_on=date(2025, 5, 1))  # fmt: skip
+    f.seller_account(
+        h1, "postmart", opened_on=date(2025, 3, 1), products_listed=3, orders_reported=5, checked_on=date(2025, 5, 1)
+    )
     f.seller_account(h3, "voso", opened_on=date(2025, 4, 20))
     f.seller_account(h3, "shopee", opened_on=date(2025, 5, 20), products_listed=1)
     f.seller_account(gone, "postmart", opened_on=date(2025, 3, 1), orders_reported=100)
