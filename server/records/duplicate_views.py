@@ -43,9 +43,15 @@ def _uuid(value: str | None) -> uuid.UUID:
 def merge():
     """Merge the ticked households into the one chosen to keep."""
     scope = scope_for(current_user)
+    place = request.form.get("place") or None
     try:
-        keep = _household(_uuid(request.form.get("keep")), scope)
-        others = [_household(_uuid(v), scope) for v in request.form.getlist("merge") if v != str(keep.id)]
+        keep_id, other_ids = _uuid(request.form.get("keep")), [_uuid(v) for v in request.form.getlist("merge")]
+    except ValidationError as error:
+        flash(error.detail, "error")
+        return redirect(url_for("records.duplicates", place=place))
+    keep = _household(keep_id, scope)  # out of scope: 403, not a message
+    others = [_household(other_id, scope) for other_id in other_ids if other_id != keep.id]
+    try:
         if not others:
             raise ValidationError(_("Tick at least one household to merge into the one kept."))
         for other in others:
@@ -53,7 +59,7 @@ def merge():
     except AppError as error:
         db.session.rollback()
         flash(error.detail, "error")
-        return redirect(url_for("records.duplicates", place=request.form.get("place") or None))
+        return redirect(url_for("records.duplicates", place=place))
     message = ngettext(
         "%(num)d household merged into %(name)s.",
         "%(num)d households merged into %(name)s.",

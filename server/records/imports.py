@@ -62,12 +62,13 @@ def _decode(data: bytes) -> str:
 
 
 def guess_mapping(header: list[str]) -> dict[str, int]:
-    """Field → column index, from the column titles (first match wins)."""
+    """Field → column index from the column titles; the longest matching title word wins."""
     mapping: dict[str, int] = {}
     for index, title in enumerate(header):
-        folded = fold(title)
-        for name, words in HEADER_WORDS.items():
-            if name not in mapping and any(folded == w or folded.startswith(w + " ") for w in words):
+        padded = f" {fold(title)} "
+        matches = [(len(w), name) for name, words in HEADER_WORDS.items() for w in words if f" {w} " in padded]
+        for _length, name in sorted(matches, reverse=True):
+            if name not in mapping:
                 mapping[name] = index
                 break
     return mapping
