@@ -88,15 +88,15 @@ def _names_by_household(model, column, ids) -> dict:
     return found
 
 
-def export_rows(query, chunk: int = 1000) -> Iterator[dict]:
-    """Households of a query with hamlet, commune, platforms, providers and the phone only with consent."""
+def export_rows(query, limit: int | None = None, offset: int = 0, chunk: int = 1000) -> Iterator[dict]:
+    """Households of a query (all, or one page) with hamlet, commune, platforms, providers, consented phone."""
     hamlet, commune = sa.orm.aliased(Place), sa.orm.aliased(Place)
     rows = query.add_columns(contact_allowed().label("contact"), hamlet.name, commune.name)
     rows = rows.outerjoin(hamlet, hamlet.code == Household.hamlet_code).join(
         commune, commune.code == Household.commune_code
     )
-    offset = 0
-    while batch := db.session.execute(rows.limit(chunk).offset(offset)).all():
+    end = offset + limit if limit is not None else None
+    while batch := db.session.execute(rows.limit(min(chunk, end - offset) if end else chunk).offset(offset)).all():
         ids = [row[0].id for row in batch]
         platforms = _names_by_household(MarketplaceAccount, MarketplaceAccount.platform, ids)
         providers = _names_by_household(PaymentAccount, PaymentAccount.provider, ids)
@@ -109,4 +109,6 @@ def export_rows(query, chunk: int = 1000) -> Iterator[dict]:
                 "platforms": sorted(platforms.get(household.id, [])),
                 "providers": sorted(providers.get(household.id, [])),
             }
-        offset += chunk
+        offset += len(batch)
+        if end is not None and offset >= end:
+            break

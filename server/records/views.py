@@ -57,7 +57,7 @@ def households():
     follow_up = request.args.get("follow_up") if request.args.get("follow_up") in lists.FOLLOW_UPS else None
     query = lists.household_query(scope, place, q, follow_up)
     total, page = lists.count(query), _page()
-    rows = list(lists.export_rows(query.limit(PAGE).offset((page - 1) * PAGE)))
+    rows = list(lists.export_rows(query, limit=PAGE, offset=(page - 1) * PAGE))
     return render_template(
         "records/households.html",
         rows=rows,

@@ -166,6 +166,16 @@ class PlaceReport:
     place: Progress
     children: list[Progress]
 
+    @property
+    def started_children(self) -> list[Progress]:
+        """Children with registered households or an official total."""
+        return [c for c in self.children if c.registered or c.denominator_source == "baseline"]
+
+    @property
+    def idle_children(self) -> list[Progress]:
+        """Children with neither households nor an official total yet (listed by name only)."""
+        return [c for c in self.children if not c.registered and c.denominator_source == "registered"]
+
 
 def children_of(place: Place) -> list[Place]:
     """Communes of a province, hamlets of a commune, nothing under a hamlet."""

@@ -47,7 +47,7 @@ def _follow_ups(scope, place) -> list[dict]:
     lists = []
     for name in FOLLOW_UPS:
         query = household_query(scope, place, follow_up=name)
-        lists.append({"name": name, "count": count(query), "rows": list(export_rows(query.limit(FOLLOW_UP_SHOWN)))})
+        lists.append({"name": name, "count": count(query), "rows": list(export_rows(query, limit=FOLLOW_UP_SHOWN))})
     return lists
 
 

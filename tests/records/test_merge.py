@@ -34,7 +34,7 @@ def _pair(client):
 
 
 def test_duplicates_page_lists_same_phone_and_same_folded_name(client, ctx):
-    tree, keep, other = _pair(client)
+    tree, _keep, _other = _pair(client)
     f.household(tree["commune"], tree["hamlet"], head_name="Kim Thị Sà Phol")
     f.household(tree["commune"], tree["hamlet"], head_name="KIM THI SA PHOL")
     f.household(tree["commune"], None, head_name="Kim Thị Sà Phol")  # no hamlet: not compared

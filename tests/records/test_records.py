@@ -128,3 +128,13 @@ def test_exports_defuse_spreadsheet_formulas(client, ctx):
     sheet = load_workbook(io.BytesIO(client.get("/records/households.xlsx").data)).active
     cell = sheet.cell(row=2, column=1)
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+def test_household_list_pages_through_results(client, ctx):
+    tree, _user = _setup(client)
+    for number in range(55):
+        f.household(tree["commune"], head_name=f"Hộ {number:02d}")
+    first = client.get("/records/households").get_data(as_text=True)
+    second = client.get("/records/households?page=2").get_data(as_text=True)
+    assert first.count("/records/households/") == 50 and second.count("/records/households/") == 5
+    assert "Hộ 00" in first and "Hộ 54" in second and "Hộ 54" not in first

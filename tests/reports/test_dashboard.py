@@ -116,3 +116,14 @@ def test_print_page_has_the_table(client, field):
     _supervisor(client, field["province"])
     html = client.get("/dashboard/print?place=29461&year=2025&lang=en").get_data(as_text=True)
     assert "Progress report: Xã Trà Cú, 2025" in html and "Trained in digital skills" in html
+
+
+def test_follow_up_lists_show_ten_and_link_to_the_rest(client, field):
+    _supervisor(client, field["province"])
+    for number in range(12):
+        f.household(field["commune"], head_name=f"Không Điện Thoại {number:02d}", smartphone="no")
+    html = client.get("/dashboard?place=29461&year=2025").get_data(as_text=True)
+    assert html.count("Không Điện Thoại") == 10
+    assert "follow_up=no_smartphone" in html
+    full = client.get("/records/households?place=29461&follow_up=no_smartphone").get_data(as_text=True)
+    assert full.count("Không Điện Thoại") == 12 and "Kim Thị Sà Phol" in full and "Thạch Sa Rinh" not in full
