@@ -51,6 +51,11 @@ class Progress:
     figures: dict[str, Figure] = field(default_factory=dict)
 
     @property
+    def indicators(self) -> list[Figure]:
+        """The figures in the order of INDICATORS."""
+        return list(self.figures.values())
+
+    @property
     def behind(self) -> float:
         """Mean share of the targets reached (1.0 without targets): lower is further behind."""
         shares = [

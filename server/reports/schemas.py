@@ -39,10 +39,7 @@ class ProgressDumpSchema(Schema):
         values=fields.Integer(),
         metadata={"description": "Households with a seller account, per platform"},
     )
-    indicators = fields.Method("_figures")
-
-    def _figures(self, progress) -> list:
-        return FigureDumpSchema(many=True).dump(list(progress.figures.values()))
+    indicators = fields.List(fields.Nested(FigureDumpSchema))
 
 
 class TrendPointDumpSchema(Schema):
