@@ -1,0 +1,241 @@
+"""Time the province indicator table on a province of (by default) 1,000,000 households.
+
+    python bench/dashboard.py                      # SQLite, plus PostgreSQL when a URL is known
+    python bench/dashboard.py --households 100000  # smaller run
+    tools/with-postgres python bench/dashboard.py  # PostgreSQL from TEST_DATABASE_URL
+
+PostgreSQL is used when DATABASE_URL or TEST_DATABASE_URL is set. Rows are written with
+executemany (SQLite) or COPY (PostgreSQL), never through the ORM. The app's table
+(server.reports.indicators.place_report) is compared with a hand-written GROUP BY over the
+same rows in the same run.
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.dashboard_sql import hand_written_table
+from server import create_app
+from server.extensions import db
+from server.households.models import PAYMENT_PROVIDERS, PLATFORMS
+from server.places.models import Place
+from server.reports.indicators import place_report
+
+PROVINCE = "99"
+TOPIC_SETS = (["digital_skills"], ["digital_skills", "selling_online"], ["packaging_delivery"], ["livestream"])
+
+
+def build(households: int, communes: int, year: int, as_of: date, write) -> None:
+    """Generate places, sessions, households, attendance and accounts; `write(table, cols, rows)` stores them."""
+    rng = random.Random(1)
+    made = datetime(year, 1, 5, 8, tzinfo=UTC)
+    places = [(PROVINCE, "Tỉnh Thử Nghiệm", "province", None, PROVINCE, "", "", made, made, 0)]
+    sessions = {}
+    session_rows = []
+    for c in range(1, communes + 1):
+        code = f"{PROVINCE}{c:03d}"
+        places.append((code, f"Xã Thử {c}", "commune", PROVINCE, PROVINCE, "", "", made, made, 0))
+        places += [(f"{code}-{h:03d}", f"Ấp {h}", "hamlet", code, PROVINCE, "", "", made, made, 0) for h in range(1, 6)]
+        for index, topics in enumerate(TOPIC_SETS * 2):
+            sid = uuid.UUID(int=rng.getrandbits(128))
+            held = min(date(year, 1, 15) + timedelta(days=rng.randrange(0, 330)), as_of)
+            sessions.setdefault(code, []).append((sid, topics))
+            session_rows.append((sid, code, held, json.dumps(topics), f"Lớp {index}", made, made, 0, "{}"))
+    place_columns = ("code", "name", "kind", "parent_code", "province_code", "legacy_names", "search_text")
+    write("places", (*place_columns, "created_at", "updated_at", "version"), places)
+    write(
+        "training_sessions",
+        ("id", "commune_code", "held_on", "topics", "title", "created_at", "updated_at", "version", "field_clocks"),
+        session_rows,
+    )
+    chunk = 100_000
+    for start in range(0, households, chunk):
+        _households(rng, range(start, min(start + chunk, households)), communes, sessions, made, write)
+
+
+def _households(rng, numbers, communes, sessions, made, write) -> None:
+    homes, attendance, market, payment = [], [], [], []
+    for n in numbers:
+        hid = uuid.UUID(int=rng.getrandbits(128))
+        commune = f"{PROVINCE}{n % communes + 1:03d}"
+        phone = rng.choice(("yes", "yes", "no", "unknown"))
+        plus = "7P28QJXV+2C" if rng.random() < 0.2 else None
+        deleted = made if rng.random() < 0.01 else None
+        name = f"Nguyễn Văn {n}"
+        homes.append(
+            (
+                hid,
+                name,
+                commune,
+                f"{commune}-{rng.randint(1, 5):03d}",
+                "vi",
+                phone,
+                plus,
+                name.lower(),
+                made,
+                made,
+                deleted,
+                0,
+                "{}",
+            )
+        )
+        for sid, _topics in rng.sample(sessions[commune], rng.choice((0, 1, 1, 2, 3))):
+            attendance.append((uuid.UUID(int=rng.getrandbits(128)), sid, hid, name, "search", made, made, 0, "{}"))
+        if rng.random() < 0.4:
+            for platform in rng.sample(PLATFORMS, rng.choice((1, 1, 2))):
+                listed, orders = rng.choice((0, 0, 3)), rng.choice((0, 0, 0, 7))
+                opened = made.date() + timedelta(days=rng.randrange(0, 300))
+                market.append(
+                    (
+                        uuid.UUID(int=rng.getrandbits(128)),
+                        hid,
+                        platform,
+                        "opened",
+                        opened,
+                        listed,
+                        orders,
+                        made,
+                        made,
+                        0,
+                        "{}",
+                    )
+                )
+        if rng.random() < 0.45:
+            payment.append(
+                (uuid.UUID(int=rng.getrandbits(128)), hid, rng.choice(PAYMENT_PROVIDERS), "opened", made, made, 0, "{}")
+            )
+    synced = ("created_at", "updated_at", "version", "field_clocks")
+    write(
+        "households",
+        (
+            "id",
+            "head_name",
+            "commune_code",
+            "hamlet_code",
+            "preferred_language",
+            "smartphone",
+            "plus_code",
+            "search_text",
+            "created_at",
+            "updated_at",
+            "deleted_at",
+            "version",
+            "field_clocks",
+        ),
+        homes,
+    )
+    write("attendance", ("id", "session_id", "household_id", "attendee_name", "method", *synced), attendance)
+    write(
+        "marketplace_accounts",
+        ("id", "household_id", "platform", "status", "opened_on", "products_listed", "orders_reported", *synced),
+        market,
+    )
+    write("payment_accounts", ("id", "household_id", "provider", "status", *synced), payment)
+
+
+def sqlite_writer(raw):
+    """executemany into SQLite, converting values the way SQLAlchemy stores them."""
+
+    def value(v):
+        if isinstance(v, uuid.UUID):
+            return v.hex
+        if isinstance(v, datetime):
+            return v.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+        if isinstance(v, date):
+            return v.isoformat()
+        return v
+
+    def write(table, columns, rows):
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608 (names are this script's constants)
+        raw.executemany(sql, [[value(v) for v in row] for row in rows])
+        raw.commit()
+
+    return write
+
+
+def postgres_writer(raw):
+    """COPY into PostgreSQL."""
+
+    def write(table, columns, rows):
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        raw.commit()
+
+    return write
+
+
+def timed(function, runs: int = 3) -> tuple[float, float]:
+    """Best and median wall time of `runs` calls, in seconds."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times), statistics.median(times)
+
+
+def run(name: str, url: str, households: int, communes: int) -> None:
+    """Build the province in a fresh database at `url` and print the timings."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    today = date.today()
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        raw = db.engine.raw_connection()
+        driver = raw.driver_connection
+        start = time.perf_counter()
+        writer = sqlite_writer(driver) if url.startswith("sqlite") else postgres_writer(driver)
+        build(households, communes, today.year, today, writer)
+        driver.execute("ANALYZE")
+        driver.commit()
+        raw.close()
+        print(f"{name}: built {households:,} households in {time.perf_counter() - start:.1f} s")
+        province = db.session.get(Place, PROVINCE)
+        report = place_report(province, today.year)
+        hand = hand_written_table(db.session, PROVINCE, today)
+        assert report.place.registered == sum(row["registered"] for row in hand.values()), "figures differ"
+        assert report.place.figures["trained_digital"].value == sum(r["trained_digital"] for r in hand.values())
+        app_best, app_median = timed(lambda: (place_report(province, today.year), db.session.rollback()))
+        hand_best, hand_median = timed(lambda: (hand_written_table(db.session, PROVINCE, today), db.session.rollback()))
+        print(f"{name}: province table (app) best {app_best:.3f} s, median {app_median:.3f} s")
+        print(f"{name}: hand-written GROUP BY   best {hand_best:.3f} s, median {hand_median:.3f} s")
+        print(f"{name}: ratio app / hand-written (best) {app_best / hand_best:.2f}")
+        db.session.remove()
+        db.engine.dispose()
+
+
+def main() -> None:
+    """Parse options and run on SQLite and, when a URL is known, PostgreSQL."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=1_000_000)
+    parser.add_argument("--communes", type=int, default=100)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    args = parser.parse_args()
+    if args.only != "postgresql":
+        with tempfile.TemporaryDirectory() as folder:
+            run("SQLite", "sqlite:///" + os.path.join(folder, "bench.db"), args.households, args.communes)
+    pg_url = os.environ.get("DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+    if args.only != "sqlite":
+        if pg_url:
+            run(
+                "PostgreSQL",
+                pg_url.replace("postgresql://", "postgresql+psycopg://", 1),
+                args.households,
+                args.communes,
+            )
+        else:
+            print("PostgreSQL: skipped (set DATABASE_URL or run under tools/with-postgres)")
+
+
+if __name__ == "__main__":
+    main()

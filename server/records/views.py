@@ -1,0 +1,215 @@
+"""Records pages: list, search, view and correct households and training sessions within scope."""
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from server.auth.decorators import role_required
+from server.auth.models import User
+from server.auth.scope import scope_for
+from server.errors import AppError, NotFound
+from server.extensions import db
+from server.households.models import Household
+from server.places.models import Place
+from server.records import lists, operations
+from server.reports import access, tables
+from server.training.models import Attendance, TrainingSession
+from server.vocab import LANGUAGE_CODES, PLATFORM_NAMES, PROVIDER_NAMES, SMARTPHONE_NAMES
+
+bp = Blueprint("records", __name__)
+ENTITY_NAMES = {
+    "household": _l("Household"),
+    "consent": _l("Consent"),
+    "marketplace_account": _l("Seller account"),
+    "payment_account": _l("E-payment account"),
+    "attendance": _l("Training attendance"),
+}
+STAFF = ("admin", "supervisor")
+PAGE = 50
+
+
+def _place(scope):
+    code = request.args.get("place")
+    return access.visible_place(code, scope) if code else None
+
+
+def _page() -> int:
+    return max(request.args.get("page", 1, type=int), 1)
+
+
+def _household(household_id, scope) -> Household:
+    household = db.session.get(Household, household_id)
+    if household is None:
+        raise NotFound()
+    scope.require_commune(household.commune_code)
+    return household
+
+
+@bp.get("/records/households")
+@login_required
+@role_required(*STAFF)
+def households():
+    """Households in scope, searchable without diacritics, optionally one follow-up list."""
+    scope = scope_for(current_user)
+    place, q = _place(scope), request.args.get("q", "")[:100]
+    follow_up = request.args.get("follow_up") if request.args.get("follow_up") in lists.FOLLOW_UPS else None
+    query = lists.household_query(scope, place, q, follow_up)
+    total, page = lists.count(query), _page()
+    rows = list(lists.export_rows(query, limit=PAGE, offset=(page - 1) * PAGE))
+    return render_template(
+        "records/households.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=(total + PAGE - 1) // PAGE,
+        q=q,
+        place=place,
+        follow_up=follow_up,
+    )
+
+
+@bp.get("/records/households.<any(xlsx, csv):kind>")
+@login_required
+@role_required(*STAFF)
+def export_households(kind: str):
+    """The household list as XLSX or CSV; the phone only where the household agreed to be contacted."""
+    scope = scope_for(current_user)
+    place, q = _place(scope), request.args.get("q", "")[:100]
+    follow_up = request.args.get("follow_up") if request.args.get("follow_up") in lists.FOLLOW_UPS else None
+    header = [
+        _("Head of household"),
+        _("Hamlet"),
+        _("Commune"),
+        _("Phone (with consent)"),
+        _("Smartphone"),
+        _("Preferred language"),
+        _("Seller accounts"),
+        _("E-payment"),
+        _("Registered on"),
+    ]
+
+    def rows():
+        for row in lists.export_rows(lists.household_query(scope, place, q, follow_up)):
+            h = row["household"]
+            yield [
+                h.head_name,
+                row["hamlet"],
+                row["commune"],
+                row["phone"],
+                str(SMARTPHONE_NAMES[h.smartphone]),
+                str(LANGUAGE_CODES.get(h.preferred_language, h.preferred_language)),
+                ", ".join(str(PLATFORM_NAMES.get(p, p)) for p in row["platforms"]),
+                ", ".join(str(PROVIDER_NAMES.get(p, p)) for p in row["providers"]),
+                h.created_at.date().isoformat(),
+            ]
+
+    name = "-".join(filter(None, ["households", place.code if place else None, follow_up]))
+    return tables.download(kind, name, _("Households"), header, rows())
+
+
+@bp.route("/records/households/<uuid:household_id>", methods=["GET", "POST"])
+@login_required
+@role_required(*STAFF)
+def household(household_id):
+    """One household: details, accounts, training, change history, and the correction form."""
+    household = _household(household_id, scope_for(current_user))
+    errors = {}
+    if request.method == "POST":
+        try:
+            changed = operations.correct_household(household, request.form.to_dict(), current_user)
+        except AppError as error:
+            db.session.rollback()
+            flash(error.detail, "error")
+            errors = error.errors or {}
+        else:
+            flash(_("Changes saved.") if changed else _("Nothing was changed."), "success")
+            return redirect(url_for("records.household", household_id=household.id))
+    attendance = db.session.scalars(
+        sa.select(Attendance)
+        .join(TrainingSession)
+        .where(Attendance.household_id == household.id)
+        .where(Attendance.deleted_at.is_(None), TrainingSession.deleted_at.is_(None))
+        .order_by(TrainingSession.held_on.desc())
+    ).all()
+    hamlets = db.session.scalars(
+        sa.select(Place)
+        .where(Place.parent_code == household.commune_code, Place.deleted_at.is_(None))
+        .order_by(Place.name)
+    ).all()
+    history = operations.history(household)
+    user_ids = {m.user_id for m in history if m.user_id}
+    users = db.session.execute(sa.select(User.id, User.display_name, User.username).where(User.id.in_(user_ids)))
+    return render_template(
+        "records/household.html",
+        household=household,
+        attendance=attendance,
+        hamlets=hamlets,
+        errors=errors,
+        history=history,
+        history_users={i: name or login for i, name, login in users},
+        history_entities=ENTITY_NAMES,
+        form=request.form if errors else None,
+    )
+
+
+@bp.get("/records/sessions")
+@login_required
+@role_required(*STAFF)
+def sessions():
+    """Training sessions in scope, newest first, with the number of households present."""
+    scope = scope_for(current_user)
+    place = _place(scope)
+    present = (
+        sa.select(sa.func.count(Attendance.id))
+        .where(Attendance.session_id == TrainingSession.id, Attendance.deleted_at.is_(None))
+        .scalar_subquery()
+    )
+    query = sa.select(TrainingSession, present).where(
+        TrainingSession.deleted_at.is_(None), scope.commune_filter(TrainingSession.commune_code)
+    )
+    if place is not None and place.kind == "province":
+        query = query.join(Place, Place.code == TrainingSession.commune_code).where(Place.parent_code == place.code)
+    elif place is not None:
+        column = TrainingSession.commune_code if place.kind == "commune" else TrainingSession.hamlet_code
+        query = query.where(column == place.code)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    page = _page()
+    rows = db.session.execute(
+        query.order_by(TrainingSession.held_on.desc(), TrainingSession.id).limit(PAGE).offset((page - 1) * PAGE)
+    ).all()
+    return render_template(
+        "records/sessions.html", rows=rows, total=total, page=page, pages=(total + PAGE - 1) // PAGE, place=place
+    )
+
+
+@bp.route("/records/sessions/<uuid:session_id>", methods=["GET", "POST"])
+@login_required
+@role_required(*STAFF)
+def session(session_id):
+    """One training session: attendance and the correction form."""
+    training = db.session.get(TrainingSession, session_id)
+    if training is None:
+        raise NotFound()
+    scope_for(current_user).require_commune(training.commune_code)
+    if request.method == "POST":
+        form = {**request.form.to_dict(), "topics": request.form.getlist("topics")}
+        try:
+            changed = operations.correct_session(training, form, current_user)
+        except AppError as error:
+            db.session.rollback()
+            flash(error.detail, "error")
+        else:
+            flash(_("Changes saved.") if changed else _("Nothing was changed."), "success")
+            return redirect(url_for("records.session", session_id=training.id))
+    present = [a for a in training.attendance if a.deleted_at is None]
+    hamlets = db.session.scalars(
+        sa.select(Place)
+        .where(Place.parent_code == training.commune_code, Place.deleted_at.is_(None))
+        .order_by(Place.name)
+    ).all()
+    return render_template("records/session.html", training=training, present=present, hamlets=hamlets)
+
+
+from server.records import duplicate_views, import_views  # noqa: E402,F401  (register their pages on bp)

@@ -1,0 +1,69 @@
+"""/api/v1/reports: indicator figures as JSON (the same figures as the dashboard)."""
+
+from datetime import date
+
+from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from marshmallow import ValidationError as SchemaError
+
+from server.auth.decorators import role_required
+from server.auth.scope import scope_for
+from server.errors import ValidationError
+from server.reports import access
+from server.reports.indicators import place_report
+from server.reports.schemas import IndicatorQueryLoadSchema, IndicatorReportDumpSchema
+from server.reports.trend import monthly_trend
+
+bp = Blueprint("reports_api", __name__)
+
+
+@bp.get("/api/v1/reports/indicators")
+@login_required
+@role_required("admin", "supervisor")
+def indicators():
+    """Indicator figures of a place and its children for a year.
+    ---
+    get:
+      summary: Indicator figures of a place and its children for a year
+      description: >
+        Distinct households per indicator, percent of the baseline (or of registered
+        households when no baseline is entered), inherited target, gap and the date the
+        target is reached at the pace of the last 90 days; children furthest behind first;
+        monthly trend of the place.
+      tags: [reports]
+      parameters:
+        - in: query
+          name: place
+          required: true
+          schema: {type: string}
+          description: Code of a province, commune or hamlet in the caller's scope
+        - in: query
+          name: year
+          required: false
+          schema: {type: integer}
+          description: The year (this year when absent)
+      responses:
+        200:
+          description: The figures
+          content:
+            application/json:
+              schema: IndicatorReportDumpSchema
+        403:
+          description: The place is outside the caller's scope
+        404:
+          description: No such place
+        422:
+          description: Missing or invalid parameters
+    """
+    try:
+        query = IndicatorQueryLoadSchema().load(request.args.to_dict())
+    except SchemaError as error:
+        raise ValidationError(_("Give a place code and a year."), errors=error.messages) from error
+    place = access.visible_place(query["place"], scope_for(current_user))
+    year = query["year"] or date.today().year
+    report = place_report(place, year)
+    trend = [{"month_end": end, "values": values} for end, values in monthly_trend(place, year)]
+    return jsonify(
+        IndicatorReportDumpSchema().dump({"place": report.place, "children": report.children, "trend": trend})
+    )

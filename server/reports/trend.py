@@ -1,0 +1,33 @@
+"""Monthly trend of each indicator for a place: households reaching it by the end of each month."""
+
+import calendar
+from datetime import date
+
+import sqlalchemy as sa
+
+from server.extensions import db
+from server.places.models import Place
+from server.reports.household_dates import household_dates
+from server.reports.indicators import as_of_for, households_in
+from server.reports.models import INDICATORS
+
+
+def month_ends(year: int, as_of: date) -> list[date]:
+    """The last day of each month from January to the month of `as_of` (that month ends at as_of)."""
+    ends = [date(year, m, calendar.monthrange(year, m)[1]) for m in range(1, as_of.month + 1)]
+    return [min(end, as_of) for end in ends] if as_of.year == year else []
+
+
+def monthly_trend(place: Place, year: int, today: date | None = None) -> list[tuple[date, dict[str, int]]]:
+    """[(month end, {indicator: households})] for the months of the year so far, in one query."""
+    as_of = as_of_for(year, today)
+    ends = month_ends(year, as_of)
+    if not ends:
+        return []
+    dates = household_dates(households_in(place), sa.literal("all"), as_of)
+    columns = []
+    for index, end in enumerate(ends):
+        on = sa.literal(end, sa.Date)
+        columns += [sa.func.count(sa.case((dates.c[i] <= on, 1))).label(f"{i}_{index}") for i in INDICATORS]
+    row = db.session.execute(sa.select(*columns)).mappings().one()
+    return [(end, {i: int(row[f"{i}_{index}"] or 0) for i in INDICATORS}) for index, end in enumerate(ends)]
