@@ -52,8 +52,9 @@ def _register_blueprints(app: Flask) -> None:
     from server.auth.views import bp as auth_bp
     from server.core import bp as core_bp
     from server.places.api import bp as places_api
+    from server.pwa import bp as pwa_bp
 
-    for blueprint in (core_bp, auth_bp, places_api):
+    for blueprint in (core_bp, auth_bp, places_api, pwa_bp):
         app.register_blueprint(blueprint)
 
 
