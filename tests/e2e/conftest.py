@@ -144,5 +144,6 @@ def phone(browser, live_server):
         geolocation={"latitude": 9.8806, "longitude": 106.4198},
         service_workers="allow",
     )
+    context.set_default_timeout(10000)
     yield context
     context.close()

@@ -35,3 +35,34 @@ def sync(page: Page) -> None:
 def go(page: Page, route: str) -> None:
     """Show a screen of the app (a hash route such as '/households')."""
     page.evaluate("route => { window.location.hash = '#' + route; }", route)
+
+
+def create_session(page: Page, topics=("Digital skills", "Selling online"), hamlet="Phum Sóc Chuối") -> None:
+    """Create today's training session and land on its check-in screen."""
+    go(page, "/sessions/new")
+    for topic in topics:
+        page.get_by_label(topic).check()
+    page.get_by_label("Hamlet").select_option(label=hamlet)
+    page.get_by_role("button", name="Create session").click()
+    expect(page.get_by_role("button", name="Scan a label's QR code")).to_be_visible()
+
+
+def check_in_by_search(page: Page, query: str, name: str) -> None:
+    """Find a household from the check-in box and check it in."""
+    page.get_by_label("Find a household to check in").fill(query)
+    results = page.get_by_test_id("check-in-results")
+    results.get_by_role("listitem").filter(has_text=name).get_by_role("button", name="Check in").click()
+    expect(page.get_by_test_id("roster")).to_contain_text(name)
+
+
+def answer_consent(page: Page, purpose_words: str, answer: str) -> None:
+    """Answer one consent question (Yes or No)."""
+    page.locator("fieldset.consent", has_text=purpose_words).get_by_label(answer, exact=True).check()
+
+
+def open_household(page: Page, query: str, name: str) -> None:
+    """Search the household list and open one household."""
+    go(page, "/households")
+    page.get_by_label("Search households").fill(query)
+    page.get_by_test_id("household-results").get_by_role("link", name=name).click()
+    expect(page.get_by_role("heading", name=name)).to_be_visible()

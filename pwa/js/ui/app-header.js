@@ -2,7 +2,7 @@
 
 import { _, formatNumber } from "../i18n.js";
 import { outboxEvents, pendingCount } from "../sync/outbox.js";
-import { h, replace } from "./h.js";
+import { h, listenWhileShown, replace } from "./h.js";
 import { progressBar } from "./progress-bar.js";
 
 /** The header element; it keeps itself up to date. */
@@ -27,9 +27,9 @@ export function appHeader() {
     replace(badge, _("%(count)s to send", { count: formatNumber(count) }));
     badge.hidden = count === 0;
   };
-  window.addEventListener("online", showConnection);
-  window.addEventListener("offline", showConnection);
-  outboxEvents.addEventListener("change", showPending);
+  listenWhileShown(header, window, "online", showConnection);
+  listenWhileShown(header, window, "offline", showConnection);
+  listenWhileShown(header, outboxEvents, "change", showPending);
   showConnection();
   showPending();
   return header;

@@ -31,3 +31,17 @@ export function replace(element, ...children) {
   append(element, children);
   return element;
 }
+
+/**
+ * Call `handler` on `event` of `target` while `element` is on the page: the listener goes away
+ * at the first event after the element was shown and then removed (screens are replaced whole).
+ */
+export function listenWhileShown(element, target, event, handler) {
+  let shown = false;
+  const listener = (...args) => {
+    if (element.isConnected) shown = true;
+    else if (shown) return target.removeEventListener(event, listener);
+    handler(...args);
+  };
+  target.addEventListener(event, listener);
+}

@@ -3,7 +3,7 @@
 import { _, formatDateTime, formatNumber } from "../i18n.js";
 import { outboxEvents, pendingCount } from "../sync/outbox.js";
 import { syncEvents, syncNow, syncState } from "../sync/engine.js";
-import { h, replace } from "./h.js";
+import { h, listenWhileShown, replace } from "./h.js";
 import { progressBar } from "./progress-bar.js";
 
 function problemText() {
@@ -37,12 +37,6 @@ export function syncStatus() {
     button,
   );
   const refresh = async () => {
-    if (!card.isConnected && card.dataset.mounted) {
-      outboxEvents.removeEventListener("change", refresh);
-      syncEvents.removeEventListener("change", refresh);
-      return;
-    }
-    card.dataset.mounted = "1";
     replace(pending, formatNumber(await pendingCount()));
     replace(last, syncState.lastSync ? formatDateTime(syncState.lastSync) : _("never"));
     const problem = problemText();
@@ -51,8 +45,8 @@ export function syncStatus() {
     message.classList.toggle("bad", Boolean(problem) && !syncState.running);
     button.disabled = syncState.running;
   };
-  outboxEvents.addEventListener("change", refresh);
-  syncEvents.addEventListener("change", refresh);
+  listenWhileShown(card, outboxEvents, "change", refresh);
+  listenWhileShown(card, syncEvents, "change", refresh);
   refresh();
   return card;
 }

@@ -40,6 +40,7 @@ export function accountEditor(kind, householdId, accounts) {
     refreshChoices();
   };
   accounts.forEach((account) => addRow(account, false));
+  refreshChoices();
   const add = h("button", { type: "button" }, kind.addLabel);
   add.addEventListener("click", () => {
     if (addSelect.value) addRow({ id: uuid7(), [kind.key]: addSelect.value, status: "opened" }, true);

@@ -6,7 +6,7 @@ import { _, formatDateTime } from "../../i18n.js";
 import { discard, outboxEvents, rejectedEntries, resend } from "../../sync/outbox.js";
 import { syncNow } from "../../sync/engine.js";
 import { confirmDialog } from "../../ui/confirm-dialog.js";
-import { h, replace } from "../../ui/h.js";
+import { h, listenWhileShown, replace } from "../../ui/h.js";
 import { syncStatus } from "../../ui/sync-status.js";
 
 function entityName(entity) {
@@ -61,8 +61,7 @@ export async function renderSyncScreen(main) {
       rejected.length ? h("ul", { class: "rows" }, await Promise.all(rejected.map(rejectedItem))) : h("p", { class: "muted" }, _("None.")),
     );
   };
-  outboxEvents.addEventListener("change", refresh);
+  listenWhileShown(list, outboxEvents, "change", refresh);
   replace(main, h("h1", {}, _("Sync")), syncStatus(), list);
   await refresh();
-  return () => outboxEvents.removeEventListener("change", refresh);
 }
