@@ -44,6 +44,7 @@ def shell_urls() -> list[str]:
     """The URLs the service worker precaches."""
     urls = ["/app/"] + ["/app/" + p.relative_to(PWA_DIR).as_posix() for p in shell_files() if p.name != "index.html"]
     urls += [f"/app/icons/icon-{size}.png" for size in ICON_SIZES]
+    urls += [f"/app/locale/{lang}.json" for lang in current_app.config["LANGUAGES"]]
     if JSQR_FILE.exists():
         urls.append("/app/vendor/jsqr.js")
     return urls + list(FONTS)
@@ -85,6 +86,23 @@ def service_worker():
 def version():
     """The shell version, so the page can say which version it runs."""
     return _no_cache(Response(json.dumps({"version": shell_version()}), mimetype="application/json"))
+
+
+@bp.get("/app/locale/<lang>.json")
+def locale_data(lang: str):
+    """CLDR date words from Babel, for browsers whose Intl lacks the language (Debian's Chromium has no km)."""
+    if lang not in current_app.config["LANGUAGES"]:
+        raise NotFound()
+    return _no_cache(Response(json.dumps(_locale_data(lang), ensure_ascii=False), mimetype="application/json"))
+
+
+@lru_cache(maxsize=8)
+def _locale_data(lang: str) -> dict:
+    from babel import Locale
+
+    locale = Locale.parse(lang)
+    months = locale.months["format"]["abbreviated"]
+    return {"months": [months[i] for i in range(1, 13)], "date_medium": locale.date_formats["medium"].pattern}
 
 
 @bp.get("/app/icons/icon-<int:size>.png")

@@ -6,6 +6,7 @@ const DEFAULT_LANGUAGE = "vi";
 
 let current = DEFAULT_LANGUAGE;
 let messages = {};
+let localeData = null; // CLDR words from the server when the browser's Intl lacks the language
 
 /** The translation of an English source text, with %(name)s placeholders filled from `params`. */
 export function _(source, params) {
@@ -24,7 +25,23 @@ export async function setLanguage(code) {
     messages = {};
   }
   current = language;
+  localeData = Intl.DateTimeFormat.supportedLocalesOf([language]).length ? null : await fetchLocaleData(language);
   document.documentElement.lang = language;
+}
+
+async function fetchLocaleData(code) {
+  try {
+    const response = await fetch(`/app/locale/${code}.json`);
+    return response.ok ? await response.json() : null;
+  } catch {
+    return null;
+  }
+}
+
+// A CLDR date pattern such as "d MMM y" filled in with the server's month names.
+function patternDate(date) {
+  const parts = { d: date.getDate(), MMM: localeData.months[date.getMonth()], y: date.getFullYear() };
+  return localeData.date_medium.replace(/MMM|d+|y+/g, (token) => parts[token[0] === "M" ? "MMM" : token[0]]);
 }
 
 /** The current language code. */
@@ -47,13 +64,17 @@ export function formatPercent(ratio) {
 export function formatDate(isoDate) {
   if (!isoDate) return "—";
   const [year, month, day] = isoDate.split("-").map(Number);
-  return new Intl.DateTimeFormat(current, { dateStyle: "medium" }).format(new Date(year, month - 1, day));
+  const date = new Date(year, month - 1, day);
+  if (localeData) return patternDate(date);
+  return new Intl.DateTimeFormat(current, { dateStyle: "medium" }).format(date);
 }
 
 /** A moment (ms since epoch) as date and time in the current language. */
 export function formatDateTime(ms) {
   if (!ms) return "—";
-  return new Intl.DateTimeFormat(current, { dateStyle: "medium", timeStyle: "short" }).format(new Date(ms));
+  const date = new Date(ms);
+  if (localeData) return patternDate(date) + " " + new Intl.DateTimeFormat("en", { timeStyle: "short" }).format(date);
+  return new Intl.DateTimeFormat(current, { dateStyle: "medium", timeStyle: "short" }).format(date);
 }
 
 /** Today's date as "YYYY-MM-DD" in the phone's time zone. */

@@ -25,7 +25,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SHOTS = Path("/tmp/pwa-shots")
+SHOTS = Path("/tmp/pwa-shots")  # noqa: S108 (where people look at the screenshots)
 PHONE = {"width": 360, "height": 740}
 
 

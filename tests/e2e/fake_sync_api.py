@@ -245,7 +245,11 @@ def _dump(entity, row, names):
 
 def _reference(scope):
     places = db.session.scalars(sa.select(Place).where(Place.deleted_at.is_(None))).all()
-    in_scope = [p for p in places if p.kind != "province" and scope.covers_commune(p.code if p.kind == "commune" else p.parent_code)]
+    in_scope = [
+        p
+        for p in places
+        if p.kind != "province" and scope.covers_commune(p.code if p.kind == "commune" else p.parent_code)
+    ]
     return {
         "places": [place_dump(p) for p in in_scope],
         "topics": list(TOPICS),

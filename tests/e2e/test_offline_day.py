@@ -64,13 +64,25 @@ def _everything_reached_the_server():
     assert sorted(training.topics) == ["digital_skills", "selling_online"]
     assert training.hamlet_code == "29461-001"
     present = {a.household.head_name: a.method for a in db.session.scalars(sa.select(Attendance))}
-    assert present == {"Nguyễn Văn Ánh": "search", "Thạch Sô Phi": "search", "Lê Thị Đào": "search", "Sơn Thị Mai": "new"}
+    assert present == {
+        "Nguyễn Văn Ánh": "search",
+        "Thạch Sô Phi": "search",
+        "Lê Thị Đào": "search",
+        "Sơn Thị Mai": "new",
+    }
     mai = db.session.scalars(sa.select(Household).where(Household.head_name == "Sơn Thị Mai")).one()
-    assert (mai.phone, mai.smartphone, mai.plus_code, mai.commune_code) == ("0987 654 321", "yes", "6PX8VCJ9+6W", "29461")
+    assert (mai.phone, mai.smartphone, mai.plus_code, mai.commune_code) == (
+        "0987 654 321",
+        "yes",
+        "6PX8VCJ9+6W",
+        "29461",
+    )
     assert {c.purpose: c.given for c in db.session.scalars(sa.select(Consent))} == {"programme": True, "location": True}
     anh = db.session.scalars(sa.select(Household).where(Household.head_name == "Nguyễn Văn Ánh")).one()
     assert anh.smartphone == "yes"
-    accounts = {(a.household.head_name, a.platform, a.shop_name) for a in db.session.scalars(sa.select(MarketplaceAccount))}
+    accounts = {
+        (a.household.head_name, a.platform, a.shop_name) for a in db.session.scalars(sa.select(MarketplaceAccount))
+    }
     assert accounts == {("Nguyễn Văn Ánh", "postmart", None), ("Kim Sóc Khanh", "voso", "Sóc Khanh's rice")}
     khanh = db.session.scalars(sa.select(Household).where(Household.head_name == "Kim Sóc Khanh")).one()
     assert khanh.phone == "0911111111"

@@ -5,8 +5,8 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from server.extensions import db
-from server.training.models import Attendance
 from server.pwa import JSQR_FILE
+from server.training.models import Attendance
 from tests.e2e.camera import qr_video
 from tests.e2e.conftest import PHONE, launch
 from tests.e2e.phone_app import TIMEOUT, create_session, sign_in, sync
@@ -19,7 +19,11 @@ def test_scanning_a_label_checks_the_household_in(playwright_driver, live_server
         pytest.fail("jsQR is not installed: run `npm ci` (Debian's Chromium has no BarcodeDetector)")
     household = live_server.households[1]
     video = qr_video(f"https://lensan.example/a/{household.id}", tmp_path)
-    camera = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={video}"]
+    camera = [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
     browser = launch(playwright_driver, camera)
     try:
         context = browser.new_context(viewport=PHONE, base_url=live_server.url, permissions=["camera"])

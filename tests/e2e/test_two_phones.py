@@ -4,8 +4,8 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from server.households.models import Household
 from server.extensions import db
+from server.households.models import Household
 from tests.e2e.phone_app import TIMEOUT, open_household, sign_in, sync
 
 pytestmark = pytest.mark.e2e
@@ -29,9 +29,7 @@ def _facts(page):
 
 
 def test_two_phones_editing_one_household_converge(browser, live_server):
-    phones = [
-        browser.new_context(viewport={"width": 360, "height": 740}, base_url=live_server.url) for _ in range(2)
-    ]
+    phones = [browser.new_context(viewport={"width": 360, "height": 740}, base_url=live_server.url) for _ in range(2)]
     first, second = (context.new_page() for context in phones)
     for page in (first, second):
         page.set_default_timeout(10000)

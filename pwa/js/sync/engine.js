@@ -60,7 +60,14 @@ function failed(error) {
   const failures = syncState.failures + 1;
   const delay = backoffDelay(failures);
   const kind = error instanceof NetworkError ? "offline" : error instanceof ApiError ? "server" : "local";
-  update({ running: false, progress: 0, error: kind, errorDetail: error.message, failures, retryAt: Date.now() + delay });
+  update({
+    running: false,
+    progress: 0,
+    error: kind,
+    errorDetail: error.message,
+    failures,
+    retryAt: Date.now() + delay,
+  });
   if (kind === "local") console.error(error);
   retryTimer = setTimeout(() => navigator.onLine && syncNow(), delay);
 }

@@ -40,7 +40,8 @@ export function syncStatus() {
     replace(pending, formatNumber(await pendingCount()));
     replace(last, syncState.lastSync ? formatDateTime(syncState.lastSync) : _("never"));
     const problem = problemText();
-    const retry = syncState.retryAt && problem ? " " + _("Next try at %(time)s.", { time: formatDateTime(syncState.retryAt) }) : "";
+    const retry =
+      syncState.retryAt && problem ? " " + _("Next try at %(time)s.", { time: formatDateTime(syncState.retryAt) }) : "";
     replace(message, syncState.running ? _("Syncing…") : problem ? problem + retry : "");
     message.classList.toggle("bad", Boolean(problem) && !syncState.running);
     button.disabled = syncState.running;

@@ -28,7 +28,11 @@ function todaySessions(trainings, names) {
     { class: "card" },
     h("h2", {}, _("Today's sessions"), " · ", formatDate(today())),
     list.length
-      ? h("ul", { class: "rows" }, list.map((t) => sessionLink(t, names)))
+      ? h(
+          "ul",
+          { class: "rows" },
+          list.map((t) => sessionLink(t, names)),
+        )
       : h("p", { class: "muted" }, _("No session today.")),
     h("a", { class: "button", href: "#/sessions/new" }, _("New session")),
   );
@@ -49,7 +53,12 @@ function progress(rows, names) {
           "li",
           {},
           h("span", {}, names.get(row.place_code) || row.place_code, " · ", nameOf("indicator", row.indicator)),
-          h("meter", { min: "0", max: "1", value: String(row.value ?? 0), "aria-label": nameOf("indicator", row.indicator) }),
+          h("meter", {
+            min: "0",
+            max: "1",
+            value: String(row.value ?? 0),
+            "aria-label": nameOf("indicator", row.indicator),
+          }),
           h(
             "span",
             { class: "muted" },

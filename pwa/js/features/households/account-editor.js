@@ -27,9 +27,18 @@ export function accountEditor(kind, householdId, accounts) {
       { "aria-label": _("Status") },
       ACCOUNT_STATUSES.map((s) => h("option", { value: s, selected: s === account.status }, nameOf("status", s))),
     );
-    row.shop = kind.shopName ? h("input", { value: account.shop_name || "", "aria-label": _("Shop name"), placeholder: _("Shop name") }) : null;
+    row.shop = kind.shopName
+      ? h("input", { value: account.shop_name || "", "aria-label": _("Shop name"), placeholder: _("Shop name") })
+      : null;
     const remove = h("button", { type: "button", class: "small" }, _("Remove"));
-    row.element = h("div", { class: "account-row" }, h("strong", {}, nameOf(kind.key, row.code)), row.shop, row.status, remove);
+    row.element = h(
+      "div",
+      { class: "account-row" },
+      h("strong", {}, nameOf(kind.key, row.code)),
+      row.shop,
+      row.status,
+      remove,
+    );
     remove.addEventListener("click", () => {
       row.removed = true;
       row.element.remove();
@@ -45,7 +54,13 @@ export function accountEditor(kind, householdId, accounts) {
   add.addEventListener("click", () => {
     if (addSelect.value) addRow({ id: uuid7(), [kind.key]: addSelect.value, status: "opened" }, true);
   });
-  const element = h("fieldset", { class: "card" }, h("legend", {}, kind.title), list, h("div", { class: "add-row" }, addSelect, add));
+  const element = h(
+    "fieldset",
+    { class: "card" },
+    h("legend", {}, kind.title),
+    list,
+    h("div", { class: "add-row" }, addSelect, add),
+  );
   const changes = () => rows.flatMap((row) => rowChange(kind, householdId, row));
   return { element, changes };
 }

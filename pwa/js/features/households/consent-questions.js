@@ -21,8 +21,18 @@ export function consentQuestions(householdId, consents, onChange) {
       "fieldset",
       { class: "consent", "data-purpose": purpose },
       h("legend", {}, _("Does the household agree to: %(purpose)s?", { purpose: nameOf("consent", purpose) })),
-      h("label", { class: "choice" }, h("input", { type: "radio", name, value: "yes", checked: given === true }), _("Yes")),
-      h("label", { class: "choice" }, h("input", { type: "radio", name, value: "no", checked: given === false }), _("No")),
+      h(
+        "label",
+        { class: "choice" },
+        h("input", { type: "radio", name, value: "yes", checked: given === true }),
+        _("Yes"),
+      ),
+      h(
+        "label",
+        { class: "choice" },
+        h("input", { type: "radio", name, value: "no", checked: given === false }),
+        _("No"),
+      ),
     );
     set.addEventListener("change", () => onChange(purpose, answerOf(set)));
     sets.set(purpose, set);

@@ -38,7 +38,15 @@ function consentList(consents) {
     "ul",
     { class: "rows" },
     [...consents.values()].map((c) =>
-      h("li", {}, nameOf("consent", c.purpose), ": ", c.given ? _("Yes") : _("No"), " ", h("span", { class: "muted" }, formatDate((c.recorded_at || "").slice(0, 10)))),
+      h(
+        "li",
+        {},
+        nameOf("consent", c.purpose),
+        ": ",
+        c.given ? _("Yes") : _("No"),
+        " ",
+        h("span", { class: "muted" }, formatDate((c.recorded_at || "").slice(0, 10))),
+      ),
     ),
   );
 }
@@ -51,7 +59,12 @@ export async function renderHouseholdDetail(main, { id }) {
   const names = await placeNames();
   replace(
     main,
-    h("div", { class: "title-row" }, h("h1", {}, household.head_name), h("a", { class: "button primary", href: `#/households/${id}/edit` }, _("Edit"))),
+    h(
+      "div",
+      { class: "title-row" },
+      h("h1", {}, household.head_name),
+      h("a", { class: "button primary", href: `#/households/${id}/edit` }, _("Edit")),
+    ),
     h(
       "dl",
       { class: "card facts" },
@@ -64,6 +77,11 @@ export async function renderHouseholdDetail(main, { id }) {
     ),
     accounts(_("Seller accounts"), marketplace, "platform", "platform"),
     accounts(_("E-payment accounts"), payment, "provider", "provider"),
-    h("section", { class: "card" }, h("h2", {}, _("Consent")), consents.size ? consentList(consents) : h("p", { class: "muted" }, _("Not asked yet."))),
+    h(
+      "section",
+      { class: "card" },
+      h("h2", {}, _("Consent")),
+      consents.size ? consentList(consents) : h("p", { class: "muted" }, _("Not asked yet.")),
+    ),
   );
 }

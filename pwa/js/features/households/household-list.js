@@ -29,7 +29,12 @@ export async function renderHouseholdList(main) {
   input.addEventListener("input", show);
   replace(
     main,
-    h("div", { class: "title-row" }, h("h1", {}, _("Households")), h("a", { class: "button primary", href: "#/households/new" }, _("Register"))),
+    h(
+      "div",
+      { class: "title-row" },
+      h("h1", {}, _("Households")),
+      h("a", { class: "button primary", href: "#/households/new" }, _("Register")),
+    ),
     input,
     count,
     results,

@@ -11,7 +11,14 @@ export function locationCapture(household) {
   const shown = h("p", { "data-testid": "plus-code" });
   const button = h("button", { type: "button" }, _("Record location from GPS"));
   const show = () => {
-    replace(shown, point && allowed ? _("Plus Code: %(code)s", { code: encodePlusCode(point.latitude, point.longitude) }) : allowed ? _("No location recorded.") : _("The location is recorded only with the household's consent."));
+    replace(
+      shown,
+      point && allowed
+        ? _("Plus Code: %(code)s", { code: encodePlusCode(point.latitude, point.longitude) })
+        : allowed
+          ? _("No location recorded.")
+          : _("The location is recorded only with the household's consent."),
+    );
     button.disabled = !allowed;
   };
   button.addEventListener("click", () => {

@@ -34,11 +34,20 @@ function languageButtons() {
 
 async function storageSection() {
   const persisted = await getMeta("storage_persisted");
-  const state = h("p", { "data-testid": "storage-state" }, persisted ? _("Kept on this phone: the browser will not clear it.") : _("Not protected: the browser may clear it when space runs low."));
+  const state = h(
+    "p",
+    { "data-testid": "storage-state" },
+    persisted
+      ? _("Kept on this phone: the browser will not clear it.")
+      : _("Not protected: the browser may clear it when space runs low."),
+  );
   const ask = h("button", { type: "button", hidden: persisted }, _("Ask to keep the data"));
   ask.addEventListener("click", async () => {
     const granted = await askPersistentStorage();
-    replace(state, granted ? _("Kept on this phone: the browser will not clear it.") : _("The browser did not agree. Sync often."));
+    replace(
+      state,
+      granted ? _("Kept on this phone: the browser will not clear it.") : _("The browser did not agree. Sync often."),
+    );
     ask.hidden = granted;
   });
   return h("section", { class: "card" }, h("h2", {}, _("Storage")), state, ask);
@@ -48,7 +57,10 @@ async function signOutFlow() {
   if (navigator.onLine) await syncNow();
   const waiting = await pendingCount();
   if (waiting > 0) {
-    const question = _("%(count)s changes have not reached the server. If you sign out now they are lost for ever. Sign out anyway?", { count: waiting });
+    const question = _(
+      "%(count)s changes have not reached the server. If you sign out now they are lost for ever. Sign out anyway?",
+      { count: waiting },
+    );
     if (!(await confirmDialog(question, _("Sign out and lose them")))) return;
   }
   await signOut();

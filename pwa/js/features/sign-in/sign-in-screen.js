@@ -9,7 +9,8 @@ import { inputField } from "../../ui/field.js";
 import { h, replace } from "../../ui/h.js";
 
 function errorText(error) {
-  if (error instanceof NetworkError) return _("Signing in needs a connection to the server. Please try again when online.");
+  if (error instanceof NetworkError)
+    return _("Signing in needs a connection to the server. Please try again when online.");
   if (error instanceof ApiError && error.status === 401) return _("The username or password is not right.");
   if (error instanceof ApiError && error.status === 429) return _("Too many attempts. Please wait a few minutes.");
   return error.message;
@@ -59,8 +60,15 @@ export function renderSignIn(main, { onSignedIn }) {
     "form",
     { class: "card narrow", novalidate: true },
     h("h1", {}, _("Sign in")),
-    previous?.expired ? h("p", {}, _("Please sign in again to keep syncing. Your unsent changes stay on this phone.")) : null,
-    inputField(_("Username"), { name: "username", autocomplete: "username", required: true, value: previous?.user?.username || "" }),
+    previous?.expired
+      ? h("p", {}, _("Please sign in again to keep syncing. Your unsent changes stay on this phone."))
+      : null,
+    inputField(_("Username"), {
+      name: "username",
+      autocomplete: "username",
+      required: true,
+      value: previous?.user?.username || "",
+    }),
     inputField(_("Password"), { name: "password", type: "password", autocomplete: "current-password", required: true }),
     error,
     h("button", { type: "submit", class: "primary wide" }, _("Sign in")),
@@ -82,5 +90,8 @@ export function renderSignIn(main, { onSignedIn }) {
     }
   });
   const rerender = () => renderSignIn(main, { onSignedIn });
-  replace(main, h("div", { class: "sign-in" }, h("p", { class: "app-name" }, _("Lên Sàn")), languageSwitch(rerender), form));
+  replace(
+    main,
+    h("div", { class: "sign-in" }, h("p", { class: "app-name" }, _("Lên Sàn")), languageSwitch(rerender), form),
+  );
 }

@@ -38,7 +38,10 @@ async function rejectedItem(entry) {
   });
   const drop = h("button", { type: "button", class: "small" }, _("Discard"));
   drop.addEventListener("click", async () => {
-    if (await confirmDialog(_("Discard this change? The server's values will come back at the next sync."), _("Discard"))) await discard(entry.seq);
+    if (
+      await confirmDialog(_("Discard this change? The server's values will come back at the next sync."), _("Discard"))
+    )
+      await discard(entry.seq);
   });
   return h(
     "li",
@@ -46,7 +49,13 @@ async function rejectedItem(entry) {
     h("strong", {}, entityName(entry.entity), " · ", formatDateTime(entry.created_at)),
     h("p", { class: "bad" }, entry.message || entry.code),
     h("p", { class: "muted" }, Object.keys(entry.fields).join(", ")),
-    h("div", { class: "actions" }, link ? h("a", { class: "button small", href: link }, _("Correct")) : null, retry, drop),
+    h(
+      "div",
+      { class: "actions" },
+      link ? h("a", { class: "button small", href: link }, _("Correct")) : null,
+      retry,
+      drop,
+    ),
   );
 }
 
@@ -58,7 +67,9 @@ export async function renderSyncScreen(main) {
     replace(
       list,
       h("h2", {}, _("Changes the server refused")),
-      rejected.length ? h("ul", { class: "rows" }, await Promise.all(rejected.map(rejectedItem))) : h("p", { class: "muted" }, _("None.")),
+      rejected.length
+        ? h("ul", { class: "rows" }, await Promise.all(rejected.map(rejectedItem)))
+        : h("p", { class: "muted" }, _("None.")),
     );
   };
   listenWhileShown(list, outboxEvents, "change", refresh);

@@ -49,7 +49,16 @@ export function openScanner(container, onCode) {
     if (decoder) decoder.close();
     container.replaceChildren();
   };
-  replace(container, h("div", { class: "scanner card" }, video, status, h("button", { type: "button", onclick: stop }, _("Close camera"))));
+  replace(
+    container,
+    h(
+      "div",
+      { class: "scanner card" },
+      video,
+      status,
+      h("button", { type: "button", onclick: stop }, _("Close camera")),
+    ),
+  );
   const loop = async () => {
     if (stopped) return;
     const text = await decoder.decode(video).catch(() => null);

@@ -14,9 +14,18 @@ export async function renderSessionForm(main) {
   const communeCode = communeList[0]?.code || "";
   const hamletSelect = h("select", { name: "hamlet_code", id: "session-hamlet" });
   const fillHamlets = async (code) =>
-    replace(hamletSelect, h("option", { value: "" }, _("(whole commune)")), (await hamlets(code)).map((p) => h("option", { value: p.code }, p.name)));
+    replace(
+      hamletSelect,
+      h("option", { value: "" }, _("(whole commune)")),
+      (await hamlets(code)).map((p) => h("option", { value: p.code }, p.name)),
+    );
   await fillHamlets(communeCode);
-  const commune = selectField(_("Commune"), "commune_code", communeList.map((c) => [c.code, c.name]), communeCode);
+  const commune = selectField(
+    _("Commune"),
+    "commune_code",
+    communeList.map((c) => [c.code, c.name]),
+    communeCode,
+  );
   commune.querySelector("select").addEventListener("change", (event) => fillHamlets(event.target.value));
   const error = h("p", { class: "error", role: "alert" });
   const form = h(
@@ -26,7 +35,12 @@ export async function renderSessionForm(main) {
     inputField(_("Date"), { name: "held_on", type: "date", value: today(), required: true }),
     commune,
     h("div", { class: "field" }, h("label", { for: "session-hamlet" }, _("Hamlet")), hamletSelect),
-    h("fieldset", { class: "choices" }, h("legend", {}, _("Topics")), TOPICS.map((t) => checkbox(nameOf("topic", t), "topics", false, { value: t }))),
+    h(
+      "fieldset",
+      { class: "choices" },
+      h("legend", {}, _("Topics")),
+      TOPICS.map((t) => checkbox(nameOf("topic", t), "topics", false, { value: t })),
+    ),
     inputField(_("Title (optional)"), { name: "title", autocomplete: "off" }),
     error,
     h("button", { type: "submit", class: "primary wide" }, _("Create session")),

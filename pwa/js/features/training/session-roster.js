@@ -23,7 +23,12 @@ async function householdForCode(code) {
 
 function searchPanel(sessionId, names, refresh) {
   const results = h("ul", { class: "rows", "data-testid": "check-in-results" });
-  const input = h("input", { type: "search", placeholder: _("Name, phone or hamlet"), "aria-label": _("Find a household to check in"), autocomplete: "off" });
+  const input = h("input", {
+    type: "search",
+    placeholder: _("Name, phone or hamlet"),
+    "aria-label": _("Find a household to check in"),
+    autocomplete: "off",
+  });
   input.addEventListener("input", async () => {
     if (!input.value.trim()) return replace(results);
     const present = new Set((await attendanceOf(sessionId)).map((a) => a.household_id));
@@ -31,7 +36,11 @@ function searchPanel(sessionId, names, refresh) {
     replace(
       results,
       households.map((household) => {
-        const button = h("button", { type: "button", class: "primary small", disabled: present.has(household.id) }, present.has(household.id) ? _("Present") : _("Check in"));
+        const button = h(
+          "button",
+          { type: "button", class: "primary small", disabled: present.has(household.id) },
+          present.has(household.id) ? _("Present") : _("Check in"),
+        );
         button.addEventListener("click", async () => {
           await checkIn(sessionId, household, "search");
           notice(_("%(name)s checked in.", { name: household.head_name }));
@@ -57,7 +66,13 @@ async function roster(sessionId, names, refresh) {
       "ul",
       { class: "rows roster", "data-testid": "roster" },
       rows.map(([a, household]) =>
-        h("li", {}, household ? [householdRow(household, names, `#/households/${household.id}`), quickChanges(household, refresh)] : a.attendee_name),
+        h(
+          "li",
+          {},
+          household
+            ? [householdRow(household, names, `#/households/${household.id}`), quickChanges(household, refresh)]
+            : a.attendee_name,
+        ),
       ),
     ),
   );
@@ -78,17 +93,32 @@ export async function renderSessionRoster(main, { id }) {
       const household = await householdForCode(code);
       if (!household) return false;
       const added = await checkIn(id, household, "qr");
-      notice(added ? _("%(name)s checked in.", { name: household.head_name }) : _("%(name)s is already checked in.", { name: household.head_name }));
+      notice(
+        added
+          ? _("%(name)s checked in.", { name: household.head_name })
+          : _("%(name)s is already checked in.", { name: household.head_name }),
+      );
       refresh();
       return true;
     });
   });
   replace(
     main,
-    h("h1", {}, formatDate(training.held_on), " · ", names.get(training.hamlet_code) || names.get(training.commune_code) || ""),
+    h(
+      "h1",
+      {},
+      formatDate(training.held_on),
+      " · ",
+      names.get(training.hamlet_code) || names.get(training.commune_code) || "",
+    ),
     h("p", { class: "muted" }, (training.topics || []).map((t) => nameOf("topic", t)).join(", ")),
     searchPanel(id, names, refresh),
-    h("div", { class: "actions" }, scan, h("a", { class: "button", href: `#/households/new?session=${id}` }, _("Register a new household"))),
+    h(
+      "div",
+      { class: "actions" },
+      scan,
+      h("a", { class: "button", href: `#/households/new?session=${id}` }, _("Register a new household")),
+    ),
     scannerSlot,
     rosterSlot,
   );
