@@ -36,20 +36,29 @@ let main;
 let nav;
 let cleanup = null;
 
+let shown = 0;
+
+// Each screen renders into its own container, put on the page only if no later navigation
+// started meanwhile, so a slow screen never replaces the one the trainer moved on to.
 async function show() {
+  const ticket = ++shown;
   if (typeof cleanup === "function") cleanup();
   cleanup = null;
-  window.scrollTo(0, 0);
-  if (!session() || session().expired) {
-    nav.hidden = true;
-    cleanup = await renderSignIn(main, { onSignedIn: () => start() });
-    return;
+  const screen = h("div", { class: "screen" });
+  let render = renderSignIn;
+  let params = { onSignedIn: () => start() };
+  if (session() && !session().expired) {
+    const route = resolve(window.location.hash);
+    if (!route) return go("/");
+    ({ render, params } = route);
   }
-  nav.hidden = false;
+  const done = await render(screen, params);
+  if (ticket !== shown) return typeof done === "function" && done();
+  cleanup = done;
+  nav.hidden = !session() || Boolean(session().expired);
   markCurrent(nav, window.location.hash);
-  const route = resolve(window.location.hash);
-  if (!route) return go("/");
-  cleanup = await route.render(main, route.params);
+  main.replaceChildren(screen);
+  window.scrollTo(0, 0);
   main.focus({ preventScroll: true });
 }
 

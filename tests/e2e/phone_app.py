@@ -27,7 +27,7 @@ def sign_in(page: Page, username: str = "trang") -> None:
 
 def sync(page: Page) -> None:
     """Press the sync button on the sync screen and wait until nothing is waiting."""
-    page.goto("/app/#/sync")
+    go(page, "/sync")
     page.get_by_role("button", name="Sync now").click()
     expect(page.get_by_test_id("pending-count")).to_have_text("0", timeout=TIMEOUT)
 

@@ -127,10 +127,10 @@ export async function resend(seq) {
     const fields = Object.fromEntries(Object.keys(entry.fields).map((name) => [name, record[name] ?? null]));
     const [clock, next] = tick((await done(s[META].get("hlc")))?.value, Date.now(), session.device_id);
     s[META].put({ key: "hlc", value: next });
-    s[OUTBOX].delete(seq);
     // A new mutation id: the server remembers the rejected one and would answer it the same way.
-    const { seq: _old, code: _code, message: _message, ...rest } = entry;
-    s[OUTBOX].add({ ...rest, mutation_id: uuid7(), fields, clock, state: "queued", created_at: Date.now() });
+    // The same place in the queue: it may create the record that later changes build on.
+    const { code: _code, message: _message, ...rest } = entry;
+    s[OUTBOX].put({ ...rest, mutation_id: uuid7(), fields, clock, state: "queued", created_at: Date.now() });
   });
   announce();
 }
