@@ -59,6 +59,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.privacy.views import bp as privacy_bp
     from server.products.views import bp as products_bp
     from server.public.views import bp as public_bp
+    from server.pwa import bp as pwa_bp
     from server.records.views import bp as records_bp
     from server.reports.api import bp as reports_api
     from server.reports.views import bp as reports_bp
@@ -67,7 +68,7 @@ def _register_blueprints(app: Flask) -> None:
 
     blueprints = (
         *(core_bp, auth_bp, auth_api, places_api, privacy_bp, products_bp, labels_bp, labels_api, public_bp),
-        *(sync_api, sync_bp, openapi_bp, reports_bp, reports_api, records_bp),
+        *(sync_api, sync_bp, openapi_bp, reports_bp, reports_api, records_bp, pwa_bp),
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

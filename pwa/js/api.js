@@ -1,0 +1,60 @@
+// The one HTTP client of the app: JSON in and out, the bearer token, timeouts and error kinds.
+
+const TIMEOUT_MS = 30000;
+let bearerToken = null;
+
+/** The server answered with an error (a problem document when it could). */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
+    this.status = status;
+    this.code = (problem && problem.code) || "http_" + status;
+    this.problem = problem;
+  }
+}
+
+/** The server could not be reached (no network, timeout, server down behind a proxy). */
+export class NetworkError extends Error {}
+
+/** Use this token for the following requests (null after signing out). */
+export function setToken(token) {
+  bearerToken = token;
+}
+
+/** Send a request to the server; resolves with the decoded JSON body (null for 204). */
+export async function request(method, path, body) {
+  const headers = { Accept: "application/json" };
+  if (bearerToken) headers.Authorization = "Bearer " + bearerToken;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: controller.signal,
+      credentials: "omit",
+      cache: "no-store",
+    });
+  } catch (error) {
+    throw new NetworkError(error.message);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (response.status === 204) return null;
+  const payload = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, payload);
+  return payload;
+}
+
+/** GET a JSON resource. */
+export function get(path) {
+  return request("GET", path);
+}
+
+/** POST a JSON body. */
+export function post(path, body) {
+  return request("POST", path, body);
+}

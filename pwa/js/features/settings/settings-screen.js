@@ -1,0 +1,88 @@
+// Settings: language, storage, version, and signing out (which removes the phone's records).
+
+import { getMeta, setMeta } from "../../db.js";
+import { _, LANGUAGES, language, setLanguage } from "../../i18n.js";
+import { askPersistentStorage, session, signOut } from "../../session.js";
+import { syncNow } from "../../sync/engine.js";
+import { pendingCount } from "../../sync/outbox.js";
+import { APP_VERSION } from "../../version.js";
+import { confirmDialog } from "../../ui/confirm-dialog.js";
+import { h, replace } from "../../ui/h.js";
+
+function languageButtons() {
+  return h(
+    "div",
+    { class: "language-switch", role: "group", "aria-label": _("Language") },
+    Object.entries(LANGUAGES).map(([code, name]) =>
+      h(
+        "button",
+        {
+          type: "button",
+          lang: code,
+          "aria-pressed": String(code === language()),
+          onclick: async () => {
+            await setMeta("language", code);
+            await setLanguage(code);
+            window.dispatchEvent(new Event("languagechange-app"));
+          },
+        },
+        name,
+      ),
+    ),
+  );
+}
+
+async function storageSection() {
+  const persisted = await getMeta("storage_persisted");
+  const state = h(
+    "p",
+    { "data-testid": "storage-state" },
+    persisted
+      ? _("Kept on this phone: the browser will not clear it.")
+      : _("Not protected: the browser may clear it when space runs low."),
+  );
+  const ask = h("button", { type: "button", hidden: persisted }, _("Ask to keep the data"));
+  ask.addEventListener("click", async () => {
+    const granted = await askPersistentStorage();
+    replace(
+      state,
+      granted ? _("Kept on this phone: the browser will not clear it.") : _("The browser did not agree. Sync often."),
+    );
+    ask.hidden = granted;
+  });
+  return h("section", { class: "card" }, h("h2", {}, _("Storage")), state, ask);
+}
+
+async function signOutFlow() {
+  if (navigator.onLine) await syncNow();
+  const waiting = await pendingCount();
+  if (waiting > 0) {
+    const question = _(
+      "%(count)s changes have not reached the server. If you sign out now they are lost for ever. Sign out anyway?",
+      { count: waiting },
+    );
+    if (!(await confirmDialog(question, _("Sign out and lose them")))) return;
+  }
+  await signOut();
+  window.location.replace("/app/");
+}
+
+/** The settings screen. */
+export async function renderSettings(main) {
+  const user = session().user;
+  replace(
+    main,
+    h("h1", {}, _("Settings")),
+    h("section", { class: "card" }, h("h2", {}, _("Language")), languageButtons()),
+    await storageSection(),
+    h(
+      "section",
+      { class: "card" },
+      h("h2", {}, _("Account")),
+      h("p", {}, _("Signed in as %(name)s", { name: user.display_name || user.username })),
+      h("p", { class: "muted" }, _("Signing out removes every record from this phone.")),
+      h("button", { type: "button", class: "danger", onclick: signOutFlow }, _("Sign out")),
+    ),
+    h("p", { class: "muted" }, _("App version %(version)s", { version: APP_VERSION })),
+  );
+}

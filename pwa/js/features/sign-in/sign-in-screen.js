@@ -1,0 +1,97 @@
+// Sign in: needs the network once; afterwards the app opens and works offline.
+
+import { ApiError, NetworkError } from "../../api.js";
+import { deleteEverything, setMeta } from "../../db.js";
+import { _, LANGUAGES, language, setLanguage } from "../../i18n.js";
+import { askPersistentStorage, session, signIn } from "../../session.js";
+import { pendingCount } from "../../sync/outbox.js";
+import { inputField } from "../../ui/field.js";
+import { h, replace } from "../../ui/h.js";
+
+function errorText(error) {
+  if (error instanceof NetworkError)
+    return _("Signing in needs a connection to the server. Please try again when online.");
+  if (error instanceof ApiError && error.status === 401) return _("The username or password is not right.");
+  if (error instanceof ApiError && error.status === 429) return _("Too many attempts. Please wait a few minutes.");
+  return error.message;
+}
+
+// Another trainer's records may be on this phone: never mix them, never lose unsent ones.
+async function makeRoomFor(username) {
+  const previous = session();
+  if (!previous || previous.user.username === username) return null;
+  if ((await pendingCount()) > 0) {
+    return _("This phone has changes by %(name)s that are not sent yet. They must sign in and sync first.", {
+      name: previous.user.display_name || previous.user.username,
+    });
+  }
+  await deleteEverything();
+  return null;
+}
+
+function languageSwitch(rerender) {
+  return h(
+    "div",
+    { class: "language-switch", role: "group", "aria-label": _("Language") },
+    Object.entries(LANGUAGES).map(([code, name]) =>
+      h(
+        "button",
+        {
+          type: "button",
+          lang: code,
+          "aria-pressed": String(code === language()),
+          onclick: async () => {
+            await setLanguage(code);
+            await setMeta("language", code);
+            rerender();
+          },
+        },
+        name,
+      ),
+    ),
+  );
+}
+
+/** The sign-in screen; calls `onSignedIn` once signed in. */
+export function renderSignIn(main, { onSignedIn }) {
+  const previous = session();
+  const error = h("p", { class: "error", role: "alert" });
+  const form = h(
+    "form",
+    { class: "card narrow", novalidate: true },
+    h("h1", {}, _("Sign in")),
+    previous?.expired
+      ? h("p", {}, _("Please sign in again to keep syncing. Your unsent changes stay on this phone."))
+      : null,
+    inputField(_("Username"), {
+      name: "username",
+      autocomplete: "username",
+      required: true,
+      value: previous?.user?.username || "",
+    }),
+    inputField(_("Password"), { name: "password", type: "password", autocomplete: "current-password", required: true }),
+    error,
+    h("button", { type: "submit", class: "primary wide" }, _("Sign in")),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    const username = form.username.value.trim();
+    try {
+      const refusal = await makeRoomFor(username);
+      if (refusal) throw new Error(refusal);
+      await signIn(username, form.password.value);
+      await askPersistentStorage();
+      onSignedIn();
+    } catch (failure) {
+      replace(error, errorText(failure));
+      button.disabled = false;
+    }
+  });
+  const rerender = () => renderSignIn(main, { onSignedIn });
+  replace(
+    main,
+    h("div", { class: "sign-in" }, h("p", { class: "app-name" }, _("Lên Sàn")), languageSwitch(rerender), form),
+  );
+}

@@ -1,0 +1,23 @@
+// The same search key as the server's text.fold(): lower case, Vietnamese diacritics removed.
+// Only Latin combining marks go: Khmer vowel signs are letters, not accents.
+
+/** Text folded for diacritics-insensitive search. */
+export function fold(text) {
+  if (!text) return "";
+  return text
+    .replace(/đ/g, "d")
+    .replace(/Đ/g, "D")
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .normalize("NFC")
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** Only the digits of a phone number, with +84 written as 0. */
+export function phoneDigits(phone) {
+  let digits = (phone || "").replace(/\D/g, "");
+  if (digits.startsWith("84") && digits.length >= 11) digits = "0" + digits.slice(2);
+  return digits;
+}

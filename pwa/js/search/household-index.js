@@ -1,0 +1,46 @@
+// An in-memory index of households for search as you type: one folded key per household
+// (name, phone digits, hamlet name), built once and rebuilt only after households change.
+
+import { allRecords } from "../db.js";
+import { outboxEvents } from "../sync/outbox.js";
+import { syncEvents } from "../sync/engine.js";
+import { fold, phoneDigits } from "./fold.js";
+import { placeNames } from "../reference.js";
+
+let building = null;
+
+function invalidate() {
+  building = null;
+}
+outboxEvents.addEventListener("change", invalidate);
+syncEvents.addEventListener("synced", invalidate);
+
+async function build() {
+  const [households, names] = await Promise.all([allRecords("household"), placeNames()]);
+  households.sort((a, b) => (a.head_name || "").localeCompare(b.head_name || ""));
+  const keys = households.map((h) =>
+    [fold(h.head_name), phoneDigits(h.phone), fold(names.get(h.hamlet_code) || "")].join(" | "),
+  );
+  return { households, keys };
+}
+
+/** The index, built on first use after a change. */
+export function householdIndex() {
+  if (!building) building = build();
+  return building;
+}
+
+/** Households whose name, phone or hamlet contains every word of `query`, diacritics ignored. */
+export async function searchHouseholds(query, limit = 50) {
+  const { households, keys } = await householdIndex();
+  const words = fold(query).split(" ").filter(Boolean);
+  const found = [];
+  let total = 0;
+  for (let i = 0; i < keys.length; i++) {
+    if (words.every((word) => keys[i].includes(word))) {
+      total += 1;
+      if (found.length < limit) found.push(households[i]);
+    }
+  }
+  return { households: found, total };
+}

@@ -1,0 +1,93 @@
+// When and how sync runs: on app open, when the network returns, every few minutes while online,
+// and on the button; failures retry with exponential backoff. The state is observable for the UI.
+
+import { ApiError, NetworkError } from "../api.js";
+import { getMeta, setMeta } from "../db.js";
+import { backoffDelay } from "./backoff.js";
+import { pull } from "./pull.js";
+import { push } from "./push.js";
+
+const PERIOD_MS = 3 * 60 * 1000;
+
+/** What the sync is doing now: read by the progress bar and the sync status. */
+export const syncState = { running: false, progress: 0, lastSync: null, error: null, failures: 0, retryAt: null };
+/** Fired: "change" whenever syncState changes, "synced" after a sync, "signed-out" when the token is refused. */
+export const syncEvents = new EventTarget();
+
+let retryTimer = null;
+let periodTimer = null;
+
+function update(changes) {
+  Object.assign(syncState, changes);
+  syncEvents.dispatchEvent(new Event("change"));
+}
+
+/** Load the last successful sync time kept on the phone. */
+export async function loadSyncState() {
+  update({ lastSync: (await getMeta("last_sync")) || null });
+}
+
+/** Push then pull now, unless a sync is already running; resolves true when it succeeded. */
+export async function syncNow() {
+  if (syncState.running) return false;
+  clearTimeout(retryTimer);
+  update({ running: true, progress: 0.02, error: null, retryAt: null });
+  try {
+    const hint = await push((sent, total) => update({ progress: 0.5 * (sent / total) }));
+    const start = (await getMeta("cursor")) || 0;
+    await pull((cursor) => {
+      const known = hint && hint > start;
+      const share = known ? Math.min(1, (cursor - start) / (hint - start)) : (1 + syncState.progress) / 2;
+      update({ progress: known ? 0.5 + 0.5 * share : share });
+    });
+    const now = Date.now();
+    await setMeta("last_sync", now);
+    update({ running: false, progress: 1, lastSync: now, failures: 0 });
+    syncEvents.dispatchEvent(new Event("synced"));
+    return true;
+  } catch (error) {
+    failed(error);
+    return false;
+  }
+}
+
+function failed(error) {
+  if (error instanceof ApiError && error.status === 401) {
+    update({ running: false, progress: 0, error: "unauthorized" });
+    syncEvents.dispatchEvent(new Event("signed-out"));
+    return;
+  }
+  const failures = syncState.failures + 1;
+  const delay = backoffDelay(failures);
+  const kind = error instanceof NetworkError ? "offline" : error instanceof ApiError ? "server" : "local";
+  update({
+    running: false,
+    progress: 0,
+    error: kind,
+    errorDetail: error.message,
+    failures,
+    retryAt: Date.now() + delay,
+  });
+  if (kind === "local") console.error(error);
+  retryTimer = setTimeout(() => navigator.onLine && syncNow(), delay);
+}
+
+function onOnline() {
+  update({ failures: 0 });
+  syncNow();
+}
+
+/** Start the automatic triggers (after sign-in or on app open with a session). */
+export function startSyncTriggers() {
+  window.addEventListener("online", onOnline);
+  clearInterval(periodTimer);
+  periodTimer = setInterval(() => navigator.onLine && syncNow(), PERIOD_MS);
+  if (navigator.onLine) syncNow();
+}
+
+/** Stop every automatic trigger (signing out). */
+export function stopSyncTriggers() {
+  window.removeEventListener("online", onOnline);
+  clearInterval(periodTimer);
+  clearTimeout(retryTimer);
+}

@@ -1,0 +1,151 @@
+// The outbox: every local change is written to its record and queued in the same transaction.
+// An entry leaves the outbox only when the server acknowledged it; a rejected one stays, with the
+// server's reason, until it is corrected and sent again or discarded.
+
+import { ENTITIES, META, OUTBOX, done, transaction } from "../db.js";
+import { uuid7 } from "../uuid.js";
+import { tick } from "./clock.js";
+
+/** Fired (on `outboxEvents`) after local records or the outbox changed. */
+export const outboxEvents = new EventTarget();
+
+function announce() {
+  outboxEvents.dispatchEvent(new Event("change"));
+}
+
+function changedFields(existing, fields) {
+  if (!existing || existing.deleted) return { ...fields };
+  const diff = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (JSON.stringify(existing[name]) !== JSON.stringify(value)) diff[name] = value;
+  }
+  return diff;
+}
+
+/**
+ * Write changes locally and queue them, all in one transaction.
+ * Each change is {entity, id, fields, op?}; returns the number of mutations queued.
+ */
+export async function recordChanges(changes) {
+  const stores = [...new Set(changes.map((c) => c.entity)), OUTBOX, META];
+  const queued = await transaction(stores, "readwrite", async (s) => {
+    const session = (await done(s[META].get("session")))?.value;
+    let clockState = (await done(s[META].get("hlc")))?.value;
+    let count = 0;
+    for (const change of changes) {
+      const op = change.op || "upsert";
+      const existing = await done(s[change.entity].get(change.id));
+      const fields = op === "delete" ? {} : changedFields(existing, change.fields);
+      if (op === "upsert" && existing && Object.keys(fields).length === 0) continue;
+      const [clock, next] = tick(clockState, Date.now(), session.device_id);
+      clockState = next;
+      const record = { version: 0, ...existing, ...fields, id: change.id, deleted: op === "delete" };
+      s[change.entity].put(record);
+      s[OUTBOX].add({
+        mutation_id: uuid7(),
+        entity: change.entity,
+        record_id: change.id,
+        op,
+        base_version: existing ? existing.version || 0 : 0,
+        clock,
+        fields,
+        state: "queued",
+        created_at: Date.now(),
+      });
+      count += 1;
+    }
+    s[META].put({ key: "hlc", value: clockState });
+    return count;
+  });
+  announce();
+  return queued;
+}
+
+/** Write one change locally and queue it. */
+export function recordChange(entity, id, fields, op = "upsert") {
+  return recordChanges([{ entity, id, fields, op }]);
+}
+
+/** Entries waiting to be sent, oldest first. */
+export function queuedEntries() {
+  return transaction([OUTBOX], "readonly", (s) => done(s[OUTBOX].index("state").getAll("queued")));
+}
+
+/** Entries the server rejected, with its reason. */
+export function rejectedEntries() {
+  return transaction([OUTBOX], "readonly", (s) => done(s[OUTBOX].index("state").getAll("rejected")));
+}
+
+/** How many changes are not yet on the server (queued and rejected). */
+export function pendingCount() {
+  return transaction([OUTBOX], "readonly", (s) => done(s[OUTBOX].count()));
+}
+
+/** Apply the server's results for the sent entries: acknowledged ones leave, rejected ones stay. */
+export async function settle(entries, results) {
+  const byMutation = new Map(results.map((r) => [r.mutation_id, r]));
+  await transaction([OUTBOX, ...ENTITIES], "readwrite", async (s) => {
+    for (const entry of entries) {
+      const result = byMutation.get(entry.mutation_id);
+      if (!result) continue; // not answered: stays queued and is sent again
+      if (result.status === "rejected") {
+        s[OUTBOX].put({ ...entry, state: "rejected", code: result.code, message: result.message });
+        continue;
+      }
+      s[OUTBOX].delete(entry.seq);
+      let recordId = entry.record_id;
+      if (result.record_id && result.record_id !== entry.record_id) {
+        await adoptServerId(s, entry.entity, entry.record_id, result.record_id);
+        recordId = result.record_id;
+      }
+      const record = await done(s[entry.entity].get(recordId));
+      if (record && result.version && result.version > (record.version || 0)) {
+        s[entry.entity].put({ ...record, version: result.version });
+      }
+    }
+  });
+  announce();
+}
+
+// Two phones recorded the same fact (same natural key): the server kept its row, so ours takes its id.
+async function adoptServerId(s, entity, localId, serverId) {
+  const local = await done(s[entity].get(localId));
+  const server = await done(s[entity].get(serverId));
+  s[entity].delete(localId);
+  if (local) s[entity].put({ ...server, ...local, id: serverId });
+  const later = await done(s[OUTBOX].index("record_id").getAll(localId));
+  for (const entry of later) s[OUTBOX].put({ ...entry, record_id: serverId });
+}
+
+/** Send a rejected change again with the record's current (corrected) values and a new clock. */
+export async function resend(seq) {
+  await transaction([OUTBOX, META, ...ENTITIES], "readwrite", async (s) => {
+    const entry = await done(s[OUTBOX].get(seq));
+    if (!entry || entry.state !== "rejected") return;
+    const session = (await done(s[META].get("session")))?.value;
+    const record = (await done(s[entry.entity].get(entry.record_id))) || {};
+    const fields = Object.fromEntries(Object.keys(entry.fields).map((name) => [name, record[name] ?? null]));
+    const [clock, next] = tick((await done(s[META].get("hlc")))?.value, Date.now(), session.device_id);
+    s[META].put({ key: "hlc", value: next });
+    // A new mutation id: the server remembers the rejected one and would answer it the same way.
+    // The same place in the queue: it may create the record that later changes build on.
+    const { code: _code, message: _message, ...rest } = entry;
+    s[OUTBOX].put({ ...rest, mutation_id: uuid7(), fields, clock, state: "queued", created_at: Date.now() });
+  });
+  announce();
+}
+
+/** Send again every rejected change of one record (after the trainer corrected it). */
+export async function resendRecord(recordId) {
+  const rejected = await rejectedEntries();
+  for (const entry of rejected.filter((e) => e.record_id === recordId)) await resend(entry.seq);
+}
+
+/** Give up a rejected change; the next pull starts from the beginning to bring back the server's values. */
+export async function discard(seq) {
+  await transaction([OUTBOX, META], "readwrite", (s) => {
+    s[OUTBOX].delete(seq);
+    return done(s[META].put({ key: "cursor", value: 0 }));
+  });
+  announce();
+}

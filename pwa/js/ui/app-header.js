@@ -1,0 +1,36 @@
+// The top bar: app name, connection state and the number of changes waiting.
+
+import { _, formatNumber } from "../i18n.js";
+import { outboxEvents, pendingCount } from "../sync/outbox.js";
+import { h, listenWhileShown, replace } from "./h.js";
+import { progressBar } from "./progress-bar.js";
+
+/** The header element; it keeps itself up to date. */
+export function appHeader() {
+  const connection = h("span", { class: "connection", "data-testid": "connection" });
+  const badge = h("a", { class: "pending-badge", href: "#/sync", "data-testid": "pending-badge" });
+  const header = h(
+    "header",
+    { class: "topbar" },
+    h("a", { class: "brand", href: "#/" }, _("Lên Sàn")),
+    connection,
+    badge,
+    h("a", { class: "settings-link", href: "#/settings", "aria-label": _("Settings and language") }, "⚙"),
+    progressBar(),
+  );
+  const showConnection = () => {
+    replace(connection, navigator.onLine ? _("Online") : _("Offline"));
+    connection.classList.toggle("offline", !navigator.onLine);
+  };
+  const showPending = async () => {
+    const count = await pendingCount();
+    replace(badge, _("%(count)s to send", { count: formatNumber(count) }));
+    badge.hidden = count === 0;
+  };
+  listenWhileShown(header, window, "online", showConnection);
+  listenWhileShown(header, window, "offline", showConnection);
+  listenWhileShown(header, outboxEvents, "change", showPending);
+  showConnection();
+  showPending();
+  return header;
+}

@@ -1,0 +1,53 @@
+// Where the sync stands: changes waiting, last successful sync, a progress bar and the button.
+
+import { _, formatDateTime, formatNumber } from "../i18n.js";
+import { outboxEvents, pendingCount } from "../sync/outbox.js";
+import { syncEvents, syncNow, syncState } from "../sync/engine.js";
+import { h, listenWhileShown, replace } from "./h.js";
+import { progressBar } from "./progress-bar.js";
+
+function problemText() {
+  switch (syncState.error) {
+    case "offline":
+      return _("No connection to the server. Your changes are safe on this phone.");
+    case "server":
+      return _("The server could not take the changes right now.");
+    case "unauthorized":
+      return _("The server no longer accepts this phone's sign-in. Please sign in again.");
+    case "local":
+      return _("Something went wrong on this phone: %(detail)s", { detail: syncState.errorDetail || "" });
+    default:
+      return null;
+  }
+}
+
+/** A card showing the sync state, refreshed on every change of the outbox or the sync. */
+export function syncStatus() {
+  const pending = h("strong", { "data-testid": "pending-count" }, "…");
+  const last = h("span", { "data-testid": "last-sync" }, "");
+  const message = h("p", { class: "sync-message", role: "status" });
+  const button = h("button", { type: "button", class: "primary", onclick: () => syncNow() }, _("Sync now"));
+  const card = h(
+    "section",
+    { class: "card sync-status", "aria-label": _("Sync") },
+    h("p", {}, _("Changes waiting to be sent:"), " ", pending),
+    h("p", {}, _("Last successful sync:"), " ", last),
+    progressBar(),
+    message,
+    button,
+  );
+  const refresh = async () => {
+    replace(pending, formatNumber(await pendingCount()));
+    replace(last, syncState.lastSync ? formatDateTime(syncState.lastSync) : _("never"));
+    const problem = problemText();
+    const retry =
+      syncState.retryAt && problem ? " " + _("Next try at %(time)s.", { time: formatDateTime(syncState.retryAt) }) : "";
+    replace(message, syncState.running ? _("Syncing…") : problem ? problem + retry : "");
+    message.classList.toggle("bad", Boolean(problem) && !syncState.running);
+    button.disabled = syncState.running;
+  };
+  listenWhileShown(card, outboxEvents, "change", refresh);
+  listenWhileShown(card, syncEvents, "change", refresh);
+  refresh();
+  return card;
+}

@@ -1,0 +1,68 @@
+"""Steps a trainer takes in the phone app, written once for every end-to-end test."""
+
+from playwright.sync_api import Page, expect
+
+from tests.factories import PASSWORD
+
+TIMEOUT = 15000
+
+
+def watch_errors(page: Page) -> list[str]:
+    """Collect the page's uncaught errors and console errors (tests assert there are none)."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    return errors
+
+
+def sign_in(page: Page, username: str = "trang") -> None:
+    """Open the app online and sign in; waits until the first sync finished and the app works offline."""
+    page.goto("/app/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_test_id("last-sync")).not_to_have_text("never", timeout=TIMEOUT)
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=TIMEOUT)
+
+
+def sync(page: Page) -> None:
+    """Press the sync button on the sync screen and wait until nothing is waiting."""
+    go(page, "/sync")
+    page.get_by_role("button", name="Sync now").click()
+    expect(page.get_by_test_id("pending-count")).to_have_text("0", timeout=TIMEOUT)
+
+
+def go(page: Page, route: str) -> None:
+    """Show a screen of the app (a hash route such as '/households')."""
+    page.evaluate("route => { window.location.hash = '#' + route; }", route)
+
+
+def create_session(page: Page, topics=("Digital skills", "Selling online"), hamlet="Phum Sóc Chuối") -> None:
+    """Create today's training session and land on its check-in screen."""
+    go(page, "/sessions/new")
+    for topic in topics:
+        page.get_by_label(topic).check()
+    page.get_by_label("Hamlet").select_option(label=hamlet)
+    page.get_by_role("button", name="Create session").click()
+    expect(page.get_by_role("button", name="Scan a label's QR code")).to_be_visible()
+
+
+def check_in_by_search(page: Page, query: str, name: str) -> None:
+    """Find a household from the check-in box and check it in."""
+    page.get_by_label("Find a household to check in").fill(query)
+    results = page.get_by_test_id("check-in-results")
+    results.get_by_role("listitem").filter(has_text=name).get_by_role("button", name="Check in").click()
+    expect(page.get_by_test_id("roster")).to_contain_text(name)
+
+
+def answer_consent(page: Page, purpose_words: str, answer: str) -> None:
+    """Answer one consent question (Yes or No)."""
+    page.locator("fieldset.consent", has_text=purpose_words).get_by_label(answer, exact=True).check()
+
+
+def open_household(page: Page, query: str, name: str) -> None:
+    """Search the household list and open one household."""
+    go(page, "/households")
+    page.get_by_label("Search households").fill(query)
+    page.get_by_test_id("household-results").get_by_role("link", name=name).click()
+    expect(page.get_by_role("heading", name=name)).to_be_visible()

@@ -1,0 +1,58 @@
+"""Two phones editing one household while offline end with the same household, everywhere."""
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from server.extensions import db
+from server.households.models import Household
+from tests.e2e.phone_app import TIMEOUT, open_household, sign_in, sync
+
+pytestmark = pytest.mark.e2e
+
+
+def _edit(page, **changes):
+    page.get_by_role("link", name="Edit").click()
+    if "phone" in changes:
+        page.get_by_label("Phone", exact=True).fill(changes["phone"])
+    if "language" in changes:
+        page.get_by_label("Preferred language").select_option(label=changes["language"])
+    if "smartphone" in changes:
+        page.get_by_label(changes["smartphone"]).check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("link", name="Edit")).to_be_visible()
+
+
+def _facts(page):
+    open_household(page, "phi", "Thạch Sô Phi")
+    return page.locator("dl.facts").inner_text()
+
+
+def test_two_phones_editing_one_household_converge(browser, live_server):
+    phones = [browser.new_context(viewport={"width": 360, "height": 740}, base_url=live_server.url) for _ in range(2)]
+    first, second = (context.new_page() for context in phones)
+    for page in (first, second):
+        page.set_default_timeout(10000)
+        sign_in(page)
+    for context in phones:
+        context.set_offline(True)
+    open_household(first, "phi", "Thạch Sô Phi")
+    _edit(first, phone="0900000001", language="Khmer")
+    open_household(second, "phi", "Thạch Sô Phi")
+    _edit(second, phone="0900000002", smartphone="Has a smartphone")  # the later phone number
+    for context in phones:
+        context.set_offline(False)
+    sync(second)
+    sync(first)
+    sync(second)  # brings the first phone's language
+
+    facts = [_facts(page) for page in (first, second)]
+    assert facts[0] == facts[1]
+    assert "0900000002" in facts[0] and "Khmer" in facts[0] and "Has a smartphone" in facts[0]
+    row = live_server.query(
+        lambda: db.session.scalars(sa.select(Household).where(Household.head_name == "Thạch Sô Phi")).one()
+    )
+    assert (row.phone, row.preferred_language, row.smartphone) == ("0900000002", "km", "yes")
+    expect(first.get_by_test_id("pending-badge")).to_be_hidden(timeout=TIMEOUT)
+    for context in phones:
+        context.close()

@@ -1,0 +1,18 @@
+"""The phone folds search text exactly as the server does."""
+
+from server.text import fold
+from tests.pwa.node_module import call
+
+SAMPLES = [
+    "Nguyễn Văn Ánh",
+    "ĐẶNG THỊ ĐÀO",
+    "  Lê   Thị\tHồng  ",
+    "Phum Sóc Chuối",
+    "ឃុំត្រាំង",  # Khmer vowel signs are letters and stay
+    "Ấp Ba Cụm",
+    "",
+]
+
+
+def test_fold_matches_the_server():
+    assert call("search/fold.js", "fold", [[text] for text in SAMPLES]) == [fold(text) for text in SAMPLES]
