@@ -14,10 +14,16 @@ $(BIN)/.installed: setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
+# The phone app's browser-side packages (the QR decoder), served from node_modules.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "The phone app needs Node.js and npm (apt-get install nodejs npm)."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 translations: $(BIN)/.installed
 	@$(BIN)/flask translate compile
 
-run: $(BIN)/.installed translations
+run: $(BIN)/.installed node_modules/.installed translations
 	@$(BIN)/flask db upgrade
 	@$(BIN)/flask demo-data --if-empty
 	@echo ""
@@ -25,17 +31,18 @@ run: $(BIN)/.installed translations
 	@echo ""
 	@$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-lint: $(BIN)/.installed
+lint: $(BIN)/.installed node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	npx --no-install prettier --check pwa
 
-test: $(BIN)/.installed translations
+test: $(BIN)/.installed node_modules/.installed translations
 	@tools/system-deps
 	$(MAKE) lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
-test-sqlite: $(BIN)/.installed translations
+test-sqlite: $(BIN)/.installed node_modules/.installed translations
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
 
 test-postgres: $(BIN)/.installed translations

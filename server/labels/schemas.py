@@ -6,6 +6,8 @@ from server.labels.layouts import LAYOUTS
 
 LANGUAGES = ("vi", "km", "en")
 MAX_LOT_LABELS = 5000
+# A PDF rendered while the client waits stays small; more labels go through a batch job.
+MAX_DIRECT_LABELS = 96
 
 
 class LayoutDumpSchema(Schema):
@@ -26,7 +28,7 @@ class LabelQueryLoadSchema(Schema):
 
     layout = fields.String(load_default="thermal-50x30", validate=validate.OneOf(sorted(LAYOUTS)))
     lang = fields.String(load_default=None, validate=validate.OneOf(LANGUAGES))
-    count = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_LOT_LABELS))
+    count = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_DIRECT_LABELS))
 
 
 class BatchLoadSchema(Schema):
