@@ -109,7 +109,7 @@ def lot_label(lot_id, fmt):
         - {name: fmt, in: path, required: true, schema: {type: string, enum: [png, svg, pdf]}}
         - {name: layout, in: query, schema: {type: string, enum: [thermal-50x30, roll-58, a4-3x8, a4-2x7]}}
         - {name: lang, in: query, schema: {type: string, enum: [vi, km, en]}}
-        - {name: count, in: query, description: Labels in the PDF (more through a batch), schema: {type: integer, minimum: 1, maximum: 96}}
+        - {name: count, in: query, description: Labels in the PDF, schema: {type: integer, minimum: 1, maximum: 96}}
       responses:
         200:
           description: The label
