@@ -39,8 +39,11 @@ def _day_sqlite(element, compiler, **kw):
 
 
 def counted_households():
-    """Condition for households that count: not tombstoned, not erased, not merged away."""
-    return sa.and_(Household.deleted_at.is_(None), Household.erased_at.is_(None), Household.merged_into_id.is_(None))
+    """Condition for households that count: not tombstoned and not merged away.
+
+    An erased household still counts: erasure removes who it was, not what the programme did.
+    """
+    return sa.and_(Household.deleted_at.is_(None), Household.merged_into_id.is_(None))
 
 
 def _trained(where, as_of):

@@ -1,15 +1,23 @@
 """Personal data on request: export one household, erase it with the counts kept, log every access."""
 
 import uuid
+from datetime import date
 
 import sqlalchemy as sa
 
 from server.extensions import db
 from server.households.models import Household
 from server.privacy.models import AccessLog
+from server.reports.indicators import commune_progress
 from server.sync.models import Mutation
 from server.training.models import Attendance
 from tests import factories
+
+
+def _figures(commune_code):
+    """The commune's training and account figures, as the dashboard counts them."""
+    (row,) = commune_progress([commune_code], date.today().year)
+    return {i["indicator"]: i["value"] for i in row["indicators"] if i["indicator"] != "digital_address"}
 
 
 def _setup():
@@ -67,6 +75,7 @@ def test_erasure_removes_personal_fields_everywhere_but_keeps_counts(ctx, client
     _tree, supervisor, _outsider, household = _setup()
     hid = household.id
     version_before = household.version
+    figures_before = _figures(household.commune_code)
     factories.login(client, supervisor)
     unconfirmed = client.post(f"/privacy/households/{hid}/erase", data={}, headers={"Accept-Language": "en"})
     assert "Tick the box" in unconfirmed.get_data(as_text=True)
@@ -83,6 +92,7 @@ def test_erasure_removes_personal_fields_everywhere_but_keeps_counts(ctx, client
     logged = db.session.scalar(sa.select(Mutation).where(Mutation.record_id == hid))
     assert logged.fields == {"smartphone": "yes"}
     assert [e.action for e in db.session.scalars(sa.select(AccessLog))] == ["erase"]
+    assert _figures(erased.commune_code) == figures_before
 
 
 def test_access_log_page_is_for_admins(ctx, client):

@@ -18,7 +18,7 @@ def _household(commune, hamlet=None, **fields):
 
 @pytest.fixture
 def field(ctx):
-    """Trà Cú: 3 counted households (+ deleted, merged, erased); Tập Sơn: 1; Cần Thơ: 1."""
+    """Trà Cú: 4 counted households (one erased) + deleted and merged ones; Tập Sơn: 1; Cần Thơ: 1."""
     tree = f.small_tree()
     tra_cu, hamlet, tap_son = tree["commune"], tree["hamlet"], tree["commune2"]
     h1 = _household(tra_cu, hamlet, head_name="Thạch Sa Rinh", smartphone="yes", plus_code="7P28QJXV+2C")
@@ -31,7 +31,7 @@ def field(ctx):
     h7 = _household(tap_son, tree["hamlet2"], head_name="Trần Thị Bé")
     h8 = _household(tree["other_commune"], None, head_name="Cần Thơ Một", smartphone="yes")
 
-    f.training(tra_cu, date(2025, 2, 1), ["digital_skills"], [h1, gone, merged, erased])
+    f.training(tra_cu, date(2025, 2, 1), ["digital_skills"], [h1, gone, merged])
     f.training(tra_cu, date(2025, 6, 1), ["livestream", "selling_online"], [h1])
     f.training(tra_cu, date(2025, 5, 15), ["digital_skills"], [h2])
     dropped = f.training(tra_cu, date(2025, 3, 1), ["digital_skills"], [h3])
@@ -49,6 +49,7 @@ def field(ctx):
     f.seller_account(h3, "shopee", opened_on=date(2025, 5, 20), products_listed=1)
     f.seller_account(gone, "postmart", opened_on=date(2025, 3, 1), orders_reported=100)
     f.payment_account(h1, "viettel_money", opened_on=date(2025, 3, 1))
+    f.payment_account(erased, "momo", opened_on=date(2025, 3, 1))
     f.seller_account(h8, "postmart", opened_on=date(2025, 3, 1))
 
     db.session.add_all(

@@ -13,14 +13,15 @@ def _values(progress):
 
 def test_commune_counts_distinct_live_households(field):
     tra_cu = place_report(field["commune"], 2025, today=AS_OF).place
-    assert tra_cu.registered == 3  # deleted, merged and erased households do not count
+    # Deleted and merged households do not count; an erased one still does, without its name.
+    assert tra_cu.registered == 4
     assert _values(tra_cu) == {
         "trained_digital": 2,  # h1, h2; h3's session was deleted and its other attendance removed
         "trained_packaging": 0,  # h1's packaging session is after the as-of date
         "trained_livestream": 1,
         "seller_account": 2,
         "active_account": 2,  # h1 lists products and has orders, h3 lists on Shopee
-        "payment_account": 1,
+        "payment_account": 2,  # h1, and the erased household
         "smartphone": 2,
         "digital_address": 2,  # h1 Plus Code, h3 VNPost code
     }
@@ -64,7 +65,7 @@ def test_commune_splits_into_hamlets_and_households_without_one(field):
     report = place_report(field["commune"], 2025, today=AS_OF)
     rows = {row.code: row for row in report.children}
     hamlet = rows["29461-001"]
-    assert (hamlet.registered, hamlet.denominator_source) == (2, "registered")
+    assert (hamlet.registered, hamlet.denominator_source) == (3, "registered")
     assert hamlet.figures["trained_digital"].target_set_at == "29461"
     assert hamlet.figures["trained_digital"].forecast == "reached"
     assert rows[""].registered == 1  # h3 has no hamlet
@@ -72,7 +73,7 @@ def test_commune_splits_into_hamlets_and_households_without_one(field):
 
 def test_province_lists_communes_furthest_behind_first(field):
     report = place_report(field["province"], 2025, today=AS_OF)
-    assert report.place.registered == 4 and report.place.denominator == 100
+    assert report.place.registered == 5 and report.place.denominator == 100
     # Tập Sơn: digital skills reached (capped at 1), seller accounts 0 of 40 % → 0.5;
     # Trà Cú: 20 % of 30 % and 20 % of 40 % → (0.667 + 0.5) / 2 = 0.583.
     assert [row.code for row in report.children] == ["29494", "29461"]
