@@ -57,7 +57,7 @@ def prepare(env) -> None:
         "trainer = db.session.scalar(sa.select(User).where(User.username == DEMO_LOGINS[2][0]))\n"
         "codes = [p.code for p in trainer.places]\n"
         f"for i in range({PHONES}):\n"
-        f"    create_user(f'phone{{i}}', '{PASSWORD}', 'trainer', [codes[i % len(codes)]])\n"
+        f"    create_user(f'phone{{i}}', '{PASSWORD}', 'trainer', [codes[i % len(codes)]])\n\n"
     )
     subprocess.run(
         [str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "shell"],
@@ -76,6 +76,7 @@ class Recorder:
         self.lock = threading.Lock()
         self.latency: dict[str, list[float]] = {}
         self.errors: dict[str, int] = {}
+        self.statuses: dict[str, dict[int, int]] = {}
 
     def call(self, port, kind, method, path, body=None, token=None):
         """Make one request, record its latency; returns (status, parsed JSON or None)."""
@@ -98,6 +99,8 @@ class Recorder:
             self.latency.setdefault(kind, []).append(elapsed)
             if status == 0 or status >= 400:
                 self.errors[kind] = self.errors.get(kind, 0) + 1
+                counts = self.statuses.setdefault(kind, {})
+                counts[status] = counts.get(status, 0) + 1
         try:
             return status, json.loads(data) if data and data[:1] in b"{[" else None
         except ValueError:
@@ -114,6 +117,8 @@ def phone(rec: Recorder, port: int, index: int, deadline: float) -> None:
         {"username": f"phone{index}", "password": PASSWORD, "device_label": f"bench {index}"},
     )
     if status != 201:
+        if index == 0:
+            print(f"phone sign-in refused: {status} {signed}")
         return
     token, device, commune = signed["token"], signed["device_id"], signed["scope"]["communes"][0]
     mutations = []
@@ -150,9 +155,10 @@ def buyer(rec: Recorder, port: int, paths: list[str]) -> None:
 def origin_paths(env) -> list[str]:
     """Public origin page paths of the demo's lots."""
     script = (
-        "import sqlalchemy as sa\nfrom server.extensions import db\nfrom server.products.models import Lot, Product\n"
+        "import sqlalchemy as sa\nfrom urllib.parse import urlsplit\nfrom server.extensions import db\n"
+        "from server.products.models import Lot, Product\nfrom server.public.codes import origin_url\n"
         "for lot, product in db.session.execute(sa.select(Lot, Product).join(Product)).all():\n"
-        "    print(f'/01/{product.gtin}/10/{lot.code}' if product.gtin else f'/p/{product.id}/{lot.code}')\n"
+        "    print(urlsplit(origin_url(product, lot.code)).path)\n\n"
     )
     out = subprocess.run(
         [str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "shell"],
@@ -174,6 +180,18 @@ def report(rec: Recorder, wall: float) -> None:
             f"{kind:<8} {len(values):>6} {len(values) / wall:>7.1f} {q[49] * 1000:>8.0f} {q[94] * 1000:>8.0f} "
             f"{q[98] * 1000:>8.0f} {rec.errors.get(kind, 0):>6}"
         )
+    for kind, counts in sorted(rec.statuses.items()):
+        print(f"errors of {kind} by status (0 = no answer): {dict(sorted(counts.items()))}")
+
+
+def warm_up(port: int, workers: int) -> None:
+    """Wait until every worker has loaded the app, so start-up is not measured as latency."""
+    answered, deadline = 0, time.monotonic() + 120
+    while answered < workers * 4 and time.monotonic() < deadline:
+        status, _ = Recorder().call(port, "warm", "GET", "/healthz")
+        answered = answered + 1 if status == 200 else 0
+        if status != 200:
+            time.sleep(0.2)
 
 
 def main() -> int:
@@ -204,12 +222,7 @@ def main() -> int:
         cwd=ROOT,
     )
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        warm_up(port, int(workers))
         rec = Recorder()
         deadline = time.monotonic() + TIME_LIMIT
         start = time.perf_counter()
