@@ -107,8 +107,13 @@ def ctx(app):
 
 @pytest.fixture
 def client(app):
-    """A test client (CSRF off; tests that check CSRF turn it on)."""
-    return app.test_client()
+    """A test client that reads English, the source language (CSRF off; tests that check CSRF turn it on).
+
+    Language tests build their own clients with app.test_client() to see the default, Vietnamese.
+    """
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture
