@@ -18,6 +18,8 @@ def watch_errors(page: Page) -> list[str]:
 def sign_in(page: Page, username: str = "trang") -> None:
     """Open the app online and sign in; waits until the first sync finished and the app works offline."""
     page.goto("/app/")
+    page.get_by_role("button", name="English").click()  # the app opens in Vietnamese
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
