@@ -88,14 +88,23 @@ def _everything_reached_the_server():
     assert khanh.phone == "0911111111"
 
 
+def _smartphone_progress(page):
+    """The home screen's line for smartphone owners in Trà Cú."""
+    go(page, "/")
+    commune = page.get_by_test_id("progress").locator("section", has_text="Xã Trà Cú")
+    return commune.get_by_role("listitem").filter(has_text="Owning a smartphone")
+
+
 def test_a_day_offline_reaches_the_server(phone, live_server):
     page = phone.new_page()
     errors = watch_errors(page)
     sign_in(page)
+    expect(_smartphone_progress(page)).to_contain_text("25% of target 50%")  # 1 of 4 households
     _record_the_day_offline(phone, page)
     phone.set_offline(False)  # the "online" event starts a sync by itself
     expect(page.get_by_test_id("pending-badge")).to_be_hidden(timeout=TIMEOUT)
     live_server.query(_everything_reached_the_server)
+    expect(_smartphone_progress(page)).to_contain_text("60% of target 50%", timeout=TIMEOUT)  # 3 of 5
     assert errors == []
 
 
