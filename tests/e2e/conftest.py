@@ -72,7 +72,8 @@ def _seed():
     places = factories.small_tree()
     trainer = factories.user("trainer", [places["commune"]], username="trang")
     trainer.display_name = "Trần Thị Trang"
-    db.session.add(Target(place_code=places["commune"].code, year=date.today().year, indicator="smartphone", percent=50))
+    target = Target(place_code=places["commune"].code, year=date.today().year, indicator="smartphone", percent=50)
+    db.session.add(target)
     db.session.commit()
     households = [
         factories.household(places["commune"], places["hamlet"], head_name=name, phone=phone, smartphone=smartphone)
