@@ -28,10 +28,12 @@ def sign_in(page: Page, username: str = "trang") -> None:
 
 
 def sync(page: Page) -> None:
-    """Press the sync button on the sync screen and wait until nothing is waiting."""
+    """Press the sync button on the sync screen and wait until nothing is waiting and the pull is over."""
     go(page, "/sync")
-    page.get_by_role("button", name="Sync now").click()
+    button = page.get_by_role("button", name="Sync now")
+    button.click()
     expect(page.get_by_test_id("pending-count")).to_have_text("0", timeout=TIMEOUT)
+    expect(button).to_be_enabled(timeout=TIMEOUT)  # disabled while the sync runs
 
 
 def go(page: Page, route: str) -> None:
