@@ -1,5 +1,7 @@
 """A trainer's day without signal: everything recorded offline reaches the server once back online."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
@@ -7,6 +9,7 @@ from playwright.sync_api import expect
 from server.auth.models import DeviceToken
 from server.extensions import db
 from server.households.models import Consent, Household, MarketplaceAccount
+from server.pwa import PWA_DIR
 from server.training.models import Attendance, TrainingSession
 from tests.e2e.phone_app import (
     TIMEOUT,
@@ -105,6 +108,12 @@ def test_a_day_offline_reaches_the_server(phone, live_server):
     expect(page.get_by_test_id("pending-badge")).to_be_hidden(timeout=TIMEOUT)
     live_server.query(_everything_reached_the_server)
     expect(_smartphone_progress(page)).to_contain_text("60% of target 50%", timeout=TIMEOUT)  # 3 of 5
+    # The Devices page shows the phone's app version and an empty outbox.
+    device = live_server.query(
+        lambda: db.session.execute(sa.select(DeviceToken.app_version, DeviceToken.queued_changes)).one()
+    )
+    app_version = re.search(r'APP_VERSION = "([^"]+)"', (PWA_DIR / "js" / "version.js").read_text()).group(1)
+    assert tuple(device) == (app_version, 0)
     assert errors == []
 
 
