@@ -16,7 +16,7 @@ class FigureDumpSchema(Schema):
     target_set_at = fields.String(allow_none=True, metadata={"description": "Place whose target applies"})
     target_households = fields.Integer(allow_none=True)
     gap = fields.Integer(allow_none=True, metadata={"description": "Households still needed"})
-    forecast = fields.String(allow_none=True, metadata={"enum": ["reached", "on_track", "not_this_year"]})
+    forecast = fields.String(allow_none=True, metadata={"enum": ["reached", "on_track", "not_this_year", None]})
     forecast_on = fields.Date(
         allow_none=True, metadata={"description": "When the target is reached at the 90-day pace"}
     )

@@ -1,6 +1,7 @@
 """Reference data a phone needs offline: places in scope and the translated code lists."""
 
 import hashlib
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,11 +12,12 @@ from server.auth.scope import Scope
 from server.extensions import db
 from server.places.models import Place
 from server.places.operations import place_dump
+from server.reports.indicators import commune_progress
 from server.vocab import CONSENT_NAMES, PLATFORM_NAMES, PROVIDER_NAMES, TOPIC_NAMES
 
 
 def reference_data(scope: Scope) -> dict:
-    """Places in scope, topics, platforms, providers, consent purposes, scope and translations version."""
+    """Places in scope, vocabularies, scope, translations version and this year's progress of the user's communes."""
     return {
         "places": [place_dump(place) for place in places_in_scope(scope)],
         "topics": _code_names(TOPIC_NAMES),
@@ -24,6 +26,8 @@ def reference_data(scope: Scope) -> dict:
         "consent_purposes": _code_names(CONSENT_NAMES),
         "scope": {"everything": scope.everything, "communes": sorted(scope.communes)},
         "translations_version": translations_version(current_app.config["BABEL_TRANSLATION_DIRECTORIES"]),
+        # The user's own communes only: for admins (everything) it would be every commune of the country.
+        "progress": commune_progress(sorted(scope.communes), date.today().year),
     }
 
 

@@ -14,6 +14,7 @@ from server.households.models import (
     SMARTPHONE,
 )
 from server.places.schemas import PlaceDumpSchema
+from server.reports.schemas import ProgressDumpSchema
 from server.text import nfc, normalise_phone
 from server.training.models import CHECK_IN_METHODS, TOPICS
 
@@ -279,6 +280,11 @@ class ReferenceSchema(Schema):
     consent_purposes = fields.List(fields.Nested(CodeNameSchema), required=True)
     scope = fields.Nested(ScopeDumpSchema, required=True)
     translations_version = fields.String(required=True)
+    progress = fields.List(
+        fields.Nested(ProgressDumpSchema),
+        required=True,
+        metadata={"description": "This year's figures of each of the user's communes (empty for admins)."},
+    )
 
 
 class PullReplySchema(Schema):

@@ -1,22 +1,22 @@
-"""A fake camera feed for Chromium: a .y4m video of a QR code on a label-white background."""
+"""A fake camera feed for Chromium: a .y4m video of a label held in front of the phone."""
 
+import io
 from pathlib import Path
 
-import qrcode
 from PIL import Image
 
 WIDTH, HEIGHT, FRAMES = 640, 480, 5
+MARGIN = 20
 
 
-def qr_video(text: str, folder: Path) -> Path:
-    """Write a few frames showing a QR code of `text`; returns the .y4m path."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4)
-    code.add_data(text)
-    picture = code.make_image(fill_color="black", back_color="white").get_image().convert("L")
-    side = min(HEIGHT - 40, picture.width)
-    picture = picture.resize((side, side), Image.NEAREST)
-    frame = Image.new("L", (WIDTH, HEIGHT), 235)
-    frame.paste(picture, ((WIDTH - side) // 2, (HEIGHT - side) // 2))
+def label_video(png: bytes, folder: Path) -> Path:
+    """Write a few frames showing a printed label (PNG bytes) on a grey table; returns the .y4m path."""
+    label = Image.open(io.BytesIO(png)).convert("L")
+    scale = min((WIDTH - 2 * MARGIN) / label.width, (HEIGHT - 2 * MARGIN) / label.height)
+    # Smooth scaling: a camera sees blurred module edges, not crisp printer dots.
+    label = label.resize((round(label.width * scale), round(label.height * scale)), Image.Resampling.BILINEAR)
+    frame = Image.new("L", (WIDTH, HEIGHT), 150)
+    frame.paste(label, ((WIDTH - label.width) // 2, (HEIGHT - label.height) // 2))
     luma = frame.tobytes()
     chroma = bytes([128]) * (WIDTH // 2 * HEIGHT // 2)
     path = folder / "label.y4m"

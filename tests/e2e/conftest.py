@@ -2,18 +2,20 @@
 
 import threading
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from server import create_app
+from server.errors import ServiceUnavailable
 from server.extensions import db
+from server.reports.models import Target
 from server.translate import compile_all
 from tests import factories
-from tests.e2e.fake_sync_api import fake_bp
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -46,6 +48,10 @@ class LiveServer:
     trainer: object
     households: list
 
+    def fail_next_push(self):
+        """The next /api/v1/sync/push is answered 503 (busy) before it reaches the sync code."""
+        self.app.config["E2E_FAIL_NEXT_PUSH"] = True
+
     def query(self, fn):
         """Run fn() in an app context (to look at what reached the server)."""
         with self.app.app_context():
@@ -62,39 +68,49 @@ def catalogues():
 
 
 def _seed():
+    """Trà Cú for the trainer: a hamlet, four households (one with a smartphone) and a target."""
     places = factories.small_tree()
     trainer = factories.user("trainer", [places["commune"]], username="trang")
     trainer.display_name = "Trần Thị Trang"
+    target = Target(place_code=places["commune"].code, year=date.today().year, indicator="smartphone", percent=50)
+    db.session.add(target)
     db.session.commit()
     households = [
-        factories.household(places["commune"], places["hamlet"], head_name=name, phone=phone)
-        for name, phone in (
-            ("Nguyễn Văn Ánh", "0912345671"),
-            ("Thạch Sô Phi", "0912345672"),
-            ("Lê Thị Đào", "0912345673"),
-            ("Kim Sóc Khanh", "0912345674"),
+        factories.household(places["commune"], places["hamlet"], head_name=name, phone=phone, smartphone=smartphone)
+        for name, phone, smartphone in (
+            ("Nguyễn Văn Ánh", "0912345671", "unknown"),
+            ("Thạch Sô Phi", "0912345672", "unknown"),
+            ("Lê Thị Đào", "0912345673", "yes"),
+            ("Kim Sóc Khanh", "0912345674", "unknown"),
         )
     ]
     factories.household(places["other_commune"], head_name="Ngoài Phạm Vi")
     return places, trainer, households
 
 
+def _fail_one_push(app):
+    """Test hook: answer one push with 503 when armed by LiveServer.fail_next_push()."""
+
+    @app.before_request
+    def _busy():
+        if request.path == "/api/v1/sync/push" and app.config.pop("E2E_FAIL_NEXT_PUSH", False):
+            raise ServiceUnavailable(code="busy")
+
+
 @pytest.fixture
 def live_server(tmp_path, catalogues):
-    """The app with the fake sync API, served on 127.0.0.1 at a free port."""
+    """The app with its real sync API, served on 127.0.0.1 at a free port."""
     app = create_app(
         {
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "e2e.db"),
             "SECRET_KEY": "e2e-secret",
             "RATELIMIT_ENABLED": False,
-            # security.py checks CSRF with csrf.protect(), which ignores csrf.exempt, and the
-            # sign-in POST carries no bearer token yet; the real token endpoint must be let through.
-            "WTF_CSRF_ENABLED": False,
+            "WTF_CSRF_ENABLED": True,  # the token endpoint is exempt; API calls carry a bearer token
             "PUBLIC_BASE_URL": "https://lensan.example",
         }
     )
-    app.register_blueprint(fake_bp)
+    _fail_one_push(app)
     with app.app_context():
         db.create_all()
         places, trainer, households = _seed()

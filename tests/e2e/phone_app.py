@@ -18,6 +18,8 @@ def watch_errors(page: Page) -> list[str]:
 def sign_in(page: Page, username: str = "trang") -> None:
     """Open the app online and sign in; waits until the first sync finished and the app works offline."""
     page.goto("/app/")
+    page.get_by_role("button", name="English").click()  # the app opens in Vietnamese
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -26,10 +28,12 @@ def sign_in(page: Page, username: str = "trang") -> None:
 
 
 def sync(page: Page) -> None:
-    """Press the sync button on the sync screen and wait until nothing is waiting."""
+    """Press the sync button on the sync screen and wait until nothing is waiting and the pull is over."""
     go(page, "/sync")
-    page.get_by_role("button", name="Sync now").click()
+    button = page.get_by_role("button", name="Sync now")
+    button.click()
     expect(page.get_by_test_id("pending-count")).to_have_text("0", timeout=TIMEOUT)
+    expect(button).to_be_enabled(timeout=TIMEOUT)  # disabled while the sync runs
 
 
 def go(page: Page, route: str) -> None:

@@ -1,5 +1,7 @@
 """A trainer's day without signal: everything recorded offline reaches the server once back online."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
@@ -7,6 +9,7 @@ from playwright.sync_api import expect
 from server.auth.models import DeviceToken
 from server.extensions import db
 from server.households.models import Consent, Household, MarketplaceAccount
+from server.pwa import PWA_DIR
 from server.training.models import Attendance, TrainingSession
 from tests.e2e.phone_app import (
     TIMEOUT,
@@ -72,7 +75,7 @@ def _everything_reached_the_server():
     }
     mai = db.session.scalars(sa.select(Household).where(Household.head_name == "Sơn Thị Mai")).one()
     assert (mai.phone, mai.smartphone, mai.plus_code, mai.commune_code) == (
-        "0987 654 321",
+        "0987654321",  # the server keeps phone numbers as digits
         "yes",
         "6PX8VCJ9+6W",
         "29461",
@@ -88,14 +91,29 @@ def _everything_reached_the_server():
     assert khanh.phone == "0911111111"
 
 
+def _smartphone_progress(page):
+    """The home screen's line for smartphone owners in Trà Cú."""
+    go(page, "/")
+    commune = page.get_by_test_id("progress").locator("section", has_text="Xã Trà Cú")
+    return commune.get_by_role("listitem").filter(has_text="Owning a smartphone")
+
+
 def test_a_day_offline_reaches_the_server(phone, live_server):
     page = phone.new_page()
     errors = watch_errors(page)
     sign_in(page)
+    expect(_smartphone_progress(page)).to_contain_text("25% of target 50%")  # 1 of 4 households
     _record_the_day_offline(phone, page)
     phone.set_offline(False)  # the "online" event starts a sync by itself
     expect(page.get_by_test_id("pending-badge")).to_be_hidden(timeout=TIMEOUT)
     live_server.query(_everything_reached_the_server)
+    expect(_smartphone_progress(page)).to_contain_text("60% of target 50%", timeout=TIMEOUT)  # 3 of 5
+    # The Devices page shows the phone's app version and an empty outbox.
+    device = live_server.query(
+        lambda: db.session.execute(sa.select(DeviceToken.app_version, DeviceToken.queued_changes)).one()
+    )
+    app_version = re.search(r'APP_VERSION = "([^"]+)"', (PWA_DIR / "js" / "version.js").read_text()).group(1)
+    assert tuple(device) == (app_version, 0)
     assert errors == []
 
 
@@ -109,7 +127,7 @@ def test_a_failed_push_is_retried_and_loses_nothing(phone, live_server):
     expect(page.get_by_role("dialog")).to_contain_text("12 changes have not reached the server")
     page.get_by_role("button", name="Cancel").click()
 
-    live_server.app.config["FAKE_SYNC_FAIL_PUSHES"] = 1
+    live_server.fail_next_push()
     phone.set_offline(False)
     go(page, "/sync")
     expect(page.get_by_role("status").filter(has_text="could not take the changes")).to_be_visible(timeout=TIMEOUT)
@@ -124,7 +142,8 @@ def test_signing_out_after_a_full_sync_removes_the_local_data(phone, live_server
     sign_in(page)
     go(page, "/settings")
     page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=TIMEOUT)
+    # Back to the sign-in screen, in the app's default language (the chosen one was local data too).
+    expect(page.get_by_role("button", name="Đăng nhập")).to_be_visible(timeout=TIMEOUT)
     stores = page.evaluate(
         """() => new Promise((resolve) => {
             const request = indexedDB.open("lensan");

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from server.extensions import db
-from server.households.models import Household
+from server.households.models import Household, MarketplaceAccount
 from tests.e2e.phone_app import TIMEOUT, open_household, sign_in, sync
 
 pytestmark = pytest.mark.e2e
@@ -19,13 +19,18 @@ def _edit(page, **changes):
         page.get_by_label("Preferred language").select_option(label=changes["language"])
     if "smartphone" in changes:
         page.get_by_label(changes["smartphone"]).check()
+    if "postmart_shop" in changes:
+        page.get_by_label("Add seller account").select_option(label="Postmart")
+        page.get_by_role("button", name="Add seller account").click()
+        page.get_by_label("Shop name").fill(changes["postmart_shop"])
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("link", name="Edit")).to_be_visible()
 
 
 def _facts(page):
     open_household(page, "phi", "Thạch Sô Phi")
-    return page.locator("dl.facts").inner_text()
+    sellers = page.locator("section.card", has=page.get_by_role("heading", name="Seller accounts"))
+    return page.locator("dl.facts").inner_text(), sellers.get_by_role("listitem").all_inner_texts()
 
 
 def test_two_phones_editing_one_household_converge(browser, live_server):
@@ -37,22 +42,28 @@ def test_two_phones_editing_one_household_converge(browser, live_server):
     for context in phones:
         context.set_offline(True)
     open_household(first, "phi", "Thạch Sô Phi")
-    _edit(first, phone="0900000001", language="Khmer")
+    # Both open the same Postmart shop: one account on the server, the second phone takes its id.
+    _edit(first, phone="0900000001", language="Khmer", postmart_shop="Phi's rice")
     open_household(second, "phi", "Thạch Sô Phi")
-    _edit(second, phone="0900000002", smartphone="Has a smartphone")  # the later phone number
+    _edit(second, phone="0900000002", smartphone="Has a smartphone", postmart_shop="Phi's rice shop")  # later
     for context in phones:
         context.set_offline(False)
     sync(second)
     sync(first)
     sync(second)  # brings the first phone's language
 
-    facts = [_facts(page) for page in (first, second)]
-    assert facts[0] == facts[1]
-    assert "0900000002" in facts[0] and "Khmer" in facts[0] and "Has a smartphone" in facts[0]
+    (facts, sellers), (other_facts, other_sellers) = (_facts(page) for page in (first, second))
+    assert (facts, sellers) == (other_facts, other_sellers)
+    assert "0900000002" in facts and "Khmer" in facts and "Has a smartphone" in facts
+    assert len(sellers) == 1 and "Postmart · Phi's rice shop" in sellers[0]
     row = live_server.query(
         lambda: db.session.scalars(sa.select(Household).where(Household.head_name == "Thạch Sô Phi")).one()
     )
     assert (row.phone, row.preferred_language, row.smartphone) == ("0900000002", "km", "yes")
+    shops = live_server.query(
+        lambda: db.session.execute(sa.select(MarketplaceAccount.platform, MarketplaceAccount.shop_name)).all()
+    )
+    assert [tuple(shop) for shop in shops] == [("postmart", "Phi's rice shop")]
     expect(first.get_by_test_id("pending-badge")).to_be_hidden(timeout=TIMEOUT)
     for context in phones:
         context.close()

@@ -1,4 +1,5 @@
 import uuid
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -7,6 +8,7 @@ from sqlalchemy import event
 from server.extensions import db
 from server.households.models import Consent, Household
 from server.models_base import utcnow
+from server.reports.models import Target
 from tests import factories as f
 
 
@@ -122,6 +124,18 @@ def test_reference_data_comes_with_the_first_pull_or_on_request(tree, trainer, p
     assert reference["translations_version"]
     assert "reference" not in phone.pull(cursor=first["next_cursor"])
     assert "reference" in phone.pull(cursor=first["next_cursor"], reference=1)
+
+
+def test_reference_data_carries_this_years_progress_of_the_users_communes(tree, trainer, phone_for):
+    db.session.add(Target(place_code=tree["commune"].code, year=date.today().year, indicator="smartphone", percent=50))
+    db.session.commit()
+    f.household(tree["commune"], smartphone="yes")
+    f.household(tree["commune"], smartphone="no")
+    f.household(tree["commune2"], smartphone="yes")  # not the trainer's commune
+    progress = phone_for(trainer).pull(cursor=0)["reference"]["progress"]
+    assert [(row["code"], row["name"], row["registered"]) for row in progress] == [("29461", "Xã Trà Cú", 2)]
+    smartphone = next(i for i in progress[0]["indicators"] if i["indicator"] == "smartphone")
+    assert (smartphone["value"], smartphone["percent"], smartphone["target"]) == (1, 0.5, 50.0)
 
 
 def test_pull_is_gzipped_when_the_phone_accepts_it(tree, trainer, phone_for):

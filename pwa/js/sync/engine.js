@@ -37,7 +37,7 @@ export async function syncNow() {
     const start = (await getMeta("cursor")) || 0;
     await pull((cursor) => {
       const known = hint && hint > start;
-      const share = known ? Math.min(1, (cursor - start) / (hint - start)) : (1 + syncState.progress) / 2;
+      const share = known ? Math.max(0, Math.min(1, (cursor - start) / (hint - start))) : (1 + syncState.progress) / 2;
       update({ progress: known ? 0.5 + 0.5 * share : share });
     });
     const now = Date.now();

@@ -81,6 +81,13 @@ export function pendingCount() {
   return transaction([OUTBOX], "readonly", (s) => done(s[OUTBOX].count()));
 }
 
+/** What a result means for the outbox: a duplicate repeats the first answer (`original_status`). */
+export function outcome(result) {
+  const status = result.status === "duplicate" ? result.original_status || "applied" : result.status;
+  if (status !== "rejected") return "acknowledged";
+  return result.retryable ? "retry" : "rejected";
+}
+
 /** Apply the server's results for the sent entries: acknowledged ones leave, rejected ones stay. */
 export async function settle(entries, results) {
   const byMutation = new Map(results.map((r) => [r.mutation_id, r]));
@@ -88,7 +95,10 @@ export async function settle(entries, results) {
     for (const entry of entries) {
       const result = byMutation.get(entry.mutation_id);
       if (!result) continue; // not answered: stays queued and is sent again
-      if (result.status === "rejected") {
+      const kind = outcome(result);
+      // What it refers to is not on the server yet (another phone's household, say): send it later.
+      if (kind === "retry") continue;
+      if (kind === "rejected") {
         s[OUTBOX].put({ ...entry, state: "rejected", code: result.code, message: result.message });
         continue;
       }

@@ -14,11 +14,12 @@ export async function pull(onPage = () => {}) {
     // Reference data (places, vocabularies, progress) comes with the first page of every pull.
     const query = `cursor=${cursor}&limit=${PAGE_SIZE}` + (first ? "&reference=1" : "");
     const page = await get("/api/v1/sync/pull?" + query);
-    await storePage(page, cursor);
-    cursor = page.next_cursor;
+    const scopeChanged = await storePage(page, cursor);
+    // New communes bring records older than our cursor: pull everything again from the start.
+    cursor = scopeChanged ? 0 : page.next_cursor;
     first = false;
     onPage(cursor);
-    if (!page.has_more) return cursor;
+    if (!page.has_more && !scopeChanged) return cursor;
   }
 }
 
@@ -26,15 +27,20 @@ async function readCursor() {
   return transaction([META], "readonly", async (s) => (await done(s[META].get("cursor")))?.value);
 }
 
+// Stores one page; resolves true when the reference brought a different scope (communes).
 async function storePage(page, cursor) {
-  await transaction([...ENTITIES, OUTBOX, META], "readwrite", async (s) => {
+  return transaction([...ENTITIES, OUTBOX, META], "readwrite", async (s) => {
     for (const change of page.changes) {
       if (ENTITIES.includes(change.entity)) await storeChange(s, change);
     }
+    const previous = (await done(s[META].get("reference")))?.value;
+    const scopeChanged =
+      cursor > 0 && Boolean(page.reference) && JSON.stringify(previous?.scope) !== JSON.stringify(page.reference.scope);
     if (page.reference) s[META].put({ key: "reference", value: page.reference });
     // The cursor moves in the same transaction as the records it covers.
     const current = (await done(s[META].get("cursor")))?.value || 0;
-    if (current === cursor) s[META].put({ key: "cursor", value: page.next_cursor });
+    if (current === cursor) s[META].put({ key: "cursor", value: scopeChanged ? 0 : page.next_cursor });
+    return scopeChanged;
   });
 }
 

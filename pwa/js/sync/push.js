@@ -19,7 +19,7 @@ export async function push(onBatch = () => {}) {
     const batch = entries.slice(start, start + BATCH_SIZE);
     const reply = await post("/api/v1/sync/push", {
       app_version: APP_VERSION,
-      queued: await pendingCount(),
+      queued: (await pendingCount()) - batch.length, // what is left in the outbox after this batch
       mutations: batch.map(wire),
     });
     await settle(batch, reply.results || []);

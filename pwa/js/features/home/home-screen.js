@@ -4,7 +4,8 @@ import { allRecords, getMeta } from "../../db.js";
 import { _, formatDate, formatPercent, today } from "../../i18n.js";
 import { nameOf, placeNames, reference } from "../../reference.js";
 import { session } from "../../session.js";
-import { h, replace } from "../../ui/h.js";
+import { syncEvents } from "../../sync/engine.js";
+import { h, listenWhileShown, replace } from "../../ui/h.js";
 import { syncStatus } from "../../ui/sync-status.js";
 
 function sessionLink(training, names) {
@@ -38,33 +39,40 @@ function todaySessions(trainings, names) {
   );
 }
 
-// Progress rows from the last pull: {place_code, indicator, value (0..1), target (0..1)}.
-function progress(rows, names) {
-  if (!Array.isArray(rows) || rows.length === 0) return null;
+// One indicator of a commune: percent is the share of households (0..1), target a percentage.
+function figure(item) {
+  const share = formatPercent(item.percent);
+  const text =
+    item.target === null || item.target === undefined
+      ? share
+      : _("%(value)s of target %(target)s", { value: share, target: formatPercent(item.target / 100) });
+  return h(
+    "li",
+    {},
+    h("span", {}, nameOf("indicator", item.indicator)),
+    h("meter", {
+      min: "0",
+      max: "1",
+      value: String(item.percent ?? 0),
+      "aria-label": nameOf("indicator", item.indicator),
+    }),
+    h("span", { class: "muted" }, text),
+  );
+}
+
+// This year's progress of each of the trainer's communes, as the last pull brought it.
+function progress(communes, names) {
+  if (!Array.isArray(communes) || communes.length === 0) return null;
   return h(
     "section",
-    { class: "card" },
+    { class: "card", "data-testid": "progress" },
     h("h2", {}, _("Progress of my communes")),
-    h(
-      "ul",
-      { class: "rows progress-rows" },
-      rows.map((row) =>
-        h(
-          "li",
-          {},
-          h("span", {}, names.get(row.place_code) || row.place_code, " · ", nameOf("indicator", row.indicator)),
-          h("meter", {
-            min: "0",
-            max: "1",
-            value: String(row.value ?? 0),
-            "aria-label": nameOf("indicator", row.indicator),
-          }),
-          h(
-            "span",
-            { class: "muted" },
-            _("%(value)s of target %(target)s", { value: formatPercent(row.value), target: formatPercent(row.target) }),
-          ),
-        ),
+    communes.map((commune) =>
+      h(
+        "section",
+        { class: "commune-progress" },
+        h("h3", {}, names.get(commune.code) || commune.name),
+        h("ul", { class: "rows progress-rows" }, (commune.indicators || []).map(figure)),
       ),
     ),
   );
@@ -81,16 +89,21 @@ async function storageLine() {
   );
 }
 
-/** The home screen. */
+/** The home screen; the progress is drawn again after every sync (the pull brings new figures). */
 export async function renderHome(main) {
   const [trainings, names, ref] = await Promise.all([allRecords("training_session"), placeNames(), reference()]);
   const user = session().user;
+  const progressSlot = h("div", {}, progress(ref.progress, names));
+  listenWhileShown(progressSlot, syncEvents, "synced", async () => {
+    const [fresh, freshNames] = await Promise.all([reference(), placeNames()]);
+    replace(progressSlot, progress(fresh.progress, freshNames));
+  });
   replace(
     main,
     h("h1", {}, _("Hello, %(name)s", { name: user.display_name || user.username })),
     syncStatus(),
     await storageLine(),
     todaySessions(trainings, names),
-    progress(ref.progress, names),
+    progressSlot,
   );
 }

@@ -1,8 +1,9 @@
 // A session: check attendees in (search, QR label, or register on the spot), record what changed
 // for each household in one or two taps, and see who came.
 
-import { allRecords, getRecord } from "../../db.js";
+import { getRecord } from "../../db.js";
 import { _, formatDate, formatNumber } from "../../i18n.js";
+import { recordId } from "../../public-code.js";
 import { nameOf, placeNames } from "../../reference.js";
 import { searchHouseholds } from "../../search/household-index.js";
 import { h, replace } from "../../ui/h.js";
@@ -12,13 +13,11 @@ import { attendanceOf, checkIn } from "./attendance.js";
 import { openScanner } from "./qr-scanner.js";
 import { quickChanges } from "./quick-changes.js";
 
-const compact = (text) => (text || "").toLowerCase().replace(/[^0-9a-z+]/g, "");
-
-// The label's code may be the household id or its Plus Code or VNPost code.
+// The label's QR holds the household's public code: its id in base32 (server/public/codes.py).
 async function householdForCode(code) {
-  const wanted = compact(code);
-  const households = await allRecords("household");
-  return households.find((x) => [x.id, x.plus_code, x.vnpost_code].some((value) => value && compact(value) === wanted));
+  const id = recordId(code);
+  const household = id ? await getRecord("household", id) : null;
+  return household && !household.deleted ? household : null;
 }
 
 function searchPanel(sessionId, names, refresh) {
