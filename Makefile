@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-sqlite test-postgres lint translations bench bench-load clean
+.PHONY: run test test-sqlite test-postgres lint translations bench bench-dashboard bench-load clean
 
 $(BIN)/.installed: setup.cfg pyproject.toml
 	@py=$$(tools/find-python) || exit 1; \
@@ -49,6 +49,13 @@ test-postgres: $(BIN)/.installed translations
 	tools/with-postgres $(BIN)/python -m pytest -n 2 -p no:cacheprovider -m "not e2e"
 
 bench: $(BIN)/.installed
+	$(BIN)/python bench/sync_push.py
+	$(BIN)/python bench/sync_pull.py
+	tools/with-postgres $(BIN)/python bench/sync_push.py
+	tools/with-postgres $(BIN)/python bench/sync_pull.py
+	$(BIN)/python bench/labels.py 1000
+
+bench-dashboard: $(BIN)/.installed
 	tools/with-postgres $(BIN)/python bench/dashboard.py
 
 bench-load: $(BIN)/.installed translations
