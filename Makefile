@@ -54,6 +54,7 @@ bench: $(BIN)/.installed
 	tools/with-postgres $(BIN)/python bench/sync_push.py
 	tools/with-postgres $(BIN)/python bench/sync_pull.py
 	$(BIN)/python bench/labels.py 1000
+	$(BIN)/python bench/pwa.py
 
 bench-dashboard: $(BIN)/.installed
 	tools/with-postgres $(BIN)/python bench/dashboard.py
