@@ -5,6 +5,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from contextlib import closing
 from pathlib import Path
 
 import click
@@ -47,7 +48,8 @@ def backup_database(target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     if url.get_backend_name() == "sqlite":
         db.session.remove()
-        with sqlite3.connect(url.database) as source, sqlite3.connect(target) as copy:
+        # closing(): a sqlite3 connection's own context manager commits but does not close.
+        with closing(sqlite3.connect(url.database)) as source, closing(sqlite3.connect(target)) as copy:
             source.backup(copy)
         return target
     env, args = _pg_env_and_args(url)
@@ -64,7 +66,7 @@ def restore_database(source: Path) -> None:
     db.session.remove()
     db.engine.dispose()
     if url.get_backend_name() == "sqlite":
-        with sqlite3.connect(source) as backup, sqlite3.connect(url.database) as live:
+        with closing(sqlite3.connect(source)) as backup, closing(sqlite3.connect(url.database)) as live:
             backup.backup(live)
         return
     env, args = _pg_env_and_args(url)

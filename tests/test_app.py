@@ -1,6 +1,7 @@
 """The app factory, health check, error answers, security headers and cookies."""
 
 import pytest
+import sqlalchemy as sa
 
 from server import create_app
 from server.extensions import db
@@ -15,7 +16,16 @@ def _app_with_database(url: str):
 
 def test_factory_applies_config_overrides(tmp_path):
     url = "sqlite:///" + str(tmp_path / "own.db")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PUBLIC_BASE_URL": "https://nhan.example", "SECRET_KEY": "k"})
+    # NullPool closes each connection when it is returned, so none is left for the garbage collector.
+    engine_options = {"poolclass": sa.pool.NullPool}
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "PUBLIC_BASE_URL": "https://nhan.example",
+            "SECRET_KEY": "k",
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        }
+    )
     assert app.config["PUBLIC_BASE_URL"] == "https://nhan.example"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == url
     with app.app_context():
