@@ -6,6 +6,7 @@ from server.extensions import db
 from server.households.models import Consent, Household, MarketplaceAccount, PaymentAccount
 from server.models_base import utcnow
 from server.privacy.models import AccessLog
+from server.records.web_edits import web_clock
 from server.sync.models import Mutation
 from server.training.models import Attendance, TrainingSession
 
@@ -98,7 +99,7 @@ def erase_household(household: Household, user) -> None:
     household.search_text = ""
     household.erased_at = now
     # A server clock newer than any write so far: a phone's stale copy cannot bring the name back.
-    clock = f"{int(now.timestamp() * 1000):013d}-0000-server"
+    clock = web_clock(household, "server")
     household.field_clocks = {**(household.field_clocks or {}), **dict.fromkeys(PERSONAL_FIELDS[:7], clock)}
     for row in attendance:
         row.attendee_name = None

@@ -6,28 +6,16 @@ changed what and when, exactly as for changes pushed from phones.
 """
 
 import time
-import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from server.extensions import db
 from server.models_base import utcnow, uuid7
 from server.places.models import Place
+from server.sync.merge import DELETED, jsonable
 from server.sync.models import Mutation
 from server.text import fold
 
 WEB_DEVICE = "web"
-DELETED = "deleted"  # the pseudo-field whose clock orders deletes and re-creations
-
-
-def jsonable(value):
-    """A stored value as it appears in JSON and in the mutation log."""
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def web_clock(record, device_id: str = WEB_DEVICE) -> str:
