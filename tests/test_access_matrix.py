@@ -230,9 +230,10 @@ class Callers:
     def client(self, role: str | None):
         """A client signed in as the role (None: anonymous), on a current world."""
         if self.world is None:
+            db.session.remove()  # an open transaction would block the TRUNCATE on PostgreSQL
             self.empty_tables()
-            db.session.remove()
             self.world, self.clients = build_world(), {}
+            db.session.remove()
         if role not in self.clients:
             self.clients[role] = self.app.test_client()
             if role:
