@@ -33,6 +33,9 @@ from tests import factories as f
 
 LIVE_SERVER = Path(__file__).with_name("live_server.py")
 START_MS = 1_760_000_000_000
+# Extensions are shared by every app: a second app built with the limiter off would turn it off
+# for the test app too, so extra apps keep the test app's settings.
+SHARED_SETTINGS = {"SECRET_KEY": "test-secret", "RATELIMIT_ENABLED": True}
 
 
 def free_port() -> int:
@@ -115,7 +118,7 @@ def live_db(tmp_path, app):
     Yields (url, commune, device_id, raw token) and an app bound to the same file for checks.
     """
     url = f"sqlite:///{tmp_path / 'live.db'}"
-    checker = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "live-test", "RATELIMIT_ENABLED": False})
+    checker = create_app({"SQLALCHEMY_DATABASE_URI": url, **SHARED_SETTINGS})
     with checker.app_context():
         db.create_all()
         db.session.execute(sa.text("INSERT INTO version_counter (id, value) VALUES (1, 0)"))
@@ -190,7 +193,7 @@ def test_server_killed_in_the_middle_of_a_push_keeps_nothing_and_the_retry_compl
 def unreachable_app(request):
     """An app whose database cannot be reached."""
     url = request.param
-    broken = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x", "RATELIMIT_ENABLED": False})
+    broken = create_app({"SQLALCHEMY_DATABASE_URI": url, **SHARED_SETTINGS})
     yield broken
     with broken.app_context():
         db.engine.dispose()
