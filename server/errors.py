@@ -1,6 +1,7 @@
 """One error hierarchy: problem+json under /api/, an HTML page elsewhere."""
 
-from flask import Flask, jsonify, render_template, request
+import sqlalchemy as sa
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -57,6 +58,9 @@ class ServiceUnavailable(AppError):
     title = _l("The service is unavailable right now. Please try again soon.")
 
 
+RETRY_AFTER_SECONDS = 30
+
+
 def wants_json() -> bool:
     """API paths answer problem documents; pages answer HTML."""
     return request.path.startswith("/api/")
@@ -85,8 +89,25 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(AppError)
     def _app_error(error: AppError):
         if wants_json():
-            return problem(error.status, error.code, error.title, error.detail, error.errors)
-        return _page(error.status, str(error.title), error.detail)
+            response = problem(error.status, error.code, error.title, error.detail, error.errors)
+        else:
+            response = make_response(_page(error.status, str(error.title), error.detail))
+        if error.status == 503:
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+    @app.errorhandler(sa.exc.OperationalError)
+    def _database_unavailable(error: sa.exc.OperationalError):
+        # The database is down, unreachable or gave up on a lock: nothing of this request was
+        # kept, so the client may send it again later (the phone keeps its outbox and backs off).
+        from server.extensions import db, login_manager
+
+        app.logger.warning("Database unavailable: %s", error)
+        db.session.rollback()
+        # Answer as to an anonymous caller: loading the user (for the language, the menu) would
+        # ask the database again and fail inside this handler.
+        login_manager._update_request_context_with_user()
+        return _app_error(ServiceUnavailable(code="database_unavailable"))
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):

@@ -1,0 +1,80 @@
+"""The API fuzzed from its own OpenAPI document: no 5xx, and every response matches the document.
+
+The run is bounded: a few examples per operation plus the coverage phase, no shrinking, and the
+push body is generated with at most a handful of mutations (the document allows 500; drawing
+hundreds of regex-shaped clocks per example kept hypothesis busy for minutes). Batches of 500
+and more are exercised in tests/sync and tests/test_faults.py.
+"""
+
+import copy
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests import factories
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+MUTATIONS_PER_PUSH = 3
+
+FUZZ_CONFIG = {
+    "suppress-health-check": ["all"],
+    "generation": {"max-examples": 8, "no-shrink": True, "database": "none", "deterministic": True},
+    "phases": {"stateful": {"enabled": False}},
+}
+
+
+def _bounded(document: dict) -> dict:
+    """The document with request arrays capped so that generating one example stays cheap."""
+    bounded = copy.deepcopy(document)
+    push = bounded["components"]["schemas"]["Push"]["properties"]["mutations"]
+    push["maxItems"] = MUTATIONS_PER_PUSH
+    return bounded
+
+
+@pytest.fixture
+def api_schema(app):
+    """The document the app serves, loaded from the WSGI app, with generation bounded."""
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    loaded = schemathesis.openapi.from_dict(_bounded(document), config=SchemathesisConfig.from_dict(FUZZ_CONFIG))
+    loaded.app = app
+    loaded.location = "/api/v1/openapi.json"
+    return loaded
+
+
+@pytest.fixture
+def bearer(ctx, client):
+    """Headers of a trainer's phone, with a household and a session in scope to aim at."""
+    tree = factories.small_tree()
+    trainer = factories.user("trainer", [tree["commune"]])
+    household = factories.household(tree["commune"], tree["hamlet"])
+    factories.training(tree["commune"], attendees=[household])
+    reply = client.post(
+        "/api/v1/auth/token",
+        json={"username": trainer.username, "password": factories.PASSWORD, "device_label": "fuzz"},
+    )
+    assert reply.status_code == 201
+    # The WSGI client does not inflate gzip bodies; the gzip path is tested in tests/sync.
+    return {"Authorization": f"Bearer {reply.get_json()['token']}", "Accept-Encoding": "identity"}
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+# Revoking the fuzzing phone's own token would leave every later case unauthenticated, and
+# batch jobs render thousands of labels in the background (their checks are in tests/labels).
+@(
+    schema.exclude(method="DELETE", path="/api/v1/auth/token")
+    .exclude(method="POST", path="/api/v1/labels/batches")
+    .parametrize()
+)
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+def test_api_answers_every_request_as_documented(case, bearer):
+    case.call_and_validate(headers=bearer, checks=CHECKS)
