@@ -154,7 +154,9 @@ def create_user():
 def edit_user(user_id: int):
     """Change a user's role, places and access, or reset the password."""
     user = db.get_or_404(User, user_id)
-    form = UserForm(obj=user)
+    # Only a GET fills the form from the user: WTForms falls back to the object for a POST with
+    # an empty body, and the user's places are a list, not the text the form expects.
+    form = UserForm(obj=user) if request.method == "GET" else UserForm()
     password_form = PasswordForm(prefix="pw")
     if request.method == "GET":
         form.places.data = ", ".join(p.code for p in user.places)
