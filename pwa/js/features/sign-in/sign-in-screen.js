@@ -5,6 +5,7 @@ import { deleteEverything, setMeta } from "../../db.js";
 import { _, LANGUAGES, language, setLanguage } from "../../i18n.js";
 import { askPersistentStorage, session, signIn } from "../../session.js";
 import { pendingCount } from "../../sync/outbox.js";
+import { appHeader } from "../../ui/app-header.js";
 import { inputField } from "../../ui/field.js";
 import { h, replace } from "../../ui/h.js";
 
@@ -43,6 +44,8 @@ function languageSwitch(rerender) {
           onclick: async () => {
             await setLanguage(code);
             await setMeta("language", code);
+            // The top bar too: its words and names must be in the page's language.
+            document.querySelector("header.topbar")?.replaceWith(appHeader());
             rerender();
           },
         },
