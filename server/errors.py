@@ -22,6 +22,12 @@ class AppError(Exception):
         self.errors = errors
 
 
+class BadRequest(AppError):
+    status = 400
+    code = "bad_request"
+    title = _l("The request could not be understood.")
+
+
 class ValidationError(AppError):
     status = 422
     code = "invalid"

@@ -39,6 +39,8 @@ def read_json(max_bytes: int, require_json_type: bool = False) -> dict:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
         raise MalformedJson() from error
+    if b"\\u0000" in raw:  # a NUL inside a string: no field accepts it and PostgreSQL cannot store it
+        raise MalformedJson()
     if not isinstance(body, dict):
         raise ValidationError(_l("Please send a JSON object."), code="not_an_object")
     return body

@@ -40,7 +40,10 @@ PROBLEMS = {
     "Invalid": "Some values are not valid; see errors.",
     "TooManyRequests": "Too many attempts; wait a minute.",
     "Unavailable": "Busy or down; nothing was kept, try again with backoff.",
+    "BadRequest": "The request could not be understood, e.g. it holds a NUL character (code bad_request).",
 }
+# Any operation may meet these: a malformed request, or the database being down.
+COMMON_RESPONSES = {"400": "BadRequest", "503": "Unavailable"}
 
 
 def build_spec(app: Flask) -> dict:
@@ -68,6 +71,11 @@ def build_spec(app: Flask) -> dict:
         if rule.rule.startswith(API_PREFIX):
             spec.path(view=app.view_functions[rule.endpoint], app=app)
     document = spec.to_dict()
+    for operations in document.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                for status, name in COMMON_RESPONSES.items():
+                    operation["responses"].setdefault(status, {"$ref": f"#/components/responses/{name}"})
     document["security"] = [{"bearerAuth": []}, {"session": []}]
     return document
 

@@ -3,6 +3,7 @@
 from flask import Flask, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 
+from server.errors import BadRequest
 from server.extensions import csrf
 
 CSP = (
@@ -36,9 +37,22 @@ def _exempt() -> bool:
     return getattr(current_app.view_functions.get(request.endpoint), "csrf_exempt", False)
 
 
+def holds_nul_character() -> bool:
+    """Whether a query or form value holds a NUL, which no field accepts and PostgreSQL cannot store."""
+    values = [v for _, vs in request.args.lists() for v in vs]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += [v for _, vs in request.form.lists() for v in vs]
+    return any("\x00" in value for value in values)
+
+
 def init_security(app: Flask) -> None:
     """Register the CSRF check, the session cookie policy and the response headers."""
     app.session_interface = SessionInterface()
+
+    @app.before_request
+    def _refuse_nul_characters():
+        if holds_nul_character():
+            raise BadRequest()
 
     @app.before_request
     def _check_csrf():

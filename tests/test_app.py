@@ -121,3 +121,20 @@ def test_cookies_are_secure_over_https(ctx, app):
         assert "Secure" in cookies[name]
         assert "HttpOnly" in cookies[name]
         assert "SameSite=Lax" in cookies[name]
+
+
+def test_a_nul_character_is_refused_with_a_problem_document(ctx, client):
+    tree = factories.small_tree()
+    trainer = factories.user("trainer", [tree["commune"]])
+    factories.login(client, trainer)
+    response = client.get("/api/v1/places/search?q=tra%00vinh")
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["code"] == "bad_request"
+    assert client.get("/places?q=tra%00vinh").status_code == 400  # pages refuse it too, before anything else
+    pushed = client.post(
+        "/api/v1/auth/token",
+        data='{"username": "a\\u0000", "password": "x", "device_label": "p"}',
+        content_type="application/json",
+    )
+    assert pushed.status_code == 400 and pushed.get_json()["code"] == "malformed_json"
