@@ -18,7 +18,7 @@ from server.models_base import utcnow
 from server.sync import operations
 from server.sync.pull import DEFAULT_LIMIT, MAX_LIMIT, pull
 from server.sync.reference import reference_data
-from server.sync.schemas import MAX_MUTATIONS, PushEnvelopeSchema
+from server.sync.schemas import MAX_MUTATIONS, MAX_VERSION, PushEnvelopeSchema
 
 bp = Blueprint("sync_api", __name__)
 GZIP_MIN_BYTES = 1024
@@ -85,7 +85,7 @@ def pull_changes():
         or reference=1. Gzip-compressed when the request accepts it.
       security: [{bearerAuth: []}]
       parameters:
-        - {name: cursor, in: query, schema: {type: integer, minimum: 0, default: 0}}
+        - {name: cursor, in: query, schema: {type: integer, minimum: 0, maximum: 9223372036854775807, default: 0}}
         - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 2000, default: 500}}
         - {name: reference, in: query, schema: {type: integer, enum: [0, 1]}}
       responses:
@@ -97,7 +97,7 @@ def pull_changes():
         401: Unauthorized
         422: Invalid
     """
-    cursor = _int_arg("cursor", 0, 0, None)
+    cursor = _int_arg("cursor", 0, 0, MAX_VERSION)
     limit = _int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     scope = scope_for(current_user)
     body = pull(scope, cursor, limit)

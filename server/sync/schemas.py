@@ -21,7 +21,8 @@ from server.training.models import CHECK_IN_METHODS, TOPICS
 ENTITY_NAMES = ("household", "consent", "marketplace_account", "payment_account", "training_session", "attendance")
 MAX_MUTATIONS = 500
 # f"{ms:013d}-{counter:04d}-{device_id}": plain string order is clock order, ties broken by device.
-CLOCK_PATTERN = r"^\d{13}-\d{4}-[A-Za-z0-9_.-]{1,40}$"
+CLOCK_PATTERN = r"^[0-9]{13}-[0-9]{4}-[A-Za-z0-9_.-]{1,40}$"  # ASCII digits: \d also matches other scripts' digits
+MAX_VERSION = 2**63 - 1  # versions are BIGINT
 
 
 def _text(max_length: int, **kwargs) -> fields.String:
@@ -123,7 +124,7 @@ class MutationSchema(Schema):
     entity = fields.String(required=True, validate=validate.OneOf(ENTITY_NAMES))
     record_id = fields.UUID(required=True)
     op = fields.String(required=True, validate=validate.OneOf(("upsert", "delete")))
-    base_version = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0))
+    base_version = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=MAX_VERSION))
     clock = fields.String(required=True, validate=validate.Regexp(CLOCK_PATTERN))
     changed = fields.Dict(
         keys=fields.String(), data_key="fields", load_default=dict, metadata={"description": "Changed fields only."}
@@ -137,7 +138,7 @@ class PushSchema(Schema):
     queued = fields.Integer(
         allow_none=True,
         load_default=None,
-        validate=validate.Range(min=0),
+        validate=validate.Range(min=0, max=10_000_000),
         metadata={"description": "Changes still waiting in the phone's outbox after this batch."},
     )
     mutations = fields.List(fields.Nested(MutationSchema), required=True, validate=validate.Length(max=MAX_MUTATIONS))
