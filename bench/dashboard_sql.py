@@ -5,24 +5,14 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from server.households.models import PLATFORMS
-
-INDICATORS = (
-    "trained_digital",
-    "trained_packaging",
-    "trained_livestream",
-    "seller_account",
-    "active_account",
-    "payment_account",
-    "smartphone",
-    "digital_address",
-)
+from server.reports.models import INDICATORS
 
 QUERY = """
 WITH hh AS (
   SELECT h.id, h.commune_code, h.smartphone, h.smartphone_since, h.plus_code, h.vnpost_code,
          {day_created} AS registered_on
   FROM households h JOIN places c ON c.code = h.commune_code
-  WHERE c.parent_code = :province AND h.deleted_at IS NULL AND h.erased_at IS NULL
+  WHERE c.parent_code = :province AND h.deleted_at IS NULL
     AND h.merged_into_id IS NULL AND {day_created} <= :as_of
 ), tr AS (
   SELECT a.household_id,
