@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, g, request
+from flask import current_app, g
 
 from server.auth.models import DeviceToken
 from server.extensions import db
@@ -33,8 +33,3 @@ def load_user_from_bearer(req):
 def current_device_token() -> DeviceToken | None:
     """The device token of this request, if it came with one."""
     return g.get("device_token")
-
-
-def bearer_request() -> bool:
-    """Whether this request carries a bearer token."""
-    return request.headers.get("Authorization", "").startswith("Bearer ")

@@ -1,36 +1,14 @@
 // Settings: language, storage, version, and signing out (which removes the phone's records).
 
-import { getMeta, setMeta } from "../../db.js";
-import { _, LANGUAGES, language, setLanguage } from "../../i18n.js";
+import { getMeta } from "../../db.js";
+import { _ } from "../../i18n.js";
 import { askPersistentStorage, session, signOut } from "../../session.js";
 import { syncNow } from "../../sync/engine.js";
 import { pendingCount } from "../../sync/outbox.js";
 import { APP_VERSION } from "../../version.js";
 import { confirmDialog } from "../../ui/confirm-dialog.js";
 import { h, replace } from "../../ui/h.js";
-
-function languageButtons() {
-  return h(
-    "div",
-    { class: "language-switch", role: "group", "aria-label": _("Language") },
-    Object.entries(LANGUAGES).map(([code, name]) =>
-      h(
-        "button",
-        {
-          type: "button",
-          lang: code,
-          "aria-pressed": String(code === language()),
-          onclick: async () => {
-            await setMeta("language", code);
-            await setLanguage(code);
-            window.dispatchEvent(new Event("languagechange-app"));
-          },
-        },
-        name,
-      ),
-    ),
-  );
-}
+import { languageSwitch } from "../../ui/language-switch.js";
 
 async function storageSection() {
   const persisted = await getMeta("storage_persisted");
@@ -73,7 +51,12 @@ export async function renderSettings(main) {
   replace(
     main,
     h("h1", {}, _("Settings")),
-    h("section", { class: "card" }, h("h2", {}, _("Language")), languageButtons()),
+    h(
+      "section",
+      { class: "card" },
+      h("h2", {}, _("Language")),
+      languageSwitch(() => window.dispatchEvent(new Event("languagechange-app"))),
+    ),
     await storageSection(),
     h(
       "section",

@@ -1,12 +1,13 @@
 // Sign in: needs the network once; afterwards the app opens and works offline.
 
 import { ApiError, NetworkError } from "../../api.js";
-import { deleteEverything, setMeta } from "../../db.js";
-import { _, LANGUAGES, language, setLanguage } from "../../i18n.js";
+import { deleteEverything } from "../../db.js";
+import { _ } from "../../i18n.js";
 import { askPersistentStorage, session, signIn } from "../../session.js";
 import { pendingCount } from "../../sync/outbox.js";
 import { appHeader } from "../../ui/app-header.js";
 import { inputField } from "../../ui/field.js";
+import { languageSwitch } from "../../ui/language-switch.js";
 import { h, replace } from "../../ui/h.js";
 
 function errorText(error) {
@@ -28,31 +29,6 @@ async function makeRoomFor(username) {
   }
   await deleteEverything();
   return null;
-}
-
-function languageSwitch(rerender) {
-  return h(
-    "div",
-    { class: "language-switch", role: "group", "aria-label": _("Language") },
-    Object.entries(LANGUAGES).map(([code, name]) =>
-      h(
-        "button",
-        {
-          type: "button",
-          lang: code,
-          "aria-pressed": String(code === language()),
-          onclick: async () => {
-            await setLanguage(code);
-            await setMeta("language", code);
-            // The top bar too: its words and names must be in the page's language.
-            document.querySelector("header.topbar")?.replaceWith(appHeader());
-            rerender();
-          },
-        },
-        name,
-      ),
-    ),
-  );
 }
 
 /** The sign-in screen; calls `onSignedIn` once signed in. */
@@ -95,6 +71,16 @@ export function renderSignIn(main, { onSignedIn }) {
   const rerender = () => renderSignIn(main, { onSignedIn });
   replace(
     main,
-    h("div", { class: "sign-in" }, h("p", { class: "app-name" }, _("Lên Sàn")), languageSwitch(rerender), form),
+    h(
+      "div",
+      { class: "sign-in" },
+      h("p", { class: "app-name" }, _("Lên Sàn")),
+      languageSwitch(() => {
+        // The top bar too: its words and names must be in the page's language.
+        document.querySelector("header.topbar")?.replaceWith(appHeader());
+        rerender();
+      }),
+      form,
+    ),
   );
 }
