@@ -33,7 +33,7 @@ def _slow_writes(marker: Path) -> None:
 
 def main(url: str, port: int, marker: str | None) -> None:
     """Serve until killed."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "live-test", "RATELIMIT_ENABLED": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "live-test", "LOGIN_RATE_LIMIT": "1000 per minute"})
     if marker:
         _slow_writes(Path(marker))
     server = make_server("127.0.0.1", port, app, threaded=True)
