@@ -94,22 +94,26 @@ def _changed(obj) -> bool:
 
 
 PENDING = "versioned_pending"  # session.info key: {savepoint or None: {changed row: None}}
+ASSIGNED_VERSIONS = "versions_assigned"  # session.info key: {row: version} of the last commit
 
 
 def _pending_sets(session) -> dict:
     return session.info.setdefault(PENDING, {})
 
 
-@event.listens_for(orm.Session, "before_flush")
-def _collect_changed(session, flush_context, instances):
-    # Rows are kept per savepoint, so rolling one back forgets only what it changed.
-    pending = _pending_sets(session).setdefault(session.get_nested_transaction(), {})
+def _collect(session, pending: dict) -> None:
     for obj in session.new:
         if isinstance(obj, Versioned):
             pending[obj] = None
     for obj in session.dirty:
         if isinstance(obj, Versioned) and _changed(obj):
             pending[obj] = None
+
+
+@event.listens_for(orm.Session, "before_flush")
+def _collect_changed(session, flush_context, instances):
+    # Rows are kept per savepoint, so rolling one back forgets only what it changed.
+    _collect(session, _pending_sets(session).setdefault(session.get_nested_transaction(), {}))
 
 
 def touch(session: orm.Session, obj: Versioned) -> None:
@@ -121,23 +125,31 @@ def touch(session: orm.Session, obj: Versioned) -> None:
 
 @event.listens_for(orm.Session, "before_commit")
 def _assign_versions(session):
-    session.flush()
     nested = session.get_nested_transaction()
     if nested is not None:
         # Releasing a savepoint: its rows join the enclosing transaction and get their
         # versions when that one commits, so the counter row is locked only at the end.
+        session.flush()
         sets = _pending_sets(session)
         moved = sets.pop(nested, {})
         sets.setdefault(nested.parent if nested.parent.nested else None, {}).update(moved)
         return
-    sets = session.info.pop(PENDING, {})
-    pending = [o for o in dict.fromkeys(o for rows in sets.values() for o in rows) if o in session]
-    if not pending:
-        return
-    for obj, version in zip(pending, next_versions(session, len(pending)), strict=True):
-        obj.version = version
-    session.flush()
+    if any(isinstance(obj, VersionCounter) for obj in session.new):
+        session.flush()  # the counter row itself is being made (a new database)
+    # Rows not flushed yet get their version before the flush, so each is written once.
+    _collect(session, _pending_sets(session).setdefault(None, {}))
+    assigned = {}
+    while True:
+        sets = session.info.pop(PENDING, {})
+        pending = [o for o in dict.fromkeys(o for rows in sets.values() for o in rows) if o in session]
+        pending = [o for o in pending if o not in assigned]
+        if not pending:
+            break
+        for obj, version in zip(pending, next_versions(session, len(pending)), strict=True):
+            obj.version = assigned[obj] = version
+        session.flush()  # rows a flush itself brings in (cascades) come round again
     session.info.pop(PENDING, None)
+    session.info[ASSIGNED_VERSIONS] = assigned
 
 
 @event.listens_for(orm.Session, "after_soft_rollback")

@@ -3,7 +3,6 @@
 import uuid
 
 import sqlalchemy as sa
-from sqlalchemy import orm
 
 from server.auth.scope import Scope
 from server.extensions import db
@@ -18,13 +17,16 @@ from server.training.models import TrainingSession
 class Batch:
     """Caches for one push: log entries, target records (locked), parents and places."""
 
-    def __init__(self, user, token, scope: Scope):
+    def __init__(self, user, token, scope: Scope, fresh: bool = False):
         self.user, self.token, self.scope = user, token, scope
+        # A retried push asks the database for natural keys again: a concurrent push made some.
+        self.fresh = fresh
         self.logs = LogBook(user, token)
         self.records: dict[str, dict[uuid.UUID, object]] = {name: {} for name in ENTITIES}
         self.by_key: dict[str, dict[tuple, object]] = {name: {} for name in ENTITIES}
         self.aliases: dict[uuid.UUID, uuid.UUID] = {}
         self.places: dict[str, Place] = {}
+        self.parents: dict[uuid.UUID, sa.Row] = {}  # (id, commune_code) of households and sessions
 
     def load(self, mutations: list[dict]) -> "Batch":
         """Prefetch everything the mutations refer to."""
@@ -84,14 +86,11 @@ class Batch:
         session_ids.update(r.session_id for r in self.records["attendance"].values())
         household_ids -= {None, *self.records["household"]}
         session_ids -= {None, *self.records["training_session"]}
-        if household_ids:
-            query = sa.select(Household).where(Household.id.in_(household_ids)).options(orm.lazyload("*"))
-            for household in db.session.scalars(query):
-                self.records["household"].setdefault(household.id, household)
-        if session_ids:
-            query = sa.select(TrainingSession).where(TrainingSession.id.in_(session_ids)).options(orm.lazyload("*"))
-            for session in db.session.scalars(query):
-                self.records["training_session"].setdefault(session.id, session)
+        # Parents are only read (for their commune): plain rows, not tracked by the session.
+        for model, ids in ((Household, household_ids), (TrainingSession, session_ids)):
+            if ids:
+                query = sa.select(model.id, model.commune_code).where(model.id.in_(ids))
+                self.parents.update({row.id: row for row in db.session.execute(query)})
 
     def _load_places(self, mutations: list[dict]) -> None:
         codes = {m["changed"].get(f) for m in mutations for f in ("commune_code", "hamlet_code")}
@@ -106,12 +105,6 @@ class Batch:
         if entity.key:
             self.by_key[entity.name][tuple(getattr(record, f) for f in entity.key)] = record
 
-    def forget_rolled_back(self) -> None:
-        """Drop records that a rolled-back SAVEPOINT took out of the session."""
-        for cache in (*self.records.values(), *self.by_key.values()):
-            for key in [k for k, record in cache.items() if record not in db.session]:
-                del cache[key]
-
     def record(self, entity: Entity, record_id: uuid.UUID):
         """A target record by its id, or by the id it was merged into."""
         found = self.records[entity.name].get(record_id)
@@ -119,10 +112,10 @@ class Batch:
             found = self.records[entity.name].get(self.aliases[record_id])
         return found
 
-    def find_key(self, entity: Entity, values: dict, fresh: bool = False):
-        """The row with the same natural key, if any (`fresh` asks the database again)."""
+    def find_key(self, entity: Entity, values: dict):
+        """The row with the same natural key, if any (asking the database again on a retry)."""
         key = tuple(values.get(f) for f in entity.key)
-        if fresh:
+        if self.fresh and key not in self.by_key[entity.name]:
             columns = [getattr(entity.model, f) for f in entity.key]
             query = sa.select(entity.model).where(sa.tuple_(*columns) == key).with_for_update()
             record = db.session.scalars(query).first()
@@ -131,12 +124,14 @@ class Batch:
         return self.by_key[entity.name].get(key)
 
     def household(self, household_id):
-        """A household by id (loaded up front or created earlier in this push)."""
-        return self.records["household"].get(household_id)
+        """A household by id (loaded up front or created earlier in this push): its commune_code."""
+        found = self.records["household"].get(household_id)
+        return found if found is not None else self.parents.get(household_id)
 
     def session(self, session_id):
-        """A training session by id."""
-        return self.records["training_session"].get(session_id)
+        """A training session by id: its commune_code."""
+        found = self.records["training_session"].get(session_id)
+        return found if found is not None else self.parents.get(session_id)
 
     def place(self, code: str | None) -> Place | None:
         """A place by code."""

@@ -31,7 +31,7 @@ from marshmallow import ValidationError as SchemaError
 
 from server.auth.scope import scope_for
 from server.extensions import db
-from server.models_base import current_version, touch, utcnow
+from server.models_base import ASSIGNED_VERSIONS, current_version, touch, utcnow
 from server.sync.batch import Batch
 from server.sync.entities import ENTITIES, FOLLOWERS, Entity
 from server.sync.merge import DELETED, merge_fields
@@ -65,13 +65,29 @@ class Rejected(Exception):
 
 def push(user, token, envelope: dict, raw_mutations: list) -> dict:
     """Apply a batch of mutations from one device and commit once; one result per mutation."""
-    _record_sync(token, envelope)
     checked = [_check_envelope(raw) for raw in raw_mutations]
-    batch = Batch(user, token, scope_for(user)).load([m for m in checked if "reply" not in m])
-    replies = [m["reply"] if "reply" in m else apply_mutation(batch, m) for m in checked]
-    batch.logs.write()
+    for attempt in range(2):
+        try:
+            return _push_once(user, token, envelope, checked, fresh=attempt > 0)
+        except sa.exc.IntegrityError:
+            # A concurrent push inserted the same natural key or mutation id meanwhile: nothing
+            # of this attempt is kept, and the second one finds those rows and merges.
+            db.session.rollback()
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _push_once(user, token, envelope: dict, checked: list[dict], fresh: bool) -> dict:
+    _record_sync(token, envelope)
+    batch = Batch(user, token, scope_for(user), fresh=fresh).load([m for m in checked if "reply" not in m])
+    with db.session.no_autoflush:  # everything is written in one flush at commit, with its version
+        replies = [m["reply"] if "reply" in m else apply_mutation(batch, m) for m in checked]
+        batch.logs.write()
+    records = [_reply_record(batch, m, reply) for m, reply in zip(checked, replies, strict=True)]
+    known = {record: record.version for record in records if record is not None}
     db.session.commit()
-    _add_versions(checked, replies)
+    _add_versions(checked, replies, records, known, db.session.info.pop(ASSIGNED_VERSIONS, {}))
     return {"results": replies, "cursor_hint": current_version(db.session)}
 
 
@@ -99,32 +115,14 @@ def _check_envelope(raw) -> dict:
 
 def apply_mutation(batch: Batch, m: dict) -> dict:
     """Check one mutation, apply it and log it; return its reply."""
-    for attempt in range(2):
-        seen = batch.logs.get(m["mutation_id"])
-        if seen is not None and seen.code not in RETRYABLE:
-            return {**seen.reply, "status": "duplicate", "original_status": seen.reply["status"]}
-        try:
-            return _apply_and_log(batch, m, fresh=attempt > 0)
-        except sa.exc.IntegrityError:
-            if attempt:
-                raise
-            # A concurrent push made the same natural key or mutation id meanwhile: look again.
-            batch.forget_rolled_back()
-            batch.logs.reload(m["mutation_id"])
-    raise AssertionError("unreachable")
-
-
-def _apply_and_log(batch: Batch, m: dict, fresh: bool) -> dict:
+    seen = batch.logs.get(m["mutation_id"])
+    if seen is not None and seen.code not in RETRYABLE:
+        return {**seen.reply, "status": "duplicate", "original_status": seen.reply["status"]}
     entity = ENTITIES[m["entity"]]
     conflicts = None
     try:
-        record, values, merged = _resolve(batch, entity, m, fresh)
-        if record is None and entity.key:
-            with db.session.begin_nested():
-                record, conflicts = _write(batch, entity, m, record, values)
-                db.session.flush()
-        else:
-            record, conflicts = _write(batch, entity, m, record, values)
+        record, values, merged = _resolve(batch, entity, m)
+        record, conflicts = _write(batch, entity, m, record, values)
         if merged:
             batch.aliases[m["record_id"]] = record.id
         reply = _reply(str(m["mutation_id"]), "merged" if merged else "applied", str(record.id))
@@ -134,13 +132,13 @@ def _apply_and_log(batch: Batch, m: dict, fresh: bool) -> dict:
     return reply
 
 
-def _resolve(batch: Batch, entity: Entity, m: dict, fresh: bool) -> tuple[object | None, dict, bool]:
+def _resolve(batch: Batch, entity: Entity, m: dict) -> tuple[object | None, dict, bool]:
     """Find the target and check the mutation fully before anything is written."""
     values = _load_values(entity, m)
     record = batch.record(entity, m["record_id"])
     merged = record is not None and record.id != m["record_id"]
     if record is None and entity.key and all(f in values for f in entity.key):
-        record = batch.find_key(entity, values, fresh=fresh)
+        record = batch.find_key(entity, values)
         merged = record is not None
     if record is None:
         if m["op"] == "delete":
@@ -248,18 +246,29 @@ def _rejection(reply: dict, rejection: Rejected) -> dict:
     return reply
 
 
-def _add_versions(checked: list[dict], replies: list[dict]) -> None:
-    """Fill in each record's version after the commit, one query per kind of record."""
-    wanted: dict[str, set] = {}
-    for m, reply in zip(checked, replies, strict=True):
-        if "entity" in m and reply["record_id"] and reply.get("original_status", reply["status"]) != "rejected":
-            wanted.setdefault(m["entity"], set()).add(uuid.UUID(reply["record_id"]))
+def _reply_record(batch: Batch, m: dict, reply: dict):
+    """The record a reply is about, if this push loaded or made it."""
+    if "entity" not in m or not reply["record_id"] or reply.get("original_status", reply["status"]) == "rejected":
+        return None
+    return batch.record(ENTITIES[m["entity"]], uuid.UUID(reply["record_id"]))
+
+
+def _add_versions(checked: list[dict], replies: list[dict], records: list, known: dict, assigned: dict) -> None:
+    """Fill in each record's version: handed out at the commit, as loaded, or (rarely) read back."""
+    missing: dict[str, set] = {}
+    for m, reply, record in zip(checked, replies, records, strict=True):
+        if record is not None:
+            reply["version"] = assigned.get(record, known[record])
+        elif "entity" in m and reply["record_id"] and reply.get("original_status", reply["status"]) != "rejected":
+            missing.setdefault(m["entity"], set()).add(uuid.UUID(reply["record_id"]))
+    if not missing:
+        return
     versions = {}
-    for name, ids in wanted.items():
+    for name, ids in missing.items():
         model = ENTITIES[name].model
         versions.update(db.session.execute(sa.select(model.id, model.version).where(model.id.in_(ids))).tuples().all())
-    for m, reply in zip(checked, replies, strict=True):
-        if "entity" in m and reply["record_id"] and uuid.UUID(reply["record_id"]) in versions:
+    for m, reply, record in zip(checked, replies, records, strict=True):
+        if record is None and reply["record_id"] and "entity" in m and uuid.UUID(reply["record_id"]) in versions:
             reply["version"] = versions[uuid.UUID(reply["record_id"])]
 
 

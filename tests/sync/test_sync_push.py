@@ -245,7 +245,7 @@ def test_a_batch_dying_half_way_keeps_nothing(tree, trainer, phone_for, monkeypa
 
 
 def test_natural_key_made_by_a_concurrent_push_is_found_on_retry(tree, trainer, phone_for, monkeypatch):
-    """The row appears between loading the batch and inserting: the SAVEPOINT is retried and merges."""
+    """The row appears between loading the batch and inserting: the push is tried again and merges."""
     from server.sync.batch import Batch
 
     phone = phone_for(trainer)
@@ -256,7 +256,7 @@ def test_natural_key_made_by_a_concurrent_push_is_found_on_retry(tree, trainer, 
     monkeypatch.setattr(
         Batch,
         "find_key",
-        lambda self, entity, values, fresh=False: real_find(self, entity, values, fresh) if fresh else None,
+        lambda self, entity, values: real_find(self, entity, values) if self.fresh else None,
     )
     key = {"session_id": str(session.id), "household_id": str(member.id)}
     [result] = phone.results([f.mutation("attendance", uuid.uuid4(), key, phone.clock())])
