@@ -1,0 +1,514 @@
+"""Script, markup and spreadsheet formulas stored in every text field stay inert on every page, label and export.
+
+The columns come from the models: every String, Text or JSON column is either user text (USER_TEXT,
+filled with the payload in the world below) or listed in NOT_FREE_TEXT with the reason. A new
+column fails test_every_text_column_is_classified until it is put in one of them, and a column of
+USER_TEXT must then show up, escaped, on some page, JSON answer or export of the world.
+"""
+
+import io
+import uuid
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import Workbook
+
+from server.extensions import db
+from server.households.models import Household
+from server.labels import jobs
+from server.places.models import Place
+from server.public.codes import address_url, base_url, origin_url
+from server.records import import_jobs
+from server.text import fold
+from tests import factories as f
+from tests import inert
+from tests.labels.conftest import pdf_pages, read_qr
+
+PAYLOADS = (
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "{{7*7}}",
+    '=HYPERLINK("http://x","y")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1)",
+    "-2+3",
+)
+# Stored text that people type (on a page, a phone or in an imported file); the world fills every row.
+USER_TEXT = (
+    "attendance.attendee_name",
+    "device_tokens.app_version",
+    "device_tokens.label",
+    "households.ethnicity",
+    "households.head_name",
+    "households.plus_code",
+    "households.vnpost_code",
+    "lots.unit",
+    "marketplace_accounts.shop_name",
+    "places.legacy_names",
+    "places.name",
+    "producers.name",
+    "products.category",
+    "products.certifications",
+    "products.marketplace_links",
+    "products.name",
+    "products.ocop_certificate",
+    "training_sessions.title",
+    "users.display_name",
+    "users.username",
+)
+CODE = "a code checked against a fixed list or pattern at every input"
+NOT_FREE_TEXT = {
+    "access_log.action": CODE,
+    "access_log.detail": "written by the server only",
+    "access_log.entity": CODE,
+    "access_log.record_id": "a record id",
+    "attendance.method": CODE,
+    "baselines.place_code": "a place code",
+    "consents.purpose": CODE,
+    "device_tokens.device_id": "made by the server",
+    "device_tokens.token_hash": "a hash",
+    "households.commune_code": "a place code (checked)",
+    "households.hamlet_code": "a place code (checked)",
+    "households.phone": "digits only: normalised at every input",
+    "households.preferred_language": CODE,
+    "households.search_text": "derived (folded name), never shown",
+    "households.smartphone": CODE,
+    "lots.code": "letters, digits, - . _ only (LotForm)",
+    "marketplace_accounts.platform": CODE,
+    "marketplace_accounts.status": CODE,
+    "mutations.client_clock": "a clock (pattern checked)",
+    "mutations.conflicts": "copies of pushed values: the world pushes the payloads through sync",
+    "mutations.device_id": "made by the server",
+    "mutations.entity": CODE,
+    "mutations.fields": "copies of pushed values: the world pushes the payloads through sync",
+    "mutations.op": CODE,
+    "mutations.reply": "written by the server",
+    "mutations.result": CODE,
+    "mutations.result_code": CODE,
+    "payment_accounts.provider": CODE,
+    "payment_accounts.status": CODE,
+    "places.code": "a place code (official list or made by the server)",
+    "places.kind": CODE,
+    "places.parent_code": "a place code",
+    "places.province_code": "a place code",
+    "places.search_text": "derived (folded names), never shown",
+    "producers.commune_code": "a place code (checked)",
+    "producers.hamlet_code": "a place code (checked)",
+    "producers.kind": CODE,
+    "producers.phone": "digits only: normalised at every input",
+    "producers.search_text": "derived (folded name), never shown",
+    "products.gtin": "digits with a check digit (GTIN)",
+    "products.search_text": "derived (folded name), never shown",
+    "scope_exits.commune_code": "a place code",
+    "scope_exits.entity": CODE,
+    "targets.indicator": CODE,
+    "targets.place_code": "a place code",
+    "training_sessions.commune_code": "a place code (checked)",
+    "training_sessions.hamlet_code": "a place code (checked)",
+    "training_sessions.topics": CODE,
+    "user_places.place_code": "a place code (checked)",
+    "users.locale": CODE,
+    "users.password_hash": "a hash",
+    "users.role": CODE,
+}
+# Every Synced model's per-field clocks: clocks written by phones and the server, pattern checked.
+CLOCKS = "field_clocks"
+# Shown in no page, answer or export a person can open: kept, but never displayed.
+SHOWN_NOWHERE = {}
+MARKER = "ꙮ"  # a letter no page, token or translation uses: finds a column's value in any output
+
+
+def text_columns() -> list[str]:
+    """Every String, Text or JSON column of every table, as table.column."""
+    return [
+        f"{table.name}.{column.name}"
+        for table in db.metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, sa.String | sa.JSON)
+    ]
+
+
+def test_every_text_column_is_classified(app):
+    columns = {key for key in text_columns() if not key.endswith("." + CLOCKS)}
+    assert sorted(columns - set(USER_TEXT) - set(NOT_FREE_TEXT)) == [], "add new text columns to USER_TEXT"
+    assert sorted((set(USER_TEXT) | set(NOT_FREE_TEXT)) - columns) == []
+
+
+def _model(table_name: str):
+    return next(m.class_ for m in db.Model.registry.mappers if m.local_table.name == table_name)
+
+
+def stored_values(payload: str) -> dict[str, tuple[str, str]]:
+    """column -> (the value stored there, its marker): the payload, cut to fit, then the column's marker."""
+    values = {}
+    for number, key in enumerate(USER_TEXT):
+        table, name = key.split(".")
+        marker = f"{MARKER}{number:02d}"
+        length = getattr(_model(table).__table__.c[name].type, "length", None) or 200
+        value = payload[: length - len(marker) - 2] + marker
+        values[key] = (value.lower() if key == "users.username" else value, marker)  # as user names are stored
+    return values
+
+
+def request(app, client, method: str, url: str, **kwargs):
+    """One request in its own app context, as in production (no user remembered in `g`)."""
+    with app.app_context():
+        return client.open(url, method=method, **kwargs)
+
+
+class Phone:
+    """A trainer's phone pushing with its device token."""
+
+    def __init__(self, app, user, label: str, device: str):
+        self.app, self.client = app, app.test_client()
+        self.token, self.raw = f.device(user, label)
+        self.device = device
+
+    def push(self, app_version: str, *mutations) -> list[dict]:
+        """Push mutations; every one must be applied or merged."""
+        body = {"app_version": app_version, "queued": 0, "mutations": list(mutations)}
+        response = request(self.app, self.client, "POST", "/api/v1/sync/push", json=body, headers=f.bearer(self.raw))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        results = response.get_json()["results"]
+        assert {r["status"] for r in results} <= {"applied", "merged"}, results
+        return results
+
+
+def _push_households(app, tree, trainer, values) -> dict:
+    """Two households with the same name, their accounts, consents, a session with attendance, and a conflict."""
+    text = {key: value for key, (value, _marker) in values.items()}
+    phone = Phone(app, trainer, text["device_tokens.label"], "A")
+    other = Phone(app, trainer, text["device_tokens.label"], "B")
+    commune, hamlet = tree["commune"].code, tree["hamlet"].code
+    ids = {name: uuid.uuid4() for name in ("home", "twin", "shop", "wallet", "session", "present")}
+    fields = {
+        "head_name": text["households.head_name"],
+        "commune_code": commune,
+        "hamlet_code": hamlet,
+        "ethnicity": text["households.ethnicity"],
+        "plus_code": text["households.plus_code"],
+        "vnpost_code": text["households.vnpost_code"],
+        "latitude": 9.88,
+        "longitude": 106.35,
+        "smartphone": "yes",
+    }
+    now = "2025-06-01T08:00:00+00:00"
+    mutations = [f.mutation("household", ids["home"], fields, f.hlc(1_000, "A"))]
+    mutations.append(f.mutation("household", ids["twin"], {**fields, "plus_code": None}, f.hlc(1_001, "A")))
+    mutations += [
+        f.mutation(
+            "consent",
+            uuid.uuid4(),
+            {"household_id": str(ids["home"]), "purpose": p, "given": True, "recorded_at": now},
+            f.hlc(1_002, "A"),
+        )
+        for p in ("programme", "contact", "location", "ethnicity", "publish")
+    ]
+    account = {
+        "household_id": str(ids["home"]),
+        "platform": "postmart",
+        "shop_name": text["marketplace_accounts.shop_name"],
+    }
+    mutations.append(f.mutation("marketplace_account", ids["shop"], account, f.hlc(1_003, "A")))
+    wallet = {"household_id": str(ids["home"]), "provider": "momo"}
+    mutations.append(f.mutation("payment_account", ids["wallet"], wallet, f.hlc(1_004, "A")))
+    session = {
+        "commune_code": commune,
+        "hamlet_code": hamlet,
+        "held_on": "2025-06-01",
+        "topics": ["digital_skills"],
+        "title": text["training_sessions.title"],
+    }
+    mutations.append(f.mutation("training_session", ids["session"], session, f.hlc(1_005, "A")))
+    present = {
+        "session_id": str(ids["session"]),
+        "household_id": str(ids["home"]),
+        "attendee_name": text["attendance.attendee_name"],
+    }
+    mutations.append(f.mutation("attendance", ids["present"], present, f.hlc(1_006, "A")))
+    results = phone.push(text["device_tokens.app_version"], *mutations)
+    base = results[0]["version"]
+    # Two phones change the name at once: the conflicts page shows both values.
+    phone.push(
+        text["device_tokens.app_version"],
+        f.mutation(
+            "household",
+            ids["home"],
+            {"head_name": text["households.head_name"] + "2"},
+            f.hlc(9_000, "A"),
+            base_version=base,
+        ),
+    )
+    other.push(
+        text["device_tokens.app_version"],
+        f.mutation(
+            "household", ids["home"], {"head_name": text["households.head_name"]}, f.hlc(8_000, "B"), base_version=base
+        ),
+    )
+    return {**ids, "raw_token": phone.raw, "device": phone.token.id}
+
+
+def _products(tree, text: dict) -> dict:
+    """A cooperative with a product with a GTIN and one without, each with a lot."""
+    maker = f.producer(tree["commune"], hamlet_code=tree["hamlet"].code, phone="0912345678", publish_contact=True)
+    rated = {"ocop_stars": 4, "ocop_certificate": "x", "ocop_year": 2024}
+    with_gtin = f.product(maker, gtin="08938500000010", category="x", **rated)
+    without = f.product(maker, category="x")
+    lots = [f.lot(item, harvested_on=date(2025, 5, 1), unit="kg") for item in (with_gtin, without)]
+    plain_origin = origin_url(without, lots[1].code).removeprefix(base_url())
+    ids = {"producer": maker.id, "product": with_gtin.id, "lot": lots[0].id, "lot_code": lots[0].code}
+    return ids | {"plain_lot": lots[1].id, "plain_origin": plain_origin}
+
+
+def _fill(values: dict) -> None:
+    """Write each column's value into every row of its table (user names get a number: they are unique)."""
+    text = {key: value for key, (value, _marker) in values.items()}
+    for key in USER_TEXT:
+        table, name = key.split(".")
+        for number, row in enumerate(db.session.scalars(sa.select(_model(table))).all()):
+            value = text[key]
+            if name == "certifications":
+                value = [{"name": value, "number": value}]
+            elif name == "marketplace_links":
+                value = [{"platform": "postmart", "url": value}]
+            elif name == "username":
+                value = f"{value}{number}"
+            setattr(row, name, value)
+    for model, column in ((Household, "head_name"), (Place, "name")) + tuple(
+        (_model(t), "name") for t in ("producers", "products")
+    ):
+        for row in db.session.scalars(sa.select(model)):
+            row.search_text = fold(getattr(row, column))
+    db.session.commit()
+
+
+def _upload(app, client, values: dict) -> str:
+    """An import file whose titles and cells are the payloads; returns its token."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Họ tên", "Xã", "Ấp", values["households.head_name"][0]])
+    sheet.append(
+        [values["households.head_name"][0], "29461", values["places.name"][0], values["households.ethnicity"][0]]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = {"file": (io.BytesIO(buffer.getvalue()), "list.xlsx")}
+    response = request(app, client, "POST", "/records/import", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+def _batches(app, client, tree, ids: dict) -> list[str]:
+    """A batch PDF of a hamlet's households and one of a lot (their titles are place and product names)."""
+    found = []
+    for body in (
+        {"kind": "households", "place_code": tree["hamlet"].code},
+        {"kind": "lot", "lot_id": str(ids["lot"]), "count": 3},
+    ):
+        response = request(app, client, "POST", "/api/v1/labels/batches", json=body)
+        assert response.status_code == 202, response.get_data(as_text=True)
+        found.append(response.get_json()["job_id"])
+        jobs.wait(found[-1])
+    return found
+
+
+def build_world(app, payload: str) -> dict:
+    """Every kind of record, with the payload in every user text column, and an admin signed in."""
+    values = stored_values(payload)
+    text = {key: value for key, (value, _marker) in values.items()}
+    tree = f.small_tree()
+    trainer = f.user("trainer", [tree["commune"]])
+    admin = f.user("admin")
+    f.user("supervisor", [tree["province"]])
+    ids = _push_households(app, tree, trainer, values)
+    ids.update(_products(tree, text))
+    ids["address"] = address_url(ids["home"]).removeprefix(base_url())
+    ids["users"] = list(db.session.scalars(sa.select(_model("users").id)))
+    _fill(values)
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with app.app_context():
+        assert f.login(client, admin).status_code == 302
+    ids["import"] = _upload(app, client, values)
+    ids["jobs"] = _batches(app, client, tree, ids)
+    request(app, client, "GET", f"/privacy/households/{ids['home']}/export.json")  # an access log line
+    return {"values": values, "ids": ids, "tree": {k: p.code for k, p in tree.items()}, "admin": client}
+
+
+STATIC = "serves files of the app, no stored text"
+POST_ONLY = "POST only"
+
+
+def _places(path: str):
+    return lambda w: [f"{path}?place={w['tree'][k]}" for k in ("province", "commune")]
+
+
+def _each(template: str, key: str):
+    return lambda w: [template.format(item) for item in w["ids"][key]]
+
+
+def _one(template: str):
+    return lambda w: [template.format(**w["ids"])]
+
+
+GTIN = "08938500000010"
+# Every rule of the app -> the URLs that show the world's records, or why it shows no stored text.
+PAGES = {
+    "/": lambda w: ["/"],
+    "/01/<gtin>": lambda w: [f"/01/{GTIN}", f"/01/{GTIN}?linkType=all"],
+    "/01/<gtin>/10/<lot>": _one("/01/%s/10/{lot_code}" % GTIN),
+    "/01/<path:rest>": "a fixed message for a malformed link",
+    "/a/<code>": _one("{address}"),
+    "/p/<code>/<lot>": _one("{plain_origin}"),
+    "/admin/users": lambda w: ["/admin/users"],
+    "/admin/users/<int:user_id>": _each("/admin/users/{}", "users"),
+    "/admin/users/<int:user_id>/password": POST_ONLY,
+    "/api/v1/auth/token": "POST and DELETE only",
+    "/api/v1/labels/batches": POST_ONLY,
+    "/api/v1/labels/batches/<job_id>": _each("/api/v1/labels/batches/{}", "jobs"),
+    "/api/v1/labels/batches/<job_id>.pdf": _each("/api/v1/labels/batches/{}.pdf", "jobs"),
+    "/api/v1/labels/households/<uuid:household_id>.<any(png, svg, pdf):fmt>": lambda w: [
+        f"/api/v1/labels/households/{w['ids']['home']}.{fmt}?lang={lang}"
+        for fmt in ("png", "svg", "pdf")
+        for lang in ("vi", "km")
+    ],
+    "/api/v1/labels/layouts": "layouts are fixed in the code",
+    "/api/v1/labels/lots/<uuid:lot_id>.<any(png, svg, pdf):fmt>": lambda w: [
+        f"/api/v1/labels/lots/{w['ids'][lot]}.{fmt}" for fmt in ("png", "svg", "pdf") for lot in ("lot", "plain_lot")
+    ],
+    "/api/v1/openapi.json": "the API description, fixed in the code",
+    "/api/v1/places": lambda w: ["/api/v1/places"]
+    + [f"/api/v1/places?parent={w['tree'][k]}" for k in ("province", "commune")],
+    "/api/v1/places/search": lambda w: [f"/api/v1/places/search?q={MARKER}"],
+    "/api/v1/reports/indicators": _places("/api/v1/reports/indicators"),
+    "/api/v1/sync/push": POST_ONLY,
+    "/api/v1/sync/pull": lambda w: ["/api/v1/sync/pull?cursor=0"],
+    "/app": STATIC,
+    "/app/": STATIC,
+    "/app/<path:name>": STATIC,
+    "/app/icons/icon-<int:size>.png": STATIC,
+    "/app/locale/<lang>.json": STATIC,
+    "/app/sw.js": STATIC,
+    "/app/vendor/jsqr.js": STATIC,
+    "/app/version.json": STATIC,
+    "/conflicts": lambda w: ["/conflicts"],
+    "/dashboard": lambda w: ["/dashboard"] + _places("/dashboard")(w),
+    "/dashboard/print": _places("/dashboard/print"),
+    "/dashboard/table.<any(xlsx, csv):kind>": lambda w: _places("/dashboard/table.csv")(w)
+    + _places("/dashboard/table.xlsx")(w),
+    "/dashboard/targets": _places("/dashboard/targets"),
+    "/devices": lambda w: ["/devices"],
+    "/devices/<int:token_id>/revoke": POST_ONLY,
+    "/fonts/<name>": STATIC,
+    "/healthz": "a fixed status",
+    "/labels": lambda w: ["/labels", "/labels?q=" + MARKER],
+    "/labels/batches": POST_ONLY,
+    "/labels/batches/<job_id>": _each("/labels/batches/{}", "jobs"),
+    "/labels/households/<uuid:household_id>": _one("/labels/households/{home}"),
+    "/labels/lots/<uuid:lot_id>": _one("/labels/lots/{lot}"),
+    "/login": lambda w: ["/login"],
+    "/logout": POST_ONLY,
+    "/places": lambda w: ["/places", "/places?q=" + MARKER],
+    "/places/<code>": lambda w: [f"/places/{w['tree'][k]}" for k in ("province", "commune", "hamlet")],
+    "/privacy/access-log": lambda w: ["/privacy/access-log"],
+    "/privacy/households/<household_id>/erase": _one("/privacy/households/{home}/erase"),
+    "/privacy/households/<household_id>/export.json": _one("/privacy/households/{home}/export.json"),
+    "/products": lambda w: ["/products", "/products?q=" + MARKER],
+    "/products/items/<uuid:product_id>": _one("/products/items/{product}"),
+    "/products/items/<uuid:product_id>/delete": POST_ONLY,
+    "/products/items/<uuid:product_id>/lots/new": _one("/products/items/{product}/lots/new"),
+    "/products/lots/<uuid:lot_id>": _one("/products/lots/{lot}"),
+    "/products/lots/<uuid:lot_id>/delete": POST_ONLY,
+    "/products/producers/<uuid:producer_id>": _one("/products/producers/{producer}"),
+    "/products/producers/<uuid:producer_id>/delete": POST_ONLY,
+    "/products/producers/<uuid:producer_id>/products/new": _one("/products/producers/{producer}/products/new"),
+    "/products/producers/new": "an empty form",
+    "/records/duplicates": lambda w: ["/records/duplicates"] + _places("/records/duplicates")(w),
+    "/records/duplicates/merge": POST_ONLY,
+    "/records/households": lambda w: ["/records/households", "/records/households?q=" + MARKER]
+    + _places("/records/households")(w),
+    "/records/households.<any(xlsx, csv):kind>": lambda w: _places("/records/households.csv")(w)
+    + _places("/records/households.xlsx")(w),
+    "/records/households/<uuid:household_id>": lambda w: [
+        f"/records/households/{w['ids'][k]}" for k in ("home", "twin")
+    ],
+    "/records/import": "an upload form",
+    "/records/import/<token>": _one("/records/import/{import}"),
+    "/records/import/<token>/progress": _one("/records/import/{import}/progress"),
+    "/records/import/<token>/run": POST_ONLY,
+    "/records/import/<token>/status.json": _one("/records/import/{import}/status.json"),
+    "/records/sessions": lambda w: ["/records/sessions"] + _places("/records/sessions")(w),
+    "/records/sessions/<uuid:session_id>": _one("/records/sessions/{session}"),
+    "/static/<path:filename>": STATIC,
+}
+
+
+def test_every_rule_is_in_pages(app):
+    rules = {rule.rule for rule in app.url_map.iter_rules()}
+    assert sorted(rules - set(PAGES)) == [], "add new pages to PAGES: the URLs that show stored text"
+    assert sorted(set(PAGES) - rules) == []
+    readable = {rule.rule for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+    only = {rule for rule, urls in PAGES.items() if isinstance(urls, str) and "only" in urls}
+    assert sorted(readable & only) == [] and sorted(rules - readable - only) == []
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def check(response, url: str, world: dict, seen: set[str]) -> list[str]:
+    """What is wrong with one answer, judged by its type."""
+    values, body, mimetype = world["values"], response.get_data(), response.mimetype
+    if mimetype == "text/html":
+        return inert.html_problems(body.decode(), values, seen, url)
+    if mimetype == "application/json" or mimetype.endswith("+json"):
+        return inert.json_problems(response, values, seen, url)
+    if mimetype == "text/csv":
+        return inert.csv_problems(body, values, seen, url)
+    if mimetype == XLSX:
+        return inert.xlsx_problems(body, values, seen, url)
+    if mimetype == "image/svg+xml":
+        text = inert.svg_text(body.decode())
+        drawn = [] if world["payload"][:4] in text else [f"{url}: the payload is not drawn as text: {text!r}"]
+        return inert.svg_problems(body.decode(), url) + drawn
+    if mimetype == "image/png":
+        from PIL import Image
+
+        return _qr_problems(read_qr(Image.open(io.BytesIO(body))), url)
+    if mimetype == "application/pdf":
+        actions = [
+            f"{url}: PDF holds {word!r}" for word in (b"/JavaScript", b"/JS", b"/URI", b"/Launch") if word in body
+        ]
+        return actions + [p for page, _box in pdf_pages(body) for p in _qr_problems(read_qr(page), url)]
+    return [f"{url}: unexpected type {mimetype}"]
+
+
+def _qr_problems(texts: list[str], url: str) -> list[str]:
+    """QR codes hold only the server's own public links, never stored text."""
+    if not texts:
+        return [f"{url}: no QR code found"]
+    return [f"{url}: QR holds {text!r}" for text in texts if not text.startswith(base_url() + "/") or MARKER in text]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_stored_payloads_stay_inert_everywhere(app, ctx, tmp_path, monkeypatch, payload):
+    monkeypatch.setitem(app.config, "LABEL_JOBS_DIR", str(tmp_path / "label-jobs"))
+    world = build_world(app, payload) | {"payload": payload}
+    phone = app.test_client()
+    seen, problems = set(), []
+    for rule, urls in PAGES.items():
+        if isinstance(urls, str):
+            continue
+        for url in urls(world):
+            if url.startswith("/api/v1/sync/"):
+                response = request(app, phone, "GET", url, headers=f.bearer(world["ids"]["raw_token"]))
+            else:
+                response = request(app, world["admin"], "GET", url)
+            if response.status_code == 200:
+                problems += check(response, url, world, seen)
+            else:
+                problems.append(f"{url}: {response.status_code}")
+            response.close()
+    assert problems == [], "\n".join(problems)
+    assert sorted(set(USER_TEXT) - seen - set(SHOWN_NOWHERE)) == [], "shown nowhere: list in SHOWN_NOWHERE"
