@@ -6,6 +6,7 @@ column fails test_every_text_column_is_classified until it is put in one of them
 USER_TEXT must then show up, escaped, on some page, JSON answer or export of the world.
 """
 
+import csv
 import io
 import uuid
 from datetime import date
@@ -19,6 +20,7 @@ from server.households.models import Household
 from server.labels import jobs
 from server.places.models import Place
 from server.public.codes import address_url, base_url, origin_url
+from server.records import import_jobs
 from server.text import fold
 from tests import factories as f
 from tests import inert
@@ -512,3 +514,102 @@ def test_stored_payloads_stay_inert_everywhere(app, ctx, tmp_path, monkeypatch, 
             response.close()
     assert problems == [], "\n".join(problems)
     assert sorted(set(USER_TEXT) - seen) == [], "columns no page, answer or export showed: add the page to PAGES"
+
+
+def _answer_problems(app, client, method: str, url: str, values: dict, seen: set, **kwargs) -> list[str]:
+    """Follow one request (and its redirect) and check what came back."""
+    response = request(app, client, method, url, **kwargs)
+    if response.status_code in (301, 302, 303):
+        response = request(app, client, "GET", response.headers["Location"])
+    if response.status_code >= 500:
+        return [f"{method} {url}: {response.status_code}"]
+    world = {"values": values, "payload": ""}
+    return check(response, f"{method} {url}", world, seen)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_imported_file_titles_and_cells_stay_inert(app, ctx, payload):
+    tree = f.small_tree()
+    client = app.test_client()
+    f.login(client, f.user("supervisor", [tree["province"]]))
+    values = {key: (payload + MARKER + key, MARKER + key) for key in ("title", "name", "hamlet")}
+    rows = [
+        ["Họ tên", "Xã", "Ấp", values["title"][0]],
+        [values["name"][0], "29461", values["hamlet"][0], values["name"][0]],
+    ]
+    for name, data in (("list.csv", _csv(rows)), ("list.xlsx", _xlsx(rows))):
+        upload = request(app, client, "POST", "/records/import", data={"file": (io.BytesIO(data), name)})
+        token, seen = upload.headers["Location"].rsplit("/", 1)[1], set()
+        mapping = {"map_head_name": "0", "map_commune": "1", "map_hamlet": "2", "create_hamlets": "1"}
+        problems = _answer_problems(app, client, "GET", f"/records/import/{token}", values, seen)
+        problems += _answer_problems(app, client, "POST", f"/records/import/{token}", values, seen, data=mapping)
+        request(app, client, "POST", f"/records/import/{token}/run", data=mapping)
+        import_jobs.wait(token)
+        for url in (
+            "/records/households",
+            "/records/households.csv?place=29461",
+            "/records/households.xlsx?place=29461",
+        ):
+            problems += _answer_problems(app, client, "GET", url, values, seen)
+        assert problems == [], "\n".join(problems)
+        assert seen == {"title", "name", "hamlet"}
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def _xlsx(rows: list[list[str]]) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    for row in book.active.iter_rows():
+        for cell in row:
+            cell.data_type = "s"  # text as people type it, even when it starts with "="
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_values_sent_with_a_request_come_back_inert(app, ctx, payload):
+    tree = f.small_tree()
+    client = app.test_client()
+    admin = f.user("admin")
+    f.login(client, admin)
+    _device, _raw = f.device(f.user("trainer", [tree["commune"]]), payload + MARKER + "label")
+    values = {key: (payload + MARKER + key, MARKER + key) for key in ("q", "hamlet", "display", "user", "label")}
+    values["user"] = (values["user"][0].lower(), values["user"][1])
+    values["label"] = (payload + MARKER + "label", MARKER + "label")
+    q, seen, problems = values["q"][0], set(), []
+    for url in ("/records/households", "/places", "/labels", "/products", "/records/duplicates", "/dashboard"):
+        problems += _answer_problems(app, client, "GET", url, values, seen, query_string={"q": q, "place": q})
+    for url in (f"/records/households/{q}", f"/a/{q}", f"/p/{q}/{q}", f"/01/{q}", f"/places/{q}"):
+        problems += _answer_problems(app, client, "GET", url.replace("/", "%2F").replace("%2F", "/", 2), values, seen)
+    problems += _answer_problems(
+        app, client, "POST", f"/places/{tree['commune'].code}", values, seen, data={"name": values["hamlet"][0]}
+    )
+    problems += _answer_problems(
+        app, client, "POST", "/labels/batches", values, seen, data={"kind": "households", "place_code": q}
+    )
+    problems += _answer_problems(
+        app, client, "POST", "/api/v1/labels/batches", values, seen, json={"kind": "households", "place_code": q}
+    )
+    user = {
+        "username": values["user"][0],
+        "display_name": values["display"][0],
+        "role": "trainer",
+        "password": "long enough pass 1",
+    }
+    problems += _answer_problems(app, client, "POST", "/admin/users", values, seen, data=user)
+    problems += _answer_problems(app, client, "POST", f"/devices/{_device.id}/revoke", values, seen)
+    assert problems == [], "\n".join(problems)
+    assert {"q", "hamlet", "display", "user", "label"} <= seen
+    anonymous = app.test_client()
+    login = request(
+        app, anonymous, "POST", f"/login?next={payload}", data={"username": admin.username, "password": f.PASSWORD}
+    )
+    assert login.headers["Location"] in ("/", "http://localhost/") or login.headers["Location"].startswith("/")
+    assert not login.headers["Location"].lower().startswith(("javascript:", "//"))
