@@ -11,6 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from server.extensions import db
+from server.labels import jobs
+from server.records import import_jobs
 from tests import factories as f
 from tests.test_access_matrix import access, build_world, url_for_rule
 
@@ -127,9 +129,10 @@ def test_every_form_refuses_a_request_without_its_token_and_takes_one_with_it(ap
         empty_tables()
         world = build_world()
         client, token = signed_in(app, world["users"]["admin"] if _role(rule, method) else None)
-        url = _url(rule, method, world)
+        url, upload = _url(rule, method, world), None
         if "<token>" in rule:
-            url = url.replace("no-such-import", _import_token(app, client, token))
+            upload = _import_token(app, client, token)
+            url = url.replace("no-such-import", upload)
         before = snapshot()
         without = request(app, client, method, url, data=_body(rule, None))
         if not refused(without) or snapshot() != before:
@@ -141,9 +144,18 @@ def test_every_form_refuses_a_request_without_its_token_and_takes_one_with_it(ap
         taken = request(app, client, method, url, data=_body(rule, token))
         if refused(taken) or taken.status_code >= 500:
             failures.append(f"{method} {url} with its token: {taken.status_code}")
+        _wait_for_background_work(upload, taken.headers.get("Location", ""))
         for response in (without, foreign, taken):
             response.close()
     assert failures == []
+
+
+def _wait_for_background_work(upload: str | None, location: str) -> None:
+    """An import run or a label batch started by the request finishes before the tables are emptied."""
+    if upload:
+        import_jobs.wait(upload)
+    if "/labels/batches/" in location:
+        jobs.wait(location.rsplit("/", 1)[1])
 
 
 def test_api_writes_refuse_a_cookie_session_without_a_token(app, ctx, csrf_on, empty_tables):
