@@ -58,6 +58,7 @@ def request(app, client, method: str, url: str, **kwargs):
 def signed_in(app, username: str | None):
     """A client with a session (signed in through the login form, with its token) and the session's token."""
     client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"  # the refusal is recognised by its English words
     page = request(app, client, "GET", "/login").get_data(as_text=True)
     token = TOKEN.search(page).group(1)
     if username:
