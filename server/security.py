@@ -38,8 +38,8 @@ def _exempt() -> bool:
 
 
 def holds_nul_character() -> bool:
-    """Whether a query or form value holds a NUL, which no field accepts and PostgreSQL cannot store."""
-    values = [v for _, vs in request.args.lists() for v in vs]
+    """Whether the path, a query or a form value holds a NUL, which no field, record or file name accepts."""
+    values = [request.path] + [v for _, vs in request.args.lists() for v in vs]
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         values += [v for _, vs in request.form.lists() for v in vs]
     return any("\x00" in value for value in values)

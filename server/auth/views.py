@@ -14,6 +14,7 @@ from server.auth.decorators import role_required
 from server.auth.models import User
 from server.errors import AppError
 from server.extensions import db, limiter, login_manager
+from server.security import uses_bearer_token
 from server.vocab import ROLE_NAMES
 
 bp = Blueprint("auth", __name__)
@@ -43,6 +44,10 @@ class PasswordForm(FlaskForm):
 
 @login_manager.user_loader
 def _load_user(session_id: str):
+    if uses_bearer_token():
+        # A request naming a device token skips the CSRF check: only that token may sign it in,
+        # never the browser's session cookie sent along with it.
+        return None
     user_id, _sep, epoch = session_id.partition(":")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
     if user is None or str(user.session_epoch) != epoch:

@@ -6,6 +6,7 @@ never printed on a sticker either.
 
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlsplit
 
 from openlocationcode import openlocationcode as olc
 
@@ -101,6 +102,12 @@ def _household_publishes(producer) -> bool:
     return producer.household is not None and producer.household.has_consent("publish")
 
 
+def shop_links(product) -> list[dict]:
+    """The product's marketplace links that are https:// addresses (never javascript: or data: ones)."""
+    links = product.marketplace_links or []
+    return [link for link in links if urlsplit(str(link.get("url") or "")).scheme == "https"]
+
+
 def origin_facts(product, lot: Lot | None) -> OriginFacts:
     """The public origin of a product (and lot); a household producer's name needs its consent."""
     producer = product.producer
@@ -116,7 +123,8 @@ def origin_facts(product, lot: Lot | None) -> OriginFacts:
         ocop_certificate=product.ocop_certificate,
         ocop_year=product.ocop_year,
         certifications=list(product.certifications or []),
-        marketplace_links=list(product.marketplace_links or []),
+        # The product form accepts only https:// links; a link stored any other way is not published.
+        marketplace_links=shop_links(product),
         lot_code=lot.code if lot else None,
         harvested_on=lot.harvested_on if lot else None,
         packed_on=lot.packed_on if lot else None,

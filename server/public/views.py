@@ -7,7 +7,7 @@ from server.products.models import Product
 from server.public import digital_link
 from server.public import operations as lookup
 from server.public.codes import address_url, base_url, origin_url, public_domain
-from server.public.facts import address_facts, origin_facts
+from server.public.facts import address_facts, origin_facts, shop_links
 from server.vocab import PLATFORM_NAMES
 
 bp = Blueprint("public", __name__)
@@ -85,7 +85,7 @@ def _linkset(product: Product, lot):
         links[GS1 + "traceability"] = page
     retailers = [
         {"href": link["url"], "title": str(PLATFORM_NAMES.get(link["platform"], link["platform"]))}
-        for link in product.marketplace_links or []
+        for link in shop_links(product)
     ]
     if retailers:
         links[GS1 + "hasRetailers"] = retailers
