@@ -90,7 +90,11 @@ def main() -> None:
         spent += time.perf_counter() - started
         assert response.status_code == 200
         body = json.loads(gzip.decompress(response.get_data()))
-        pages, size, records = pages + 1, size + len(response.get_data()), records + len(body["changes"])
+        pages, size, records = (
+            pages + 1,
+            size + len(response.get_data()),
+            records + sum(len(block["rows"]) for block in body["records"].values()),
+        )
         cursor = body["next_cursor"]
         if not body["has_more"]:
             break

@@ -116,14 +116,20 @@ def test_real_responses_match_the_document(app, client, ctx, document):
     pulled = call("get", "/api/v1/sync/pull", headers={**headers, "Accept-Encoding": "gzip"})
     check(document, "/api/v1/sync/pull", "get", pulled)
     body = json.loads(gzip.decompress(pulled.get_data()))
-    assert {c["entity"] for c in body["changes"]} == set(DUMP_SCHEMAS)
-    assert any(c.get("reason") == "out_of_scope" for c in body["changes"])
-    assert any(c["deleted"] and not c.get("reason") for c in body["changes"])
-    for change in body["changes"]:
-        if not change.get("reason"):
-            name = DUMP_SCHEMAS[change["entity"]].__name__.removesuffix("Schema")
-            schema = {**document["components"]["schemas"][name], "components": document["components"]}
-            jsonschema.Draft202012Validator(schema).validate(change["fields"])
+    assert set(body["records"]) | set(body["exits"]) == set(DUMP_SCHEMAS)
+    assert body["exits"]["household"]["rows"] == [[str(moved.id)]]
+    tombstones = 0
+    for entity, block in body["records"].items():
+        name = DUMP_SCHEMAS[entity].__name__.removesuffix("Schema")
+        schema = {**document["components"]["schemas"][name], "components": document["components"]}
+        fields = list(DUMP_SCHEMAS[entity]._declared_fields)
+        assert block["columns"] == ([] if entity == "attendance" else ["id"]) + ["version", "deleted", *fields]
+        for row in block["rows"]:
+            values = dict(zip(block["columns"], row, strict=True))
+            tombstones += values["deleted"]
+            jsonschema.Draft202012Validator(schema).validate({name: values[name] for name in fields})
+    assert tombstones == 1
+    check(document, "/api/v1/sync/pull", "get", call("get", "/api/v1/sync/pull?communes=29494", headers=headers))
     check(document, "/api/v1/sync/pull", "get", call("get", "/api/v1/sync/pull?cursor=x", headers=headers))
 
     check(document, "/api/v1/places", "get", call("get", "/api/v1/places", headers=headers))

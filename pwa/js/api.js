@@ -5,12 +5,22 @@ let bearerToken = null;
 
 /** The server answered with an error (a problem document when it could). */
 export class ApiError extends Error {
-  constructor(status, problem) {
+  constructor(status, problem, retryAfter = null) {
     super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
     this.status = status;
     this.code = (problem && problem.code) || "http_" + status;
     this.problem = problem;
+    this.retryAfter = retryAfter; // ms the server asked to wait before trying again (Retry-After), or null
   }
+}
+
+/** A Retry-After header (seconds, or an HTTP date) as milliseconds from `now`, or null. */
+export function parseRetryAfter(header, now = Date.now()) {
+  if (!header) return null;
+  const text = String(header).trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 /** The server could not be reached (no network, timeout, server down behind a proxy). */
@@ -45,7 +55,7 @@ export async function request(method, path, body) {
   }
   if (response.status === 204) return null;
   const payload = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, payload);
+  if (!response.ok) throw new ApiError(response.status, payload, parseRetryAfter(response.headers.get("Retry-After")));
   return payload;
 }
 

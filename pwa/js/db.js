@@ -3,7 +3,7 @@
 // would let the transaction commit early. Fetch first, then write.
 
 const DB_NAME = "lensan";
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
 export const ENTITIES = [
   "household",
@@ -15,11 +15,14 @@ export const ENTITIES = [
 ];
 export const OUTBOX = "outbox";
 export const META = "meta";
+// Attendance is stored by its natural key, as the server merges it and as pulls name it; its `id`,
+// when the phone knows one, is the record id its changes are sent under. Every other record by id.
+export const KEYS = { attendance: ["session_id", "household_id"] };
 
 let opening = null;
 
 /** Create or migrate the stores, one `if (oldVersion < N)` step per schema version. */
-function upgrade(db, oldVersion) {
+function upgrade(db, oldVersion, tx) {
   if (oldVersion < 1) {
     for (const entity of ENTITIES) {
       const store = db.createObjectStore(entity, { keyPath: "id" });
@@ -34,6 +37,26 @@ function upgrade(db, oldVersion) {
     outbox.createIndex("state", "state");
     db.createObjectStore(META, { keyPath: "key" });
   }
+  if (oldVersion < 2) keyAttendanceByPair(db, tx);
+}
+
+// Version 2: attendance keyed by (session_id, household_id). Requests of a transaction finish in
+// order, so the records are read when the outbox is; a record with queued changes goes in last,
+// so it wins over another copy of the same pair (its id is the one the outbox refers to).
+function keyAttendanceByPair(db, tx) {
+  const records = tx.objectStore("attendance").getAll();
+  const outbox = tx.objectStore(OUTBOX).getAll();
+  outbox.onsuccess = () => {
+    const queued = new Set(outbox.result.map((entry) => entry.record_id));
+    db.deleteObjectStore("attendance");
+    const store = db.createObjectStore("attendance", { keyPath: KEYS.attendance });
+    store.createIndex("household_id", "household_id");
+    store.createIndex("session_id", "session_id");
+    store.createIndex("id", "id");
+    const rows = records.result.filter((row) => row.session_id && row.household_id);
+    for (const row of rows.filter((r) => !queued.has(r.id))) store.put(row);
+    for (const row of rows.filter((r) => queued.has(r.id))) store.put(row);
+  };
 }
 
 /** The open database (opened, and migrated if needed, on first use). */
@@ -41,7 +64,7 @@ export function openDb() {
   if (!opening) {
     opening = new Promise((resolve, reject) => {
       const request = indexedDB.open(DB_NAME, DB_VERSION);
-      request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion);
+      request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion, request.transaction);
       request.onsuccess = () => {
         const db = request.result;
         // Another tab upgrading the schema: let it, this tab reloads on its next start.
@@ -91,9 +114,20 @@ export async function transaction(storeNames, mode, work) {
   return result;
 }
 
+/** The stored record a record id refers to (inside a transaction holding its `store`), or undefined. */
+export function recordById(store, entity, id) {
+  if (id === undefined || id === null) return Promise.resolve(undefined);
+  return done(KEYS[entity] ? store.index("id").get(id) : store.get(id));
+}
+
+/** The store key of a record or of a change's fields: its id, or its natural key. */
+export function storeKey(entity, id, fields) {
+  return KEYS[entity] ? KEYS[entity].map((name) => fields[name]) : id;
+}
+
 /** One record by id, or undefined. */
 export function getRecord(entity, id) {
-  return transaction([entity], "readonly", (s) => done(s[entity].get(id)));
+  return transaction([entity], "readonly", (s) => recordById(s[entity], entity, id));
 }
 
 /** Every record of an entity (tombstones excluded). */

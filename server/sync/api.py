@@ -16,12 +16,13 @@ from server.extensions import db
 from server.jsonbody import read_json
 from server.models_base import utcnow
 from server.sync import operations
-from server.sync.pull import DEFAULT_LIMIT, MAX_LIMIT, pull
+from server.sync.pull import DEFAULT_LIMIT, MAX_LIMIT, narrowed, pull
 from server.sync.reference import reference_data
 from server.sync.schemas import MAX_MUTATIONS, MAX_VERSION, PushEnvelopeSchema
 
 bp = Blueprint("sync_api", __name__)
 GZIP_MIN_BYTES = 1024
+MAX_COMMUNES_ARG = 2000
 
 
 @bp.post("/api/v1/sync/push")
@@ -80,14 +81,28 @@ def pull_changes():
     get:
       summary: Records in the caller's scope changed after a cursor
       description: >
-        Pages through every change with version > cursor, tombstones included, oldest first.
-        Call again with next_cursor while has_more is true. Reference data comes with cursor=0
-        or reference=1. Gzip-compressed when the request accepts it.
+        Pages through every change with version > cursor, tombstones included: a page holds the
+        versions in (cursor, next_cursor]. Call again with next_cursor while has_more is true.
+        `records` groups the changed records by kind (household, consent, marketplace_account,
+        payment_account, training_session, attendance); each kind is a list of column names and
+        rows of values in that order: "id", "version", "deleted", then the kind's fields (see its
+        dump schema, e.g. HouseholdDump). Attendance has no "id": it is identified by its
+        (session_id, household_id), which is how the server merges pushed attendance too.
+        A deleted record (tombstone) comes with deleted=true. `exits` lists, by kind and with the
+        same identifying columns, records that left the caller's communes (moved elsewhere):
+        drop them, they were not deleted. With `communes`, only records of those communes (within
+        the caller's scope) come, without exits: a phone given a new commune pulls its records
+        from cursor 0 that way while its own cursor stays. Reference data comes with reference=1,
+        or with cursor=0 when no communes are given. Gzip-compressed when the request accepts it.
       security: [{bearerAuth: []}]
       parameters:
         - {name: cursor, in: query, schema: {type: integer, minimum: 0, maximum: 9223372036854775807, default: 0}}
         - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 2000, default: 500}}
         - {name: reference, in: query, schema: {type: integer, enum: [0, 1]}}
+        - name: communes
+          in: query
+          description: Comma-separated commune codes to restrict the pull to.
+          schema: {type: string, maxLength: 2000}
       responses:
         200:
           description: A page of changes.
@@ -100,14 +115,29 @@ def pull_changes():
     cursor = _int_arg("cursor", 0, 0, MAX_VERSION)
     limit = _int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     scope = scope_for(current_user)
-    body = pull(scope, cursor, limit)
-    if cursor == 0 or request.args.get("reference") == "1":
+    communes = _communes_arg()
+    if communes is None:
+        body = pull(scope, cursor, limit)
+    else:
+        body = pull(narrowed(scope, communes), cursor, limit, with_exits=False)
+    if request.args.get("reference") == "1" or (cursor == 0 and communes is None):
         body["reference"] = reference_data(scope)
     token = current_device_token()
     if token is not None and not body["has_more"]:
         token.last_sync_at = utcnow()
         db.session.commit()
     return _json_maybe_gzip(body)
+
+
+def _communes_arg() -> frozenset[str] | None:
+    raw = request.args.get("communes")
+    if raw is None:
+        return None
+    codes = frozenset(code.strip() for code in raw.split(",") if code.strip())
+    if len(raw) > MAX_COMMUNES_ARG or not codes:
+        message = _("List one or more commune codes, separated by commas.")
+        raise ValidationError(message, code="bad_parameter", errors={"communes": [message]})
+    return codes
 
 
 def _int_arg(name: str, default: int, minimum: int, maximum: int | None) -> int:

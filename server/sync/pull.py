@@ -6,10 +6,18 @@ locked until commit), so every version up to the ceiling is already committed an
 them can appear later: the next cursor never jumps over a change. A row changed again after
 the ceiling was read carries a version above it and comes in a later pull.
 
+Layout: a page holds the changes with versions in (cursor, next_cursor], grouped by kind of
+record, each kind as one list of column names and rows of values (repeating every field name
+on every record made up a third of a page). Attendance rows carry no id: the phone keys
+attendance by (session_id, household_id), as the server merges it, and random ids were most of
+the bytes of a first pull. Ids are read from the database as text: building uuid.UUID objects
+only to print them again cost more than the queries.
+
 Each page costs one query per kind of record plus one for scope exits, whatever its size.
 """
 
-import uuid
+from functools import partial
+from operator import itemgetter
 
 import sqlalchemy as sa
 
@@ -24,20 +32,53 @@ from server.training.models import TrainingSession
 
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 2000
+# Kinds of record identified on the wire by their natural key instead of an id.
+KEYED = {"attendance": ("session_id", "household_id")}
 
 
-def pull(scope: Scope, cursor: int, limit: int) -> dict:
-    """One page of changes after `cursor`: {changes, next_cursor, has_more}."""
+def identity(entity: Entity) -> tuple[str, ...]:
+    """The columns that identify a record of this kind on the phone."""
+    return KEYED.get(entity.name, ("id",))
+
+
+def columns(entity: Entity) -> list[str]:
+    """The column names of this kind's rows: id (unless keyed), version, deleted, then its fields."""
+    own_id = [] if entity.name in KEYED else ["id"]
+    return [*own_id, "version", "deleted", *entity.fields]
+
+
+def pull(scope: Scope, cursor: int, limit: int, with_exits: bool = True) -> dict:
+    """One page of changes after `cursor`: {records, exits, next_cursor, has_more}."""
     ceiling = current_version(db.session)
-    candidates = []
-    for entity in ENTITIES.values():
-        candidates.extend(_changes(entity, scope, cursor, ceiling, limit + 1))
-    if not scope.everything:
-        candidates.extend(_exits(scope, cursor, ceiling, limit + 1))
-    candidates.sort(key=lambda change: change["version"])
+    candidates = []  # (version, kind, row or exited record id), at most limit + 1 of the oldest
+    sources = [partial(_changes, entity) for entity in ENTITIES.values()]
+    if with_exits and not scope.everything:
+        sources.append(_exits)
+    for source in sources:
+        # Only what can still make the page: below the newest of the limit + 1 oldest found so far.
+        upper = candidates[limit][0] if len(candidates) > limit else ceiling
+        candidates = sorted(candidates + source(scope, cursor, upper, limit + 1), key=itemgetter(0))[: limit + 1]
     page, has_more = candidates[:limit], len(candidates) > limit
-    next_cursor = page[-1]["version"] if has_more else max(ceiling, cursor)
-    return {"changes": _drop_exits_still_in_scope(scope, page), "next_cursor": next_cursor, "has_more": has_more}
+    records: dict[str, dict] = {}
+    exits: dict[str, list] = {}
+    for _version, kind, row in page:
+        if kind.startswith("exit:"):
+            exits.setdefault(kind[5:], []).append(row)
+        elif kind in records:
+            records[kind]["rows"].append(row)
+        else:
+            records[kind] = {"columns": columns(ENTITIES[kind]), "rows": [row]}
+    return {
+        "records": records,
+        "exits": _exit_blocks(scope, exits),
+        "next_cursor": page[-1][0] if has_more else max(ceiling, cursor),
+        "has_more": has_more,
+    }
+
+
+def narrowed(scope: Scope, communes: frozenset[str]) -> Scope:
+    """The part of a scope that lies in the given communes."""
+    return Scope(False, frozenset(communes if scope.everything else communes & scope.communes), frozenset())
 
 
 def scope_commune_column(entity: Entity, query):
@@ -52,59 +93,83 @@ def scope_commune_column(entity: Entity, query):
     return query, table.c.commune_code
 
 
-def _changes(entity: Entity, scope: Scope, cursor: int, ceiling: int, limit: int) -> list[dict]:
+def _select(entity: Entity, names) -> tuple[list, list]:
+    """Columns for `names`, and (position, converter) for the values Python must still put in wire form."""
     table = entity.model.__table__
-    names = entity.fields
-    query = sa.select(table.c.id, table.c.version, table.c.deleted_at, *(table.c[name] for name in names))
-    query = query.where(table.c.version > cursor, table.c.version <= ceiling)
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    selected, converters = [], []
+    for position, name in enumerate(names):
+        if name == "deleted":
+            selected.append(table.c.deleted_at.is_not(None))
+            continue
+        column = table.c[name]
+        if isinstance(column.type, sa.Uuid) and postgresql:
+            selected.append(sa.cast(column, sa.Text))
+        elif isinstance(column.type, sa.Uuid):
+            selected.append(sa.type_coerce(column, sa.String))  # SQLite keeps 32 lowercase hex digits
+            converters.append((position, _dashed))
+        else:
+            selected.append(column)
+            if isinstance(column.type, sa.Date | sa.DateTime):
+                converters.append((position, jsonable))
+    return selected, converters
+
+
+def _dashed(hex_digits: str | None) -> str | None:
+    """32 hex digits as a UUID's canonical text."""
+    if hex_digits is None:
+        return None
+    h = hex_digits
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _changes(entity: Entity, scope: Scope, cursor: int, ceiling: int, limit: int) -> list[tuple]:
+    table = entity.model.__table__
+    names = columns(entity)
+    selected, converters = _select(entity, names)
+    query = sa.select(*selected).where(table.c.version > cursor, table.c.version <= ceiling)
     if not scope.everything:
         query, commune = scope_commune_column(entity, query)
         query = query.where(scope.commune_filter(commune))
     query = query.order_by(table.c.version).limit(limit)
-    return [
-        {
-            "entity": entity.name,
-            "id": str(row[0]),
-            "version": row[1],
-            "deleted": row[2] is not None,
-            "fields": {name: jsonable(value) for name, value in zip(names, row[3:], strict=True)},
-        }
-        for row in db.session.execute(query)
-    ]
+    at_version = names.index("version")
+    return [(row[at_version], entity.name, row) for row in _rows(query, converters)]
 
 
-def _exits(scope: Scope, cursor: int, ceiling: int, limit: int) -> list[dict]:
+def _rows(query, converters: list) -> list[list]:
+    """The query's rows as lists of wire values."""
+    rows = []
+    for result in db.session.execute(query):
+        row = list(result)
+        for position, convert in converters:
+            row[position] = convert(row[position])
+        rows.append(row)
+    return rows
+
+
+def _exits(scope: Scope, cursor: int, ceiling: int, limit: int) -> list[tuple]:
     table = ScopeExit.__table__
     query = (
-        sa.select(table.c.entity, table.c.record_id, table.c.version)
+        sa.select(table.c.version, table.c.entity, table.c.record_id)
         .where(table.c.version > cursor, table.c.version <= ceiling, scope.commune_filter(table.c.commune_code))
         .order_by(table.c.version)
         .limit(limit)
     )
-    return [
-        {"entity": entity, "id": str(record_id), "version": version, "deleted": True, "reason": "out_of_scope"}
-        for entity, record_id, version in db.session.execute(query)
-    ]
+    return [(version, "exit:" + name, record_id) for version, name, record_id in db.session.execute(query)]
 
 
-def _drop_exits_still_in_scope(scope: Scope, page: list[dict]) -> list[dict]:
-    """An exit is news only to phones whose scope no longer covers the record (it may have moved back)."""
-    exits: dict[str, set] = {}
-    for change in page:
-        if change.get("reason"):
-            exits.setdefault(change["entity"], set()).add(change["id"])
-    still_in = set()
-    for name, ids in exits.items():
+def _exit_blocks(scope: Scope, exits: dict[str, list]) -> dict:
+    """The exited records by kind, identified as in `records`; a record back in scope is no exit."""
+    blocks = {}
+    for name, record_ids in exits.items():
         entity = ENTITIES[name]
         table = entity.model.__table__
-        query, commune = scope_commune_column(entity, sa.select(table.c.id))
-        query = query.where(table.c.id.in_([uuid.UUID(i) for i in ids]), scope.commune_filter(commune))
-        still_in.update((name, str(record_id)) for record_id in db.session.scalars(query))
-    kept = []
-    for change in page:
-        if change.get("reason"):
-            if (change["entity"], change["id"]) in still_in:
-                continue
-            change["fields"] = {}
-        kept.append(change)
-    return kept
+        names = identity(entity)
+        selected, converters = _select(entity, names)
+        query, commune = scope_commune_column(entity, sa.select(*selected))
+        # It may have moved back since: an exit is news only to phones it no longer concerns.
+        query = query.where(table.c.id.in_(record_ids), sa.not_(scope.commune_filter(commune)))
+        rows = _rows(query.order_by(*selected), converters)
+        if rows:
+            blocks[name] = {"columns": list(names), "rows": rows}
+    return blocks

@@ -237,30 +237,43 @@ DUMP_SCHEMAS = {
 }
 
 
-def _ref(schema: type[Schema]) -> dict:
-    return {"$ref": f"#/components/schemas/{schema.__name__.removesuffix('Schema')}"}
+class RecordsSchema(Schema):
+    """Changed records of one kind: column names, then one row of values per record in that order."""
 
-
-class ChangeSchema(Schema):
-    entity = fields.String(required=True, validate=validate.OneOf(ENTITY_NAMES))
-    id = fields.UUID(required=True)
-    version = fields.Integer(required=True)
-    deleted = fields.Boolean(required=True)
-    reason = fields.String(
-        validate=validate.OneOf(("out_of_scope",)),
-        metadata={"description": "Set on a record that left the caller's communes: drop it, it was not deleted."},
-    )
-    values = fields.Dict(
-        data_key="fields",
+    columns = fields.List(
+        fields.String(),
         required=True,
         metadata={
-            "description": "The record's fields (the entity's dump schema); empty when the record left the scope.",
-            "anyOf": [
-                {"$ref": f"#/components/schemas/{s.__name__.removesuffix('Schema')}"} for s in DUMP_SCHEMAS.values()
-            ]
-            + [{"type": "object", "maxProperties": 0}],
+            "description": '"id" (not for attendance, identified by session_id and household_id), "version", '
+            '"deleted", then the fields of the kind\'s dump schema.'
         },
     )
+    rows = fields.List(fields.List(fields.Raw(allow_none=True)), required=True)
+
+
+class ExitsSchema(Schema):
+    """Records of one kind that left the caller's communes: the columns that identify them, one row each."""
+
+    columns = fields.List(fields.String(), required=True)
+    rows = fields.List(fields.List(fields.String()), required=True)
+
+
+class RecordsByKindSchema(Schema):
+    household = fields.Nested(RecordsSchema)
+    consent = fields.Nested(RecordsSchema)
+    marketplace_account = fields.Nested(RecordsSchema)
+    payment_account = fields.Nested(RecordsSchema)
+    training_session = fields.Nested(RecordsSchema)
+    attendance = fields.Nested(RecordsSchema)
+
+
+class ExitsByKindSchema(Schema):
+    household = fields.Nested(ExitsSchema)
+    consent = fields.Nested(ExitsSchema)
+    marketplace_account = fields.Nested(ExitsSchema)
+    payment_account = fields.Nested(ExitsSchema)
+    training_session = fields.Nested(ExitsSchema)
+    attendance = fields.Nested(ExitsSchema)
 
 
 class CodeNameSchema(Schema):
@@ -289,7 +302,16 @@ class ReferenceSchema(Schema):
 
 
 class PullReplySchema(Schema):
-    changes = fields.List(fields.Nested(ChangeSchema), required=True)
+    records = fields.Nested(
+        RecordsByKindSchema,
+        required=True,
+        metadata={"description": "Changed records (tombstones included) by kind, in any order within the page."},
+    )
+    exits = fields.Nested(
+        ExitsByKindSchema,
+        required=True,
+        metadata={"description": "Records that left the caller's communes, by kind: drop them, they were not deleted."},
+    )
     next_cursor = fields.Integer(required=True)
     has_more = fields.Boolean(required=True)
     reference = fields.Nested(ReferenceSchema)

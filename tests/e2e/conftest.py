@@ -1,5 +1,6 @@
 """The phone app in real headless Chromium against a live server on loopback with a fresh database."""
 
+import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from flask import Flask, request
 from playwright.sync_api import sync_playwright
+from sqlalchemy import event
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from server import create_app
@@ -51,6 +53,12 @@ class LiveServer:
     def fail_next_push(self):
         """The next /api/v1/sync/push is answered 503 (busy) before it reaches the sync code."""
         self.app.config["E2E_FAIL_NEXT_PUSH"] = True
+
+    def database_down(self, down: bool = True):
+        """Make the database refuse new connections (or accept them again) and drop the open ones."""
+        self.app.config["E2E_DATABASE_DOWN"] = down
+        with self.app.app_context():
+            db.engine.dispose()
 
     def query(self, fn):
         """Run fn() in an app context (to look at what reached the server)."""
@@ -97,6 +105,15 @@ def _fail_one_push(app):
             raise ServiceUnavailable(code="busy")
 
 
+def _refusable_database(app):
+    """Test hook: while E2E_DATABASE_DOWN is set, connecting to the database fails as with a dead server."""
+
+    @event.listens_for(db.engine, "do_connect")
+    def _refuse(*_args):
+        if app.config.get("E2E_DATABASE_DOWN"):
+            raise sqlite3.OperationalError("unable to open database file")
+
+
 @pytest.fixture
 def live_server(tmp_path, catalogues):
     """The app with its real sync API, served on 127.0.0.1 at a free port."""
@@ -113,6 +130,7 @@ def live_server(tmp_path, catalogues):
     )
     _fail_one_push(app)
     with app.app_context():
+        _refusable_database(app)
         db.create_all()
         places, trainer, households = _seed()
         server_objects = (places, trainer, households)

@@ -27,11 +27,18 @@ def sign_in(page: Page, username: str = "trang") -> None:
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=TIMEOUT)
 
 
+SYNC_IDLE = "import('/app/js/sync/engine.js').then(({ syncState }) => !syncState.running && !syncState.queued)"
+
+
 def sync(page: Page) -> None:
-    """Press the sync button on the sync screen and wait until nothing is waiting and the pull is over."""
+    """Press the sync button on the sync screen and wait until the sync it asked for is over and nothing waits.
+
+    The press starts a sync, or queues one behind a sync already running, before click() returns.
+    """
     go(page, "/sync")
     button = page.get_by_role("button", name="Sync now")
     button.click()
+    page.wait_for_function(SYNC_IDLE, timeout=TIMEOUT)
     expect(page.get_by_test_id("pending-count")).to_have_text("0", timeout=TIMEOUT)
     expect(button).to_be_enabled(timeout=TIMEOUT)  # disabled while the sync runs
 

@@ -130,7 +130,7 @@ def test_a_failed_push_is_retried_and_loses_nothing(phone, live_server):
     live_server.fail_next_push()
     phone.set_offline(False)
     go(page, "/sync")
-    expect(page.get_by_role("status").filter(has_text="could not take the changes")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("status").filter(has_text="The server is busy")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_test_id("pending-count")).to_have_text("12")
     sync(page)
     live_server.query(_everything_reached_the_server)

@@ -6,7 +6,8 @@ from playwright.sync_api import expect
 
 from server.extensions import db
 from server.households.models import Household, MarketplaceAccount
-from tests.e2e.phone_app import TIMEOUT, open_household, sign_in, sync
+from server.training.models import Attendance, TrainingSession
+from tests.e2e.phone_app import TIMEOUT, check_in_by_search, create_session, go, open_household, sign_in, sync
 
 pytestmark = pytest.mark.e2e
 
@@ -65,5 +66,39 @@ def test_two_phones_editing_one_household_converge(browser, live_server):
     )
     assert [tuple(shop) for shop in shops] == [("postmart", "Phi's rice shop")]
     expect(first.get_by_test_id("pending-badge")).to_be_hidden(timeout=TIMEOUT)
+    for context in phones:
+        context.close()
+
+
+def test_two_phones_checking_in_one_household_make_one_attendance(browser, live_server):
+    phones = [browser.new_context(viewport={"width": 360, "height": 740}, base_url=live_server.url) for _ in range(2)]
+    first, second = (context.new_page() for context in phones)
+    for page in (first, second):
+        page.set_default_timeout(10000)
+        sign_in(page)
+    create_session(first)
+    sync(first)
+    sync(second)
+    session_id = live_server.query(lambda: str(db.session.scalars(sa.select(TrainingSession.id)).one()))
+    for page in (first, second):
+        go(page, f"/sessions/{session_id}")
+    for context in phones:
+        context.set_offline(True)
+    check_in_by_search(first, "anh", "Nguyễn Văn Ánh")
+    check_in_by_search(second, "anh", "Nguyễn Văn Ánh")  # the same fact, under another id
+    check_in_by_search(second, "phi", "Thạch Sô Phi")
+    for context in phones:
+        context.set_offline(False)
+    for page in (first, second, first):
+        sync(page)
+
+    present = live_server.query(
+        lambda: sorted(a.household.head_name for a in db.session.scalars(sa.select(Attendance)))
+    )
+    assert present == ["Nguyễn Văn Ánh", "Thạch Sô Phi"]
+    for page in (first, second):
+        go(page, f"/sessions/{session_id}")
+        expect(page.get_by_role("heading", name="Present: 2")).to_be_visible(timeout=TIMEOUT)
+        expect(page.get_by_test_id("roster").get_by_role("listitem")).to_have_count(2)
     for context in phones:
         context.close()

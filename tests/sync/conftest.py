@@ -62,14 +62,38 @@ class Phone:
         return json.loads(data)
 
     def pull_all(self, limit=500) -> list[dict]:
-        """Pull every page from the phone's cursor on; returns all changes."""
+        """Pull every page from the phone's cursor on; returns all changes (see `changes_of`)."""
         changes = []
         while True:
             page = self.pull(limit=limit)
-            changes.extend(page["changes"])
+            changes.extend(changes_of(page))
             self.cursor = page["next_cursor"]
             if not page["has_more"]:
                 return changes
+
+
+def changes_of(page: dict) -> list[dict]:
+    """A page's records, oldest first, then its exits, each as {entity, id?, version, deleted, fields, reason?}.
+
+    Attendance has no id on the wire: its fields session_id and household_id identify it.
+    """
+    changes = []
+    for entity, block in page["records"].items():
+        for row in block["rows"]:
+            fields = dict(zip(block["columns"], row, strict=True))
+            change = {"entity": entity, "version": fields.pop("version"), "deleted": fields.pop("deleted")}
+            if "id" in fields:
+                change["id"] = fields.pop("id")
+            changes.append({**change, "fields": fields})
+    changes.sort(key=lambda change: change["version"])
+    for entity, block in page["exits"].items():
+        for row in block["rows"]:
+            fields = dict(zip(block["columns"], row, strict=True))
+            change = {"entity": entity, "deleted": True, "reason": "out_of_scope"}
+            if "id" in fields:
+                change["id"] = fields.pop("id")
+            changes.append({**change, "fields": fields})
+    return changes
 
 
 @pytest.fixture

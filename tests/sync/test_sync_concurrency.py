@@ -12,6 +12,7 @@ from server.households.models import Household
 from server.sync.models import Mutation
 from server.training.models import Attendance
 from tests import factories as f
+from tests.sync.conftest import changes_of
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -64,7 +65,7 @@ def test_pulls_during_concurrent_pushes_miss_nothing(app, tree, phone_for):
         versions = []
         while not done.is_set() or not versions or versions[-1] < reader_ceiling():
             page = reader.pull(limit=7)
-            for change in page["changes"]:
+            for change in changes_of(page):
                 versions.append(change["version"])
                 pulled[change["id"]] = change["version"]
             reader.cursor = page["next_cursor"]

@@ -9,7 +9,9 @@ from server.extensions import db
 from server.households.models import Consent, Household
 from server.models_base import utcnow
 from server.reports.models import Target
+from server.training.models import Attendance
 from tests import factories as f
+from tests.sync.conftest import changes_of
 
 
 @pytest.fixture
@@ -34,7 +36,7 @@ def test_pull_returns_only_records_in_scope(tree, trainer, phone_for):
     f.seller_account(mine)
     f.payment_account(other)
     changes = phone_for(trainer).pull_all()
-    seen = {(c["entity"], c["fields"].get("household_id", c["id"])) for c in changes}
+    seen = {(c["entity"], c["fields"].get("household_id") or c["id"]) for c in changes}
     assert ("household", str(mine.id)) in seen
     assert ("household", str(other.id)) not in seen
     assert ("consent", str(mine.id)) in seen and ("consent", str(other.id)) not in seen
@@ -44,7 +46,7 @@ def test_pull_returns_only_records_in_scope(tree, trainer, phone_for):
     assert sorted(c["fields"]["household_id"] for c in changes if c["entity"] == "attendance") == sorted(
         [str(mine.id), str(other.id)]
     )
-    assert ("training_session", str(session.id)) in {(c["entity"], c["id"]) for c in changes}
+    assert ("training_session", str(session.id)) in {(c["entity"], c.get("id")) for c in changes}
 
 
 def test_pages_in_version_order_with_writes_in_between_skip_and_repeat_nothing(tree, trainer, phone_for):
@@ -54,7 +56,7 @@ def test_pages_in_version_order_with_writes_in_between_skip_and_repeat_nothing(t
     replica, seen_versions = {}, []
     while True:
         page = phone.pull(limit=5)
-        for change in page["changes"]:
+        for change in changes_of(page):
             seen_versions.append(change["version"])
             replica[change["id"]] = change["fields"]["head_name"]
         phone.cursor = page["next_cursor"]
@@ -147,7 +149,7 @@ def test_pull_is_gzipped_when_the_phone_accepts_it(tree, trainer, phone_for):
     assert "Accept-Encoding" in response.headers["Vary"]
     plain = phone.request("get", "/api/v1/sync/pull")
     assert "Content-Encoding" not in plain.headers
-    assert len(plain.get_json()["changes"]) == 20
+    assert len(plain.get_json()["records"]["household"]["rows"]) == 20
 
 
 def test_a_page_costs_the_same_queries_for_5_or_500_records(app, tree, trainer, phone_for):
@@ -172,7 +174,7 @@ def test_a_page_costs_the_same_queries_for_5_or_500_records(app, tree, trainer, 
         finally:
             with app.app_context():
                 event.remove(db.engine, "before_cursor_execute", listener)
-        assert page["changes"]
+        assert page["records"]
         return len(statements)
 
     few = queries_for_first_page(5)
@@ -184,5 +186,78 @@ def test_a_page_costs_the_same_queries_for_5_or_500_records(app, tree, trainer, 
 
 def test_bad_cursor_is_a_problem(tree, trainer, phone_for):
     response = phone_for(trainer).request("get", "/api/v1/sync/pull", query_string={"cursor": "-1"})
+    assert response.status_code == 422
+    assert response.get_json()["code"] == "bad_parameter"
+
+
+def test_a_page_names_each_kinds_columns_once_and_attendance_by_its_key(tree, trainer, phone_for):
+    member = f.household(tree["commune"])
+    session = f.training(tree["commune"], attendees=[member])
+    page = phone_for(trainer).pull(cursor=0)
+    household = page["records"]["household"]
+    assert household["columns"][:3] == ["id", "version", "deleted"]
+    assert [dict(zip(household["columns"], row, strict=True))["id"] for row in household["rows"]] == [str(member.id)]
+    attendance = page["records"]["attendance"]
+    assert attendance["columns"] == ["version", "deleted", "session_id", "household_id", "attendee_name", "method"]
+    [row] = attendance["rows"]
+    assert row[1:4] == [False, str(session.id), str(member.id)]
+    assert page["exits"] == {}
+
+
+def test_removed_attendance_comes_as_a_tombstone_with_its_key(tree, trainer, phone_for):
+    member = f.household(tree["commune"])
+    session = f.training(tree["commune"], attendees=[member])
+    phone = phone_for(trainer)
+    phone.pull_all()
+    attendance = db.session.scalars(sa.select(Attendance)).one()
+    attendance.deleted_at = utcnow()
+    db.session.commit()
+    [change] = phone.pull_all()
+    assert (change["entity"], change["deleted"]) == ("attendance", True)
+    assert (change["fields"]["session_id"], change["fields"]["household_id"]) == (str(session.id), str(member.id))
+
+
+def test_attendance_of_a_session_moved_away_leaves_by_its_key(tree, phone_for):
+    old_trainer = phone_for(f.user("trainer", [tree["commune"]]), "old")
+    member = f.household(tree["commune"])
+    session = f.training(tree["commune"], attendees=[member])
+    old_trainer.pull_all()
+    admin = phone_for(f.user("admin"), "admin")
+    [moved] = admin.results(
+        [f.mutation("training_session", session.id, {"commune_code": tree["commune2"].code}, admin.clock())]
+    )
+    assert moved["status"] == "applied"
+    page = old_trainer.pull()
+    assert page["records"] == {}
+    assert page["exits"] == {
+        "training_session": {"columns": ["id"], "rows": [[str(session.id)]]},
+        "attendance": {"columns": ["session_id", "household_id"], "rows": [[str(session.id), str(member.id)]]},
+    }
+
+
+def test_a_pull_limited_to_communes_brings_only_their_records_in_scope(tree, phone_for):
+    trainer = f.user("trainer", [tree["commune"], tree["commune2"]])
+    phone = phone_for(trainer)
+    mine = f.household(tree["commune"])
+    new = f.household(tree["commune2"])
+    f.household(tree["other_commune"])  # not the trainer's
+    f.training(tree["commune2"], attendees=[mine, new])
+    admin = phone_for(f.user("admin"), "admin")
+    admin.results([f.mutation("household", mine.id, {"commune_code": tree["other_commune"].code}, admin.clock())])
+    codes = f"{tree['commune2'].code},{tree['other_commune'].code}"
+    page = phone.pull(cursor=0, communes=codes)
+    changes = changes_of(page)
+    assert {c.get("id") for c in changes if c["entity"] == "household"} == {str(new.id)}
+    assert sorted(c["fields"]["household_id"] for c in changes if c["entity"] == "attendance") == sorted(
+        [str(mine.id), str(new.id)]
+    )
+    assert page["exits"] == {} and "reference" not in page
+    # The moved household's exit from Trà Cú comes with the ordinary pull.
+    assert [c["id"] for c in changes_of(phone.pull(cursor=0)) if c.get("reason")] == [str(mine.id)]
+
+
+@pytest.mark.parametrize("communes", ["", ",", "x" * 2001])
+def test_bad_communes_are_a_problem(tree, trainer, phone_for, communes):
+    response = phone_for(trainer).request("get", "/api/v1/sync/pull", query_string={"communes": communes})
     assert response.status_code == 422
     assert response.get_json()["code"] == "bad_parameter"

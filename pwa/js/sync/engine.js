@@ -1,21 +1,36 @@
 // When and how sync runs: on app open, when the network returns, every few minutes while online,
-// and on the button; failures retry with exponential backoff. The state is observable for the UI.
+// and on the button; failures retry with backoff, never sooner than a busy server asked
+// (Retry-After). The outbox is untouched by a failed sync. The state is observable for the UI.
 
 import { ApiError, NetworkError } from "../api.js";
 import { getMeta, setMeta } from "../db.js";
-import { backoffDelay } from "./backoff.js";
+import { retryDelay } from "./backoff.js";
 import { pull } from "./pull.js";
 import { push } from "./push.js";
 
 const PERIOD_MS = 3 * 60 * 1000;
 
-/** What the sync is doing now: read by the progress bar and the sync status. */
-export const syncState = { running: false, progress: 0, lastSync: null, error: null, failures: 0, retryAt: null };
+/**
+ * What the sync is doing now: read by the progress bar and the sync status. `error` is null,
+ * "offline", "busy" (the server asked to wait), "server", "local" or "unauthorized";
+ * `queued` is true while a sync waits for the running one to end.
+ */
+export const syncState = {
+  running: false,
+  queued: false,
+  progress: 0,
+  lastSync: null,
+  error: null,
+  failures: 0,
+  retryAt: null,
+};
 /** Fired: "change" whenever syncState changes, "synced" after a sync, "signed-out" when the token is refused. */
 export const syncEvents = new EventTarget();
 
 let retryTimer = null;
 let periodTimer = null;
+let current = null; // the sync running now
+let next = null; // a sync asked for while one runs: it starts when that one ends
 
 function update(changes) {
   Object.assign(syncState, changes);
@@ -27,22 +42,48 @@ export async function loadSyncState() {
   update({ lastSync: (await getMeta("last_sync")) || null });
 }
 
-/** Push then pull now, unless a sync is already running; resolves true when it succeeded. */
-export async function syncNow() {
-  if (syncState.running) return false;
+/**
+ * Push then pull now; resolves true when it succeeded. Asked while a sync runs, another one
+ * follows it: the one running may have read the server before what the trainer expects now.
+ */
+export function syncNow() {
+  if (!current) {
+    current = run().finally(() => {
+      current = null;
+    });
+    return current;
+  }
+  if (!next) {
+    update({ queued: true });
+    next = current.then(() => {
+      next = null;
+      update({ queued: false });
+      return syncNow();
+    });
+  }
+  return next;
+}
+
+// Automatic triggers: not while a sync runs, and not before the time a failed one set.
+function syncSoon() {
+  if (!navigator.onLine || current || (syncState.retryAt && Date.now() < syncState.retryAt)) return;
+  syncNow();
+}
+
+async function run() {
   clearTimeout(retryTimer);
   update({ running: true, progress: 0.02, error: null, retryAt: null });
   try {
     const hint = await push((sent, total) => update({ progress: 0.5 * (sent / total) }));
     const start = (await getMeta("cursor")) || 0;
     await pull((cursor) => {
-      const known = hint && hint > start;
+      const known = hint && hint > start && cursor !== null;
       const share = known ? Math.max(0, Math.min(1, (cursor - start) / (hint - start))) : (1 + syncState.progress) / 2;
       update({ progress: known ? 0.5 + 0.5 * share : share });
     });
     const now = Date.now();
     await setMeta("last_sync", now);
-    update({ running: false, progress: 1, lastSync: now, failures: 0 });
+    update({ running: false, progress: 1, lastSync: now, failures: 0, retryAt: null });
     syncEvents.dispatchEvent(new Event("synced"));
     return true;
   } catch (error) {
@@ -58,8 +99,10 @@ function failed(error) {
     return;
   }
   const failures = syncState.failures + 1;
-  const delay = backoffDelay(failures);
-  const kind = error instanceof NetworkError ? "offline" : error instanceof ApiError ? "server" : "local";
+  const busy = error instanceof ApiError && (error.status === 503 || error.status === 429);
+  const delay = retryDelay(failures, busy ? error.retryAfter : null);
+  const kind =
+    error instanceof NetworkError ? "offline" : busy ? "busy" : error instanceof ApiError ? "server" : "local";
   update({
     running: false,
     progress: 0,
@@ -69,19 +112,20 @@ function failed(error) {
     retryAt: Date.now() + delay,
   });
   if (kind === "local") console.error(error);
-  retryTimer = setTimeout(() => navigator.onLine && syncNow(), delay);
+  retryTimer = setTimeout(() => navigator.onLine && !current && syncNow(), delay);
 }
 
 function onOnline() {
-  update({ failures: 0 });
-  syncNow();
+  // Back from no network: try at once. A busy server keeps the time it asked for.
+  if (syncState.error === "offline") update({ failures: 0, retryAt: null });
+  syncSoon();
 }
 
 /** Start the automatic triggers (after sign-in or on app open with a session). */
 export function startSyncTriggers() {
   window.addEventListener("online", onOnline);
   clearInterval(periodTimer);
-  periodTimer = setInterval(() => navigator.onLine && syncNow(), PERIOD_MS);
+  periodTimer = setInterval(syncSoon, PERIOD_MS);
   if (navigator.onLine) syncNow();
 }
 

@@ -2,7 +2,7 @@
 // An entry leaves the outbox only when the server acknowledged it; a rejected one stays, with the
 // server's reason, until it is corrected and sent again or discarded.
 
-import { ENTITIES, META, OUTBOX, done, transaction } from "../db.js";
+import { ENTITIES, KEYS, META, OUTBOX, done, recordById, storeKey, transaction } from "../db.js";
 import { uuid7 } from "../uuid.js";
 import { tick } from "./clock.js";
 
@@ -22,9 +22,16 @@ function changedFields(existing, fields) {
   return diff;
 }
 
+// The natural key of a keyed record (attendance) goes with each of its changes, deletes included:
+// the server finds the record by it when the id it was sent under is not the server's.
+function keyFields(entity, fields) {
+  return Object.fromEntries((KEYS[entity] || []).map((name) => [name, fields[name]]));
+}
+
 /**
  * Write changes locally and queue them, all in one transaction.
- * Each change is {entity, id, fields, op?}; returns the number of mutations queued.
+ * Each change is {entity, id, fields, op?}; attendance is named by the session_id and
+ * household_id in its fields (and `id` is only used for a new one). Returns the number queued.
  */
 export async function recordChanges(changes) {
   const stores = [...new Set(changes.map((c) => c.entity)), OUTBOX, META];
@@ -34,17 +41,19 @@ export async function recordChanges(changes) {
     let count = 0;
     for (const change of changes) {
       const op = change.op || "upsert";
-      const existing = await done(s[change.entity].get(change.id));
-      const fields = op === "delete" ? {} : changedFields(existing, change.fields);
-      if (op === "upsert" && existing && Object.keys(fields).length === 0) continue;
+      const existing = await done(s[change.entity].get(storeKey(change.entity, change.id, change.fields)));
+      const changed = op === "delete" ? {} : changedFields(existing, change.fields);
+      if (op === "upsert" && existing && Object.keys(changed).length === 0) continue;
+      const fields = { ...changed, ...keyFields(change.entity, existing || change.fields) };
+      const recordId = existing?.id || change.id || uuid7();
       const [clock, next] = tick(clockState, Date.now(), session.device_id);
       clockState = next;
-      const record = { version: 0, ...existing, ...fields, id: change.id, deleted: op === "delete" };
+      const record = { version: 0, ...existing, ...fields, id: recordId, deleted: op === "delete" };
       s[change.entity].put(record);
       s[OUTBOX].add({
         mutation_id: uuid7(),
         entity: change.entity,
-        record_id: change.id,
+        record_id: recordId,
         op,
         base_version: existing ? existing.version || 0 : 0,
         clock,
@@ -108,7 +117,7 @@ export async function settle(entries, results) {
         await adoptServerId(s, entry.entity, entry.record_id, result.record_id);
         recordId = result.record_id;
       }
-      const record = await done(s[entry.entity].get(recordId));
+      const record = await recordById(s[entry.entity], entry.entity, recordId);
       if (record && result.version && result.version > (record.version || 0)) {
         s[entry.entity].put({ ...record, version: result.version });
       }
@@ -119,10 +128,15 @@ export async function settle(entries, results) {
 
 // Two phones recorded the same fact (same natural key): the server kept its row, so ours takes its id.
 async function adoptServerId(s, entity, localId, serverId) {
-  const local = await done(s[entity].get(localId));
-  const server = await done(s[entity].get(serverId));
-  s[entity].delete(localId);
-  if (local) s[entity].put({ ...server, ...local, id: serverId });
+  const local = await recordById(s[entity], entity, localId);
+  if (KEYS[entity]) {
+    // Stored by its natural key: the same record, now under the server's id.
+    if (local) s[entity].put({ ...local, id: serverId });
+  } else {
+    const server = await done(s[entity].get(serverId));
+    s[entity].delete(localId);
+    if (local) s[entity].put({ ...server, ...local, id: serverId });
+  }
   const later = await done(s[OUTBOX].index("record_id").getAll(localId));
   for (const entry of later) s[OUTBOX].put({ ...entry, record_id: serverId });
 }
@@ -133,7 +147,7 @@ export async function resend(seq) {
     const entry = await done(s[OUTBOX].get(seq));
     if (!entry || entry.state !== "rejected") return;
     const session = (await done(s[META].get("session")))?.value;
-    const record = (await done(s[entry.entity].get(entry.record_id))) || {};
+    const record = (await recordById(s[entry.entity], entry.entity, entry.record_id)) || {};
     const fields = Object.fromEntries(Object.keys(entry.fields).map((name) => [name, record[name] ?? null]));
     const [clock, next] = tick((await done(s[META].get("hlc")))?.value, Date.now(), session.device_id);
     s[META].put({ key: "hlc", value: next });

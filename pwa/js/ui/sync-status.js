@@ -10,6 +10,8 @@ function problemText() {
   switch (syncState.error) {
     case "offline":
       return _("No connection to the server. Your changes are safe on this phone.");
+    case "busy":
+      return _("The server is busy. Your changes are safe on this phone.");
     case "server":
       return _("The server could not take the changes right now.");
     case "unauthorized":

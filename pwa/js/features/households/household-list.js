@@ -3,7 +3,8 @@
 import { _, formatNumber } from "../../i18n.js";
 import { placeNames } from "../../reference.js";
 import { searchHouseholds } from "../../search/household-index.js";
-import { h, replace } from "../../ui/h.js";
+import { syncEvents } from "../../sync/engine.js";
+import { h, listenWhileShown, replace } from "../../ui/h.js";
 import { householdRow } from "../../ui/household-row.js";
 
 /** The household list screen. */
@@ -27,6 +28,7 @@ export async function renderHouseholdList(main) {
     );
   };
   input.addEventListener("input", show);
+  listenWhileShown(results, syncEvents, "synced", show); // a sync may bring households the search should show
   replace(
     main,
     h(

@@ -20,5 +20,6 @@ export async function checkIn(sessionId, household, method) {
 
 /** Undo a check-in made by mistake. */
 export function undoCheckIn(attendance) {
-  return recordChange("attendance", attendance.id, {}, "delete");
+  const { session_id, household_id } = attendance;
+  return recordChange("attendance", attendance.id, { session_id, household_id }, "delete");
 }

@@ -1,0 +1,127 @@
+"""A phone updated from the first version of the local database keeps its attendance, sent or not."""
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from server.auth.models import User
+from server.extensions import db
+from server.models_base import current_version
+from server.training.models import Attendance
+from tests import factories
+from tests.e2e.phone_app import SYNC_IDLE, TIMEOUT, go
+
+pytestmark = pytest.mark.e2e
+
+# The stores as the first version of pwa/js/db.js made them, filled with what a phone had.
+VERSION_1 = """(data) => new Promise((resolve, reject) => {
+  const request = indexedDB.open("lensan", 1);
+  request.onupgradeneeded = () => {
+    const db = request.result;
+    const owned = ["consent", "marketplace_account", "payment_account", "attendance"];
+    for (const entity of ["household", "training_session", ...owned]) {
+      const store = db.createObjectStore(entity, { keyPath: "id" });
+      if (owned.includes(entity)) store.createIndex("household_id", "household_id");
+      if (entity === "attendance") store.createIndex("session_id", "session_id");
+      if (entity === "training_session") store.createIndex("held_on", "held_on");
+    }
+    const outbox = db.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
+    outbox.createIndex("record_id", "record_id");
+    outbox.createIndex("state", "state");
+    db.createObjectStore("meta", { keyPath: "key" });
+  };
+  request.onsuccess = () => {
+    const db = request.result;
+    const tx = db.transaction(["meta", "household", "training_session", "attendance", "outbox"], "readwrite");
+    for (const [key, value] of Object.entries(data.meta)) tx.objectStore("meta").put({ key, value });
+    for (const row of data.households) tx.objectStore("household").put(row);
+    tx.objectStore("training_session").put(data.session);
+    for (const row of data.attendance) tx.objectStore("attendance").put(row);
+    tx.objectStore("outbox").add(data.queued);
+    tx.oncomplete = () => { db.close(); resolve(); };
+    tx.onerror = () => reject(tx.error);
+  };
+  request.onerror = () => reject(request.error);
+})"""
+
+
+def _phone_data(live_server) -> dict:
+    """What a phone had before the update: a pulled session and check-in, and one check-in still queued."""
+    anh, phi = live_server.households[0], live_server.households[1]
+
+    def make():
+        trainer = db.session.get(User, live_server.trainer.id)
+        session = factories.training(live_server.places["commune"], attendees=[db.session.merge(phi)])
+        token, raw = factories.device(trainer)
+        user = {"id": trainer.id, "username": trainer.username, "display_name": trainer.display_name}
+        return {
+            "session_id": str(session.id),
+            "held_on": session.held_on.isoformat(),
+            "pulled_id": str(db.session.scalars(sa.select(Attendance.id)).one()),
+            "device_id": token.device_id,
+            "raw": raw,
+            "user": {**user, "role": "trainer", "locale": "en"},
+            "version": current_version(db.session),
+        }
+
+    made = live_server.query(make)
+    version, session_id, device_id = made["version"], made["session_id"], made["device_id"]
+    queued_id = str(uuid.uuid4())
+    fields = {"session_id": session_id, "household_id": str(anh.id), "attendee_name": anh.head_name, "method": "qr"}
+    record = {"version": version, "deleted": False}
+    return {
+        "meta": {
+            "session": {"token": made["raw"], "device_id": device_id, "user": made["user"], "scope": {}},
+            "language": "en",
+            "cursor": version,
+        },
+        "households": [
+            {**record, "id": str(h.id), "head_name": h.head_name, "commune_code": "29461"} for h in (anh, phi)
+        ],
+        "session": {
+            **record,
+            "id": session_id,
+            "commune_code": "29461",
+            "held_on": made["held_on"],
+            "topics": ["digital_skills"],
+        },
+        "attendance": [
+            {
+                **record,
+                "id": made["pulled_id"],
+                "session_id": session_id,
+                "household_id": str(phi.id),
+                "attendee_name": phi.head_name,
+                "method": "search",
+            },
+            {**record, "version": 0, "id": queued_id, **fields},
+        ],
+        "queued": {
+            "mutation_id": str(uuid.uuid4()),
+            "entity": "attendance",
+            "record_id": queued_id,
+            "op": "upsert",
+            "base_version": 0,
+            "clock": f"1760000000000-0000-{device_id}",
+            "fields": fields,
+            "state": "queued",
+            "created_at": 1760000000000,
+        },
+    }
+
+
+def test_attendance_on_a_phone_from_the_first_version_is_kept_and_sent(phone, live_server):
+    data = _phone_data(live_server)
+    page = phone.new_page()
+    page.goto("/healthz")  # the app's origin, without the app
+    page.evaluate(VERSION_1, data)
+    page.goto("/app/")
+    expect(page.get_by_test_id("last-sync")).not_to_have_text("never", timeout=TIMEOUT)
+    page.wait_for_function(SYNC_IDLE, timeout=TIMEOUT)
+    expect(page.get_by_test_id("pending-count")).to_have_text("0")
+    go(page, f"/sessions/{data['session']['id']}")
+    expect(page.get_by_role("heading", name="Present: 2")).to_be_visible(timeout=TIMEOUT)
+    on_server = live_server.query(lambda: {(str(a.id), a.method) for a in db.session.scalars(sa.select(Attendance))})
+    assert on_server == {(data["attendance"][0]["id"], "search"), (data["attendance"][1]["id"], "qr")}
