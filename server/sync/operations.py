@@ -156,10 +156,11 @@ def _resolve(batch: Batch, entity: Entity, m: dict) -> tuple[object | None, dict
 
 
 def _load_values(entity: Entity, m: dict) -> dict:
-    if m["op"] == "delete":
-        return {}
+    # A delete carries no values, but may name its record by natural key (attendance by
+    # session and household: the phone does not keep the server's id of those).
+    changed = {f: m["changed"][f] for f in entity.key if f in m["changed"]} if m["op"] == "delete" else m["changed"]
     try:
-        return _LOADERS[entity.name].load(m["changed"], partial=True)
+        return _LOADERS[entity.name].load(changed, partial=True)
     except SchemaError as error:
         raise Rejected("invalid", error.normalized_messages()) from error
 

@@ -205,6 +205,21 @@ def test_delete_is_a_tombstone_that_a_newer_upsert_undoes(tree, trainer, phone_f
     assert fresh(Household, record_id).deleted_at is None
 
 
+def test_attendance_deleted_by_session_and_household_is_a_tombstone(tree, trainer, phone_for):
+    """The phone knows attendance by (session, household), not by the id the server kept."""
+    phone = phone_for(trainer)
+    member, other = f.household(tree["commune"]), f.household(tree["commune"])
+    session = f.training(tree["commune"], attendees=[member])
+    kept_id = db.session.scalar(sa.select(Attendance.id))
+    key = {"session_id": str(session.id), "household_id": str(member.id)}
+    missing = {"session_id": str(session.id), "household_id": str(other.id)}
+    [result] = phone.results([f.mutation("attendance", uuid.uuid4(), key, phone.clock(), op="delete")])
+    assert (result["status"], result["record_id"]) == ("merged", str(kept_id))
+    assert fresh(Attendance, kept_id).deleted_at is not None
+    [result] = phone.results([f.mutation("attendance", uuid.uuid4(), missing, phone.clock(), op="delete")])
+    assert (result["status"], result["code"]) == ("rejected", "unknown_record")
+
+
 def test_one_push_hands_out_one_version_per_changed_record(tree, trainer, phone_for):
     phone = phone_for(trainer)
     record_id = uuid.uuid4()
