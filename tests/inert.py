@@ -136,6 +136,9 @@ def xlsx_problems(body: bytes, values: dict[str, str], seen: set[str], where: st
                     seen.add(key)
                     if value not in cell.value or cell.data_type != "s":
                         problems.append(f"{where}: {key} in {cell.coordinate} is {cell.data_type} {cell.value!r}")
+                    elif cell.value.startswith(FORMULA_STARTS) and not cell.quotePrefix:
+                        # Without the quote prefix Excel turns the text into a formula once edited.
+                        problems.append(f"{where}: {key} in {cell.coordinate} lacks the quote prefix")
     return problems
 
 

@@ -29,6 +29,8 @@ def _xlsx_cell(sheet, value, bold: bool = False):
     cell = WriteOnlyCell(sheet, value=value if isinstance(value, int | float) or value is None else str(value))
     if isinstance(cell.value, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with
+        if cell.value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
     if bold:
         cell.font = Font(bold=True)
     return cell
