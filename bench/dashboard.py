@@ -36,6 +36,7 @@ from server.places.models import Place
 from server.reports import summary
 from server.reports.indicators import place_report
 from server.reports.models import INDICATORS
+from server.reports.trend import monthly_trend
 
 PROVINCE = "99"
 TOPIC_SETS = (["digital_skills"], ["digital_skills", "selling_online"], ["packaging_delivery"], ["livestream"])
@@ -235,6 +236,8 @@ def run(name: str, url: str, households: int, communes: int) -> None:
         print(f"{name}: hand-written, summary        best {sum_best:.3f} s, median {sum_median:.3f} s")
         print(f"{name}: ratio app / hand-written (best): source tables {app_best / hand_best:.2f}, ", end="")
         print(f"summary {app_best / sum_best:.2f}")
+        trend_best, trend_median = timed(lambda: (monthly_trend(province, today.year), db.session.rollback()))
+        print(f"{name}: monthly trend (app, also on the page) best {trend_best:.3f} s, median {trend_median:.3f} s")
         db.session.remove()
         db.engine.dispose()
 

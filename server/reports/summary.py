@@ -4,11 +4,12 @@ Rows are always recomputed from the source tables (never patched), so a refreshe
 by construction. Refreshing is set-based: a few statements per thousand households.
 """
 
+import uuid
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from server.households.models import Household
-from server.reports.household_dates import summary_select
+from server.reports.household_dates import among, summary_select
 from server.reports.models import HouseholdSummary
 from server.training.models import Attendance
 
@@ -22,41 +23,51 @@ def _chunks(values: list, size: int = CHUNK):
         yield values[start : start + size]
 
 
+def _uuids(values) -> list[uuid.UUID]:
+    """Distinct ids as UUIDs (Core statements may carry them as text), sorted, without None."""
+    return sorted({v if isinstance(v, uuid.UUID) else uuid.UUID(str(v)) for v in values if v is not None})
+
+
 def attendees(conn, session_ids) -> set:
     """Households with attendance (live or not) at these training sessions."""
     found = set()
-    for chunk in _chunks(sorted(session_ids)):
-        found.update(conn.scalars(sa.select(Attendance.household_id).where(Attendance.session_id.in_(chunk))))
+    for chunk in _chunks(_uuids(session_ids)):
+        query = sa.select(Attendance.household_id).where(among(Attendance.session_id, chunk, conn.dialect.name))
+        found.update(conn.scalars(query))
     return found
 
 
 def _upsert(conn, select):
-    """INSERT ... SELECT that replaces the rows already there (ON CONFLICT DO UPDATE)."""
+    """INSERT ... SELECT that replaces the rows already there (ON CONFLICT DO UPDATE) when they differ."""
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     statement = insert(SUMMARY).from_select(COLUMNS, select)
     replaced = {name: statement.excluded[name] for name in COLUMNS if name != "household_id"}
-    return statement.on_conflict_do_update(index_elements=[SUMMARY.c.household_id], set_=replaced)
+    # Rows whose figures did not change (a name corrected, a training on another topic) are not rewritten.
+    changed = sa.or_(*[SUMMARY.c[name].is_distinct_from(value) for name, value in replaced.items()])
+    return statement.on_conflict_do_update(index_elements=[SUMMARY.c.household_id], set_=replaced, where=changed)
 
 
 def _refresh_chunk(conn, household_ids: list) -> None:
-    if conn.dialect.name == "postgresql":
+    dialect = conn.dialect.name
+    rows = among(SUMMARY.c.household_id, household_ids, dialect)
+    if dialect == "postgresql":
         # Lock the rows first (in key order, so two commits never wait on each other in a circle):
         # the statement after this one then reads the source tables as a commit that refreshed
         # the same households just before left them.
-        rows = SUMMARY.c.household_id.in_(household_ids)
         conn.execute(sa.select(SUMMARY.c.household_id).where(rows).order_by(SUMMARY.c.household_id).with_for_update())
-    written = conn.execute(_upsert(conn, summary_select(household_ids))).rowcount
-    if written < len(household_ids):  # some households no longer exist at all
-        live = sa.select(Household.id).where(Household.id.in_(household_ids))
-        gone = sa.and_(SUMMARY.c.household_id.in_(household_ids), SUMMARY.c.household_id.not_in(live))
-        conn.execute(sa.delete(SUMMARY).where(gone))
+    conn.execute(_upsert(conn, summary_select(household_ids, dialect)))
 
 
-def refresh(conn, household_ids=(), session_ids=()) -> int:
-    """Recompute the rows of these households and of everyone who attended these sessions."""
-    wanted = set(household_ids) | attendees(conn, session_ids)
-    wanted.discard(None)
-    for chunk in _chunks(sorted(wanted)):
+def refresh(conn, household_ids=(), session_ids=(), removed=()) -> int:
+    """Recompute the rows of these households and of everyone who attended these sessions.
+
+    `removed`: households deleted outright (the app tombstones them; this is for the rare
+    DELETE): their rows go first, and come back if the household exists after all.
+    """
+    for chunk in _chunks(_uuids(removed)):
+        conn.execute(sa.delete(SUMMARY).where(among(SUMMARY.c.household_id, chunk, conn.dialect.name)))
+    wanted = _uuids({*household_ids, *removed, *attendees(conn, session_ids)})
+    for chunk in _chunks(wanted):
         _refresh_chunk(conn, chunk)
     return len(wanted)
 

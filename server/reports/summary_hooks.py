@@ -47,6 +47,7 @@ class Pending:
 
     households: set = field(default_factory=set)
     sessions: set = field(default_factory=set)
+    removed: set = field(default_factory=set)  # households deleted outright
     everything: bool = False
 
 
@@ -84,7 +85,9 @@ def _note(pending: Pending, obj, old_household_ids=()) -> None:
 def _changed(obj) -> tuple[bool, list]:
     """Whether a column the summary reads changed, and the household ids it belonged to before."""
     state = sa.inspect(obj)
-    changed = [key for key in RELEVANT[type(obj)] if state.attrs[key].history.has_changes()]
+    keys = RELEVANT[type(obj)]
+    touched = set(keys) - state.unmodified_intersection(keys)  # cheap: no history built for the others
+    changed = [key for key in touched if state.attrs[key].history.has_changes()]
     old = state.attrs.household_id.history.deleted if "household_id" in changed else ()
     return bool(changed), list(old)
 
@@ -95,6 +98,8 @@ def _note_before_flush(session, flush_context, instances):
     for obj in session.deleted:
         if type(obj) in RELEVANT:
             _note(_pending(session), obj)
+        if isinstance(obj, Household):
+            _pending(session).removed.add(obj.id)
     # A household id overwritten without being loaded first: read the old one while it is there.
     for obj in session.dirty:
         if isinstance(obj, CHILDREN) and sa.inspect(obj).key is not None:
@@ -175,6 +180,8 @@ def _note_core_write(state):
     if model is TrainingSession:
         pending.sessions.update(rows)
         return None
+    if model is Household and state.is_delete:
+        pending.removed.update(rows)
     pending.households.update(_household_ids(conn, model, rows))
     result = state.invoke_statement()
     if state.is_update and model is not Household:  # rows may have moved to another household
@@ -195,8 +202,8 @@ def _refresh_before_commit(session):
     conn = session.connection()
     if pending.everything:
         summary.rebuild(conn)
-    elif pending.households or pending.sessions:
-        summary.refresh(conn, pending.households, pending.sessions)
+    elif pending.households or pending.sessions or pending.removed:
+        summary.refresh(conn, pending.households, pending.sessions, pending.removed)
 
 
 @event.listens_for(orm.Session, "after_transaction_end")

@@ -88,7 +88,9 @@ def test_postgresql_migration_fills_the_summaries_like_the_app():
 
 def _waiting_on_a_lock(conn) -> bool:
     query = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-    return conn.scalar(sa.text(query)) > 0
+    waiting = conn.scalar(sa.text(query)) > 0
+    conn.rollback()  # pg_stat_activity is read once per transaction
+    return waiting
 
 
 @pytest.mark.postgres_only
@@ -97,10 +99,7 @@ def test_a_commit_waiting_on_another_refresh_sees_its_changes(app, ctx):
     tree = f.small_tree()
     household = f.household(tree["commune"], created_at=REGISTERED)
     early, late = f.training(tree["commune"], date(2025, 2, 1)), f.training(tree["commune"], date(2025, 3, 1))
-    household_id, late_id = household.id, late.id
-    db.session.add(Attendance(session_id=early.id, household_id=household_id))
-    db.session.flush()
-    summary.refresh(db.session.connection(), [household_id])  # the first commit's refresh, not committed yet
+    household_id, early_id, late_id = household.id, early.id, late.id
     errors = []
 
     def second():
@@ -112,16 +111,20 @@ def test_a_commit_waiting_on_another_refresh_sees_its_changes(app, ctx):
         except Exception as error:  # re-raised in the test's thread
             errors.append(error)
 
-    thread = threading.Thread(target=second)
-    thread.start()
-    with db.engine.connect() as watcher:
+    with db.engine.connect() as first, db.engine.connect() as watcher:
+        row = {"id": uuid.uuid4(), "session_id": early_id, "household_id": household_id, "method": "qr"}
+        now = datetime.now(UTC)
+        first.execute(sa.insert(Attendance.__table__).values(**row, created_at=now, updated_at=now, version=0))
+        summary.refresh(first, [household_id])  # the first commit's refresh, not committed yet
+        thread = threading.Thread(target=second)
+        thread.start()
         for _ in range(600):
             if _waiting_on_a_lock(watcher):
                 break
             time.sleep(0.05)
         else:
             pytest.fail("the second transaction never waited for the first")
-    db.session.commit()
+        first.commit()
     thread.join(timeout=60)
     assert not errors
     db.session.remove()
