@@ -13,7 +13,7 @@ from server.reports.household_dates import among, summary_select
 from server.reports.models import HouseholdSummary
 from server.training.models import Attendance
 
-CHUNK = 1000  # households per statement: well under SQLite's and PostgreSQL's bound-parameter limits
+CHUNK = 1000  # households per statement, so one statement never grows with a large import
 SUMMARY = HouseholdSummary.__table__
 COLUMNS = [column.name for column in SUMMARY.columns]
 

@@ -67,11 +67,6 @@ def mark_sessions(session, session_ids) -> None:
     _pending(session).sessions.update(session_ids)
 
 
-def mark_everything(session) -> None:
-    """Have every row recomputed at commit (when a write's reach cannot be told)."""
-    _pending(session).everything = True
-
-
 def _note(pending: Pending, obj, old_household_ids=()) -> None:
     if isinstance(obj, Household):
         pending.households.add(obj.id)
@@ -167,15 +162,15 @@ def _note_core_write(state):
         return None
     pending, conn = _pending(state.session), state.session.connection()
     if state.is_insert:
-        if model is not TrainingSession:  # a new session has nobody at it yet
-            found = _inserted(model, state)
-            pending.households.update(found or ())
-            pending.everything |= found is None
-        return None
-    rows = _statement_rows(conn, model.__table__, state)
+        rows = _inserted(model, state) if model is not TrainingSession else set()  # a new session: nobody at it
+    else:
+        rows = _statement_rows(conn, model.__table__, state)
     if rows is None:
         log.warning("Core %s on %s without rows to tell: every summary is recomputed", statement, model.__name__)
         pending.everything = True
+        return None
+    if state.is_insert:
+        pending.households.update(rows)
         return None
     if model is TrainingSession:
         pending.sessions.update(rows)

@@ -9,7 +9,7 @@ from server.demo import load_demo
 from server.extensions import db
 from server.households.models import Household, MarketplaceAccount, PaymentAccount
 from server.models_base import utcnow
-from server.reports import summary
+from server.reports import summary, summary_hooks
 from server.training.models import Attendance, TrainingSession
 from tests import factories as f
 from tests.reports.test_summary import SUMMARY, all_fresh, home, stored
@@ -77,6 +77,22 @@ def test_core_delete_and_statements_without_a_where_clause(ctx, monkeypatch):
     assert stored(households[0])["payment_account"] is None
     assert [stored(h)["orders"] for h in households] == [6, 6] and all_fresh()
     assert rebuilds == [1]  # the UPDATE without a WHERE clause
+
+
+def test_writes_on_a_bare_connection_are_marked_by_hand(ctx):
+    tree = f.small_tree()
+    trained, moved = home(tree), home(tree)
+    session = f.training(tree["commune"], date(2025, 2, 1), ["digital_skills"], [trained])
+    conn, sessions, households = db.session.connection(), TrainingSession.__table__, Household.__table__
+    conn.execute(sa.update(sessions).where(sessions.c.id == session.id).values(held_on=date(2025, 2, 3)))
+    conn.execute(sa.update(households).where(households.c.id == moved.id).values(vnpost_code="8600012345"))
+    summary_hooks.mark_sessions(db.session, [session.id])
+    summary_hooks.mark_households(db.session, [moved.id])
+    db.session.commit()
+    assert (stored(trained)["trained_digital"], stored(moved)["digital_address"]) == (
+        date(2025, 2, 3),
+        date(2025, 1, 10),
+    )
 
 
 def test_phone_push_of_household_attendance_and_account(client, ctx):
