@@ -5,9 +5,12 @@
     tools/with-postgres python bench/dashboard.py  # PostgreSQL from TEST_DATABASE_URL
 
 PostgreSQL is used when DATABASE_URL or TEST_DATABASE_URL is set. Rows are written with
-executemany (SQLite) or COPY (PostgreSQL), never through the ORM. The app's table
-(server.reports.indicators.place_report) is compared with a hand-written GROUP BY over the
-same rows in the same run.
+executemany (SQLite) or COPY (PostgreSQL), never through the ORM, so the per-household
+summary the app keeps at every commit (household_summaries) is then filled the way migration
+0002 and `flask rebuild-summaries` fill it: server.reports.summary.rebuild, one INSERT ...
+SELECT over the source tables (its time is printed too). The app's table
+(server.reports.indicators.place_report, which counts that summary) is compared with a
+hand-written GROUP BY over the source tables, and with one over the summary, in the same run.
 """
 
 import argparse
@@ -21,14 +24,19 @@ import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
+import sqlalchemy as sa
+
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.dashboard_sql import hand_written_table
+from bench.dashboard_sql import hand_written_summary_table, hand_written_table
 from server import create_app
 from server.extensions import db
 from server.households.models import PAYMENT_PROVIDERS, PLATFORMS
 from server.places.models import Place
+from server.reports import summary
 from server.reports.indicators import place_report
+from server.reports.models import INDICATORS
+from server.reports.trend import monthly_trend
 
 PROVINCE = "99"
 TOPIC_SETS = (["digital_skills"], ["digital_skills", "selling_online"], ["packaging_delivery"], ["livestream"])
@@ -184,6 +192,14 @@ def timed(function, runs: int = 3) -> tuple[float, float]:
     return min(times), statistics.median(times)
 
 
+def _check(report, hand: dict) -> None:
+    """The app's province figures equal the hand-written query's, indicator by indicator."""
+    for key in ("registered", "orders", *INDICATORS):
+        total = sum(row[key] or 0 for row in hand.values())
+        app = getattr(report.place, key) if key in ("registered", "orders") else report.place.figures[key].value
+        assert app == total, f"figures differ: {key} {app} != {total}"
+
+
 def run(name: str, url: str, households: int, communes: int) -> None:
     """Build the province in a fresh database at `url` and print the timings."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
@@ -196,20 +212,32 @@ def run(name: str, url: str, households: int, communes: int) -> None:
         start = time.perf_counter()
         writer = sqlite_writer(driver) if url.startswith("sqlite") else postgres_writer(driver)
         build(households, communes, today.year, today, writer)
-        driver.execute("ANALYZE")
-        driver.commit()
         raw.close()
         print(f"{name}: built {households:,} households in {time.perf_counter() - start:.1f} s")
+        start = time.perf_counter()
+        with db.engine.begin() as conn:
+            summary.rebuild(conn)
+        print(f"{name}: filled household_summaries (as migration 0002 does) in {time.perf_counter() - start:.1f} s")
+        with db.engine.connect() as conn:
+            conn.execute(sa.text("ANALYZE"))
+            conn.commit()
         province = db.session.get(Place, PROVINCE)
         report = place_report(province, today.year)
         hand = hand_written_table(db.session, PROVINCE, today)
-        assert report.place.registered == sum(row["registered"] for row in hand.values()), "figures differ"
-        assert report.place.figures["trained_digital"].value == sum(r["trained_digital"] for r in hand.values())
+        _check(report, hand)
+        _check(report, hand_written_summary_table(db.session, PROVINCE, today))
         app_best, app_median = timed(lambda: (place_report(province, today.year), db.session.rollback()))
         hand_best, hand_median = timed(lambda: (hand_written_table(db.session, PROVINCE, today), db.session.rollback()))
-        print(f"{name}: province table (app) best {app_best:.3f} s, median {app_median:.3f} s")
-        print(f"{name}: hand-written GROUP BY   best {hand_best:.3f} s, median {hand_median:.3f} s")
-        print(f"{name}: ratio app / hand-written (best) {app_best / hand_best:.2f}")
+        sum_best, sum_median = timed(
+            lambda: (hand_written_summary_table(db.session, PROVINCE, today), db.session.rollback())
+        )
+        print(f"{name}: province table (app)       best {app_best:.3f} s, median {app_median:.3f} s")
+        print(f"{name}: hand-written, source tables  best {hand_best:.3f} s, median {hand_median:.3f} s")
+        print(f"{name}: hand-written, summary        best {sum_best:.3f} s, median {sum_median:.3f} s")
+        print(f"{name}: ratio app / hand-written (best): source tables {app_best / hand_best:.2f}, ", end="")
+        print(f"summary {app_best / sum_best:.2f}")
+        trend_best, trend_median = timed(lambda: (monthly_trend(province, today.year), db.session.rollback()))
+        print(f"{name}: monthly trend (app, also on the page) best {trend_best:.3f} s, median {trend_median:.3f} s")
         db.session.remove()
         db.engine.dispose()
 

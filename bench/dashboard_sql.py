@@ -1,4 +1,4 @@
-"""The province indicator table written by hand in SQL: the yardstick for bench/dashboard.py."""
+"""The province indicator table written by hand in SQL: the yardsticks for bench/dashboard.py."""
 
 from datetime import date, timedelta
 
@@ -77,4 +77,27 @@ def hand_written_table(session, province: str, as_of: date) -> dict[str, dict]:
     if dialect == "sqlite":
         params = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
     rows = session.execute(sa.text(_sql(dialect)), params).mappings()
+    return {row["commune_code"]: dict(row) for row in rows}
+
+
+SUMMARY_QUERY = """
+SELECT commune_code, COUNT(*) AS registered, SUM(orders) AS orders, {counts}
+FROM household_summaries s JOIN places c ON c.code = s.commune_code
+WHERE c.parent_code = :province AND s.counted AND s.registered_on <= :as_of
+GROUP BY commune_code
+"""
+
+
+def hand_written_summary_table(session, province: str, as_of: date) -> dict[str, dict]:
+    """The same table counted from household_summaries, written by hand (the app's query is built by SQLAlchemy)."""
+    dialect = session.get_bind().dialect.name
+    counts = ", ".join(
+        f"COUNT(*) FILTER (WHERE {i} <= :as_of) AS {i}, COUNT(*) FILTER (WHERE {i} <= :ago) AS {i}_ago"
+        for i in INDICATORS
+    )
+    counts += ", " + ", ".join(f"COUNT(*) FILTER (WHERE platform_{p} <= :as_of) AS platform_{p}" for p in PLATFORMS)
+    params = {"province": province, "as_of": as_of, "ago": as_of - timedelta(days=90)}
+    if dialect == "sqlite":
+        params = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
+    rows = session.execute(sa.text(SUMMARY_QUERY.format(counts=counts)), params).mappings()
     return {row["commune_code"]: dict(row) for row in rows}

@@ -1,4 +1,4 @@
-"""Operator commands: load the official places, load demo data."""
+"""Operator commands: load the official places, load demo data, rebuild the indicator summaries."""
 
 import click
 from flask.cli import with_appcontext
@@ -27,3 +27,15 @@ def demo_data_command(if_empty, households):
     click.echo("Demo logins:")
     for username, password, role in DEMO_LOGINS:
         click.echo(f"  {role:<11} {username} / {password}")
+
+
+@click.command("rebuild-summaries")
+@with_appcontext
+def rebuild_summaries_command():
+    """Recompute every household's indicator summary from the source tables (after a restore or raw SQL)."""
+    from server.extensions import db
+    from server.reports.summary import rebuild
+
+    rows = rebuild(db.session.connection())
+    db.session.commit()
+    click.echo(f"Household summaries rebuilt ({rows} households).")

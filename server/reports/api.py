@@ -27,8 +27,9 @@ def indicators():
     get:
       summary: Indicator figures of a place and its children for a year
       description: >
-        Distinct households per indicator, percent of the baseline (or of registered
-        households when no baseline is entered), inherited target, gap and the date the
+        Distinct households per indicator, percent of the baseline (or, without one, of
+        the children's baselines summed, or of registered households; denominator_source
+        says which), inherited target, gap and the date the
         target is reached at the pace of the last 90 days; children furthest behind first;
         monthly trend of the place.
       tags: [reports]

@@ -1,12 +1,15 @@
-"""One row per counted household with the date it first met each indicator, built in SQL.
+"""How a household's figures are computed from the source tables, in SQL.
 
-Every figure on the dashboard is an aggregate over this subquery, so a province of a
-million households is counted by the database in one pass, never row by row in Python.
+`summary_select` gives, per household, where it is, whether it counts and the first day it
+met each indicator. It fills household_summaries (server/reports/summary.py), which the
+dashboard counts; a household that met an indicator on day D counts for every period ending
+on or after D.
 """
 
-from datetime import date
+import json
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -46,8 +49,27 @@ def counted_households():
     return sa.and_(Household.deleted_at.is_(None), Household.merged_into_id.is_(None))
 
 
-def _trained(where, as_of):
-    """Per household, the first day it attended a session of each training topic."""
+def among(column, ids, dialect: str):
+    """`column IN ids` with all the ids in one bound parameter (a uuid[] or a JSON array).
+
+    One parameter rather than one per id keeps a refresh of 1,000 households cheap to send
+    and to plan, however often the list appears in the statement.
+    """
+    if dialect == "postgresql":
+        return column == sa.any_(sa.bindparam("ids", list(ids), type_=postgresql.ARRAY(sa.Uuid)))
+    if dialect == "sqlite":
+        values = sa.func.json_each(sa.bindparam("ids", json.dumps([i.hex for i in ids]))).table_valued("value")
+        return column.in_(sa.select(values.c.value))
+    return column.in_(list(ids))
+
+
+def _chosen(column, household_ids, dialect: str):
+    """The rows of these households (all rows when `household_ids` is None)."""
+    return sa.true() if household_ids is None else among(column, household_ids, dialect)
+
+
+def _trained(household_ids, dialect: str):
+    """Per household, the first day it attended a live session of each training topic."""
     topics_text = sa.cast(TrainingSession.topics, sa.Text)
     columns = [
         sa.func.min(sa.case((topics_text.like(f'%"{topic}"%'), TrainingSession.held_on))).label(indicator)
@@ -56,23 +78,20 @@ def _trained(where, as_of):
     return (
         sa.select(Attendance.household_id.label("household_id"), *columns)
         .join(TrainingSession, TrainingSession.id == Attendance.session_id)
-        .join(Household, Household.id == Attendance.household_id)
         .where(Attendance.deleted_at.is_(None), TrainingSession.deleted_at.is_(None))
-        .where(TrainingSession.held_on <= as_of, where)
+        .where(_chosen(Attendance.household_id, household_ids, dialect))
         .group_by(Attendance.household_id)
-        .cte("trained")
+        .subquery("trained")
     )
 
 
-def _marketplace(where, as_of):
-    """Per household, first seller account, first active account, platforms and orders."""
+def _marketplace(household_ids, dialect: str):
+    """Per household, first seller account, first active account, orders, first account per platform."""
     opened = sa.func.coalesce(MarketplaceAccount.opened_on, day(MarketplaceAccount.created_at))
     active = (MarketplaceAccount.products_listed > 0) | (MarketplaceAccount.orders_reported > 0)
     checked = sa.func.coalesce(MarketplaceAccount.checked_on, opened)
     platforms = [
-        sa.func.max(sa.case((sa.and_(MarketplaceAccount.platform == name, opened <= as_of), 1), else_=0)).label(
-            f"platform_{name}"
-        )
+        sa.func.min(sa.case((MarketplaceAccount.platform == name, opened))).label(f"platform_{name}")
         for name in PLATFORMS
     ]
     return (
@@ -83,53 +102,51 @@ def _marketplace(where, as_of):
             sa.func.sum(MarketplaceAccount.orders_reported).label("orders"),
             *platforms,
         )
-        .join(Household, Household.id == MarketplaceAccount.household_id)
-        .where(MarketplaceAccount.deleted_at.is_(None), where)
+        .where(MarketplaceAccount.deleted_at.is_(None))
+        .where(_chosen(MarketplaceAccount.household_id, household_ids, dialect))
         .group_by(MarketplaceAccount.household_id)
-        .cte("marketplace")
+        .subquery("marketplace")
     )
 
 
-def _payment(where):
+def _payment(household_ids, dialect: str):
     """Per household, the first day it had an e-payment account."""
     opened = sa.func.coalesce(PaymentAccount.opened_on, day(PaymentAccount.created_at))
     return (
         sa.select(PaymentAccount.household_id.label("household_id"), sa.func.min(opened).label("payment_account"))
-        .join(Household, Household.id == PaymentAccount.household_id)
-        .where(PaymentAccount.deleted_at.is_(None), where)
+        .where(PaymentAccount.deleted_at.is_(None), _chosen(PaymentAccount.household_id, household_ids, dialect))
         .group_by(PaymentAccount.household_id)
-        .cte("payment")
+        .subquery("payment")
     )
 
 
-def household_dates(where, group_column, as_of: date):
-    """Subquery: group, household id, and the date each indicator was first met (NULL if not)."""
-    as_of = sa.bindparam("as_of", as_of, type_=sa.Date)
-    where = sa.and_(counted_households(), where)
-    trained, market, payment = _trained(where, as_of), _marketplace(where, as_of), _payment(where)
+def summary_select(household_ids=None, dialect: str = "default"):
+    """SELECT of household_summaries rows for these households (every household when None)."""
+    trained, market = _trained(household_ids, dialect), _marketplace(household_ids, dialect)
+    payment = _payment(household_ids, dialect)
     registered_on = day(Household.created_at)
     has_address = sa.or_(
         sa.func.coalesce(Household.plus_code, "") != "", sa.func.coalesce(Household.vnpost_code, "") != ""
     )
-    platform_columns = [sa.func.coalesce(market.c[f"platform_{p}"], 0).label(f"platform_{p}") for p in PLATFORMS]
+    smartphone = sa.func.coalesce(Household.smartphone_since, registered_on)
     return (
         sa.select(
-            group_column.label("grp"),
             Household.id.label("household_id"),
+            Household.commune_code.label("commune_code"),
+            Household.hamlet_code.label("hamlet_code"),
+            sa.case((counted_households(), sa.true()), else_=sa.false()).label("counted"),
+            registered_on.label("registered_on"),
             *[trained.c[indicator] for indicator in TRAINING_TOPICS],
             market.c.seller_account,
             market.c.active_account,
-            sa.func.coalesce(market.c.orders, 0).label("orders"),
             payment.c.payment_account,
-            sa.case((Household.smartphone == "yes", sa.func.coalesce(Household.smartphone_since, registered_on))).label(
-                "smartphone"
-            ),
+            sa.case((Household.smartphone == "yes", smartphone)).label("smartphone"),
             sa.case((has_address, registered_on)).label("digital_address"),
-            *platform_columns,
+            sa.func.coalesce(market.c.orders, 0).label("orders"),
+            *[market.c[f"platform_{p}"] for p in PLATFORMS],
         )
         .outerjoin(trained, trained.c.household_id == Household.id)
         .outerjoin(market, market.c.household_id == Household.id)
         .outerjoin(payment, payment.c.household_id == Household.id)
-        .where(where, registered_on <= as_of)
-        .subquery("household_dates")
+        .where(_chosen(Household.id, household_ids, dialect))
     )

@@ -1,7 +1,8 @@
 """Indicator figures for a place and year: values, percentages, targets, gaps and forecasts.
 
-Counting is done by the database (GROUP BY over `household_dates`); Python only turns
-the few grouped rows into figures.
+Counting is done by the database: a GROUP BY over household_summaries, one row per household
+with the first day it met each indicator, kept up to date at every commit
+(server/reports/summary_hooks.py). Python only turns the few grouped rows into figures.
 """
 
 from dataclasses import dataclass, field
@@ -13,8 +14,7 @@ from server.extensions import db
 from server.households.models import PLATFORMS, Household
 from server.places.models import Place
 from server.reports import targets as target_rules
-from server.reports.household_dates import household_dates
-from server.reports.models import INDICATORS
+from server.reports.models import INDICATORS, HouseholdSummary
 
 NO_HAMLET = ""  # group key of households recorded without a hamlet
 
@@ -45,7 +45,9 @@ class Progress:
     as_of: date
     registered: int
     denominator: int
-    denominator_source: str  # baseline | registered
+    # baseline (its own) | children (its children's baselines) | children_and_registered
+    # (children's baselines, registered households of children without one) | registered
+    denominator_source: str
     orders: int
     platforms: dict[str, int]
     figures: dict[str, Figure] = field(default_factory=dict)
@@ -92,38 +94,52 @@ def as_of_for(year: int, today: date | None = None) -> date:
     return min(today, date(year, 12, 31))
 
 
-def households_in(place: Place):
-    """SQL condition: households of a province, commune or hamlet."""
+def _in_place(place: Place, commune_column, hamlet_column):
     if place.kind == "province":
         # A literal list lets the planner estimate the rows from column statistics.
         communes = db.session.scalars(
             sa.select(Place.code).where(Place.parent_code == place.code, Place.kind == "commune")
         )
-        return Household.commune_code.in_(list(communes))
+        return commune_column.in_(list(communes))
     if place.kind == "commune":
-        return Household.commune_code == place.code
-    return Household.hamlet_code == place.code
+        return commune_column == place.code
+    return hamlet_column == place.code
+
+
+def households_in(place: Place):
+    """SQL condition: households of a province, commune or hamlet."""
+    return _in_place(place, Household.commune_code, Household.hamlet_code)
+
+
+def summaries_in(place: Place):
+    """SQL condition: household summaries of a province, commune or hamlet."""
+    return _in_place(place, HouseholdSummary.commune_code, HouseholdSummary.hamlet_code)
 
 
 def group_column(place: Place):
-    """The column that splits a place into its children."""
+    """The summary column that splits a place into its children."""
     if place.kind == "province":
-        return Household.commune_code
-    return sa.func.coalesce(Household.hamlet_code, NO_HAMLET)
+        return HouseholdSummary.commune_code
+    return sa.func.coalesce(HouseholdSummary.hamlet_code, NO_HAMLET)
+
+
+def counted_as_of(as_of: date):
+    """Condition on household_summaries: households that count and were registered by `as_of`."""
+    return sa.and_(HouseholdSummary.counted.is_(True), HouseholdSummary.registered_on <= as_of)
 
 
 def count_rows(where, group, as_of: date) -> dict[str, dict]:
     """{group: {registered, orders, <indicator>, <indicator>_ago, platform_<p>}} in one query."""
-    dates = household_dates(where, group, as_of)
-    on = sa.literal(as_of, sa.Date)
-    ago = sa.literal(as_of - timedelta(days=target_rules.PACE_DAYS), sa.Date)
-    columns = [dates.c.grp, sa.func.count().label("registered"), sa.func.sum(dates.c.orders).label("orders")]
+    on = sa.bindparam("on", as_of, sa.Date)
+    ago = sa.bindparam("ago", as_of - timedelta(days=target_rules.PACE_DAYS), sa.Date)
+    summary = HouseholdSummary.__table__.c
+    columns = [group.label("grp"), sa.func.count().label("registered"), sa.func.sum(summary.orders).label("orders")]
     for indicator in INDICATORS:
-        column = dates.c[indicator]
-        columns.append(sa.func.count(sa.case((column <= on, 1))).label(indicator))
-        columns.append(sa.func.count(sa.case((column <= ago, 1))).label(f"{indicator}_ago"))
-    columns += [sa.func.sum(dates.c[f"platform_{p}"]).label(f"platform_{p}") for p in PLATFORMS]
-    rows = db.session.execute(sa.select(*columns).group_by(dates.c.grp)).mappings()
+        columns.append(sa.func.count().filter(summary[indicator] <= on).label(indicator))
+        columns.append(sa.func.count().filter(summary[indicator] <= ago).label(f"{indicator}_ago"))
+    columns += [sa.func.count().filter(summary[f"platform_{p}"] <= on).label(f"platform_{p}") for p in PLATFORMS]
+    query = sa.select(*columns).where(counted_as_of(as_of), where).group_by(group)
+    rows = db.session.execute(query).mappings()
     return {row["grp"]: {k: int(v or 0) for k, v in row.items() if k != "grp"} for row in rows}
 
 
@@ -135,19 +151,29 @@ def _sum_counts(counts: list[dict]) -> dict:
     return total
 
 
-def build_progress(place, counts: dict, year: int, as_of: date, baseline: int | None, place_targets: dict):
-    """Figures of one place from its counts, its baseline (or registered households) and targets."""
-    registered = counts.get("registered", 0)
-    denominator = baseline if baseline else registered
+def own_denominator(counts: dict, baseline: int | None) -> tuple[int, str]:
+    """The place's official total when one is entered, else its registered households."""
+    return (baseline, "baseline") if baseline else (counts.get("registered", 0), "registered")
+
+
+def summed_denominator(counts: dict[str, dict], child_baselines: dict[str, int]) -> tuple[int, str]:
+    """The children's official totals, plus the registered households of children without one."""
+    others = sum(row.get("registered", 0) for code, row in counts.items() if code not in child_baselines)
+    return sum(child_baselines.values()) + others, "children_and_registered" if others else "children"
+
+
+def build_progress(place, counts: dict, year: int, as_of: date, denominator: tuple[int, str], place_targets: dict):
+    """Figures of one place from its counts, its denominator (value, source) and targets."""
+    denominator, source = denominator
     progress = Progress(
         code=place.code if place else NO_HAMLET,
         name=place.name if place else "",
         kind=place.kind if place else "hamlet",
         year=year,
         as_of=as_of,
-        registered=registered,
+        registered=counts.get("registered", 0),
         denominator=denominator,
-        denominator_source="baseline" if baseline else "registered",
+        denominator_source=source,
         orders=counts.get("orders", 0),
         platforms={p: counts.get(f"platform_{p}", 0) for p in PLATFORMS},
     )
@@ -190,22 +216,32 @@ def children_of(place: Place) -> list[Place]:
     return list(db.session.scalars(query.order_by(Place.name)))
 
 
+def _place_denominator(place: Place, counts: dict, entered: dict, children: list[Place]) -> tuple[int, str]:
+    """Its own baseline; else, when some children have one, theirs summed; else registered households."""
+    child_baselines = {c.code: entered[c.code] for c in children if entered.get(c.code)}
+    if entered.get(place.code) or not child_baselines:
+        return own_denominator(_sum_counts(list(counts.values())), entered.get(place.code))
+    return summed_denominator(counts, child_baselines)
+
+
 def place_report(place: Place, year: int, today: date | None = None) -> PlaceReport:
     """Figures of a place and its children for a year."""
     as_of = as_of_for(year, today)
-    counts = count_rows(households_in(place), group_column(place), as_of)
+    counts = count_rows(summaries_in(place), group_column(place), as_of)
     children = children_of(place)
-    codes = [place.code, *[c.code for c in children]]
-    entered = target_rules.baselines(codes, year)
+    entered = target_rules.baselines([place.code, *[c.code for c in children]], year)
     rules = target_rules.targets([place, *children], year)
-    rows = [
-        build_progress(c, counts.get(c.code, {}), year, as_of, entered.get(c.code), rules[c.code]) for c in children
-    ]
+    rows = []
+    for child in children:
+        own = counts.get(child.code, {})
+        rows.append(
+            build_progress(child, own, year, as_of, own_denominator(own, entered.get(child.code)), rules[child.code])
+        )
     if place.kind == "commune" and NO_HAMLET in counts:
-        rows.append(build_progress(None, counts[NO_HAMLET], year, as_of, None, rules[place.code]))
-    total = build_progress(
-        place, _sum_counts(list(counts.values())), year, as_of, entered.get(place.code), rules[place.code]
-    )
+        own = counts[NO_HAMLET]
+        rows.append(build_progress(None, own, year, as_of, own_denominator(own, None), rules[place.code]))
+    denominator = _place_denominator(place, counts, entered, children)
+    total = build_progress(place, _sum_counts(list(counts.values())), year, as_of, denominator, rules[place.code])
     rows.sort(key=lambda p: (p.behind, p.name))
     return PlaceReport(total, rows)
 
@@ -218,10 +254,13 @@ def commune_progress(commune_codes: list[str], year: int, today: date | None = N
     if not communes:
         return []
     as_of = as_of_for(year, today)
-    counts = count_rows(Household.commune_code.in_([c.code for c in communes]), Household.commune_code, as_of)
+    codes = [c.code for c in communes]
+    counts = count_rows(HouseholdSummary.commune_code.in_(codes), HouseholdSummary.commune_code, as_of)
     entered = target_rules.baselines([c.code for c in communes], year)
     rules = target_rules.targets(communes, year)
-    return [
-        build_progress(c, counts.get(c.code, {}), year, as_of, entered.get(c.code), rules[c.code]).to_dict()
-        for c in sorted(communes, key=lambda c: c.code)
-    ]
+    progress = []
+    for commune in sorted(communes, key=lambda c: c.code):
+        own = counts.get(commune.code, {})
+        denominator = own_denominator(own, entered.get(commune.code))
+        progress.append(build_progress(commune, own, year, as_of, denominator, rules[commune.code]).to_dict())
+    return progress

@@ -38,3 +38,38 @@ class Target(Versioned, db.Model):
     year = sa.Column(sa.Integer, nullable=False)
     indicator = sa.Column(sa.String(32), nullable=False)
     percent = sa.Column(sa.Numeric(5, 2), nullable=False)
+
+
+class HouseholdSummary(db.Model):
+    """One row per household: where it is, whether it counts, and the first day it met each indicator.
+
+    Derived data: recomputed from the source tables in the same transaction as every write that
+    can change it (server/reports/summary_hooks.py), so the dashboard only has to count rows.
+    No foreign keys: checking them would take locks on households inside every commit.
+    """
+
+    __tablename__ = "household_summaries"
+    household_id = sa.Column(sa.Uuid, primary_key=True)
+    commune_code = sa.Column(sa.String(24), nullable=False, index=True)
+    hamlet_code = sa.Column(sa.String(24), nullable=True, index=True)
+    counted = sa.Column(sa.Boolean, nullable=False)  # not tombstoned and not merged away
+    registered_on = sa.Column(sa.Date, nullable=False)
+    trained_digital = sa.Column(sa.Date, nullable=True)
+    trained_packaging = sa.Column(sa.Date, nullable=True)
+    trained_livestream = sa.Column(sa.Date, nullable=True)
+    seller_account = sa.Column(sa.Date, nullable=True)
+    active_account = sa.Column(sa.Date, nullable=True)
+    payment_account = sa.Column(sa.Date, nullable=True)
+    smartphone = sa.Column(sa.Date, nullable=True)
+    digital_address = sa.Column(sa.Date, nullable=True)
+    orders = sa.Column(sa.Integer, nullable=False, default=0)
+    # First day of a live seller account on each platform (one column per households.models.PLATFORMS).
+    platform_postmart = sa.Column(sa.Date, nullable=True)
+    platform_voso = sa.Column(sa.Date, nullable=True)
+    platform_shopee = sa.Column(sa.Date, nullable=True)
+    platform_lazada = sa.Column(sa.Date, nullable=True)
+    platform_tiktok = sa.Column(sa.Date, nullable=True)
+    platform_sendo = sa.Column(sa.Date, nullable=True)
+    platform_tiki = sa.Column(sa.Date, nullable=True)
+    platform_provincial = sa.Column(sa.Date, nullable=True)
+    platform_other = sa.Column(sa.Date, nullable=True)

@@ -32,7 +32,13 @@ class ProgressDumpSchema(Schema):
     as_of = fields.Date()
     registered = fields.Integer(metadata={"description": "Households registered in the app"})
     denominator = fields.Integer()
-    denominator_source = fields.String(metadata={"enum": ["baseline", "registered"]})
+    denominator_source = fields.String(
+        metadata={
+            "enum": ["baseline", "children", "children_and_registered", "registered"],
+            "description": "The place's own baseline; else its children's baselines summed (with the registered "
+            "households of children that have none); else its registered households",
+        }
+    )
     orders = fields.Integer(data_key="orders_reported")
     platforms = fields.Dict(
         keys=fields.String(validate=validate.OneOf(PLATFORMS)),

@@ -7,9 +7,8 @@ import sqlalchemy as sa
 
 from server.extensions import db
 from server.places.models import Place
-from server.reports.household_dates import household_dates
-from server.reports.indicators import as_of_for, households_in
-from server.reports.models import INDICATORS
+from server.reports.indicators import as_of_for, counted_as_of, summaries_in
+from server.reports.models import INDICATORS, HouseholdSummary
 
 
 def month_ends(year: int, as_of: date) -> list[date]:
@@ -24,10 +23,11 @@ def monthly_trend(place: Place, year: int, today: date | None = None) -> list[tu
     ends = month_ends(year, as_of)
     if not ends:
         return []
-    dates = household_dates(households_in(place), sa.literal("all"), as_of)
+    summary = HouseholdSummary.__table__.c
     columns = []
     for index, end in enumerate(ends):
-        on = sa.literal(end, sa.Date)
-        columns += [sa.func.count(sa.case((dates.c[i] <= on, 1))).label(f"{i}_{index}") for i in INDICATORS]
-    row = db.session.execute(sa.select(*columns)).mappings().one()
+        on = sa.bindparam(f"end_{index}", end, sa.Date)
+        columns += [sa.func.count().filter(summary[i] <= on).label(f"{i}_{index}") for i in INDICATORS]
+    query = sa.select(*columns).where(counted_as_of(as_of), summaries_in(place))
+    row = db.session.execute(query).mappings().one()
     return [(end, {i: int(row[f"{i}_{index}"] or 0) for i in INDICATORS}) for index, end in enumerate(ends)]

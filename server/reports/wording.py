@@ -19,9 +19,18 @@ def forecast_text(figure: Figure) -> str:
 
 
 def denominator_text(progress: Progress) -> str:
-    """Which total the percentages are of, saying plainly when it is only the registered households."""
-    if progress.denominator_source == "baseline":
+    """Which total the percentages are of, saying plainly when it is (partly) the registered households."""
+    source, communes = progress.denominator_source, progress.kind == "province"
+    if source == "baseline":
         return _("Official farm households (baseline)")
+    if source == "children":
+        if communes:
+            return _("Sum of the communes' official farm households (baselines)")
+        return _("Sum of the hamlets' official farm households (baselines)")
+    if source == "children_and_registered":
+        if communes:
+            return _("Communes' official farm households, and registered households where no baseline is entered")
+        return _("Hamlets' official farm households, and registered households where no baseline is entered")
     return _("Registered households (no baseline entered)")
 
 
