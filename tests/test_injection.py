@@ -67,6 +67,8 @@ NOT_FREE_TEXT = {
     "device_tokens.token_hash": "a hash",
     "households.commune_code": "a place code (checked)",
     "households.hamlet_code": "a place code (checked)",
+    "household_summaries.commune_code": "copied from the household's checked place code",
+    "household_summaries.hamlet_code": "copied from the household's checked place code",
     "households.phone": "digits only: normalised at every input",
     "households.preferred_language": CODE,
     "households.search_text": "derived (folded name), never shown",
