@@ -1,8 +1,5 @@
 """Migrations: upgrading an empty database gives exactly the schema the models describe."""
 
-import os
-import uuid
-
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -11,8 +8,7 @@ from flask_migrate import upgrade
 
 from server import create_app
 from server.extensions import db
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+from tests.scratch_db import scratch_postgresql
 
 
 def _differences(url: str) -> list:
@@ -43,18 +39,6 @@ def test_sqlite_upgrade_from_empty_matches_the_models(tmp_path):
 
 
 @pytest.mark.postgres_only
-@pytest.mark.postgres_only
 def test_postgresql_upgrade_from_empty_matches_the_models():
-    server_url = sa.make_url(TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"lensan_migrations_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        try:
-            _assert_matches_models(server_url.set(database=name).render_as_string(hide_password=False))
-        finally:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    with scratch_postgresql("lensan_migrations") as url:
+        _assert_matches_models(url)

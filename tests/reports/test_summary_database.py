@@ -1,6 +1,5 @@
 """Migration 0002 fills household_summaries as the app computes it; concurrent commits lose no change."""
 
-import os
 import threading
 import time
 import uuid
@@ -16,8 +15,8 @@ from server.reports import summary
 from server.training.models import Attendance
 from tests import factories as f
 from tests.reports.test_summary import SUMMARY, all_fresh, stored
+from tests.scratch_db import scratch_postgresql
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 REGISTERED = datetime(2025, 1, 10, 8, 0, tzinfo=UTC)
 
 
@@ -71,19 +70,8 @@ def test_sqlite_migration_fills_the_summaries_like_the_app(tmp_path):
 
 @pytest.mark.postgres_only
 def test_postgresql_migration_fills_the_summaries_like_the_app():
-    server_url = sa.make_url(TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"lensan_summaries_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        try:
-            _check_migration_fill(server_url.set(database=name).render_as_string(hide_password=False))
-        finally:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    with scratch_postgresql("lensan_summaries") as url:
+        _check_migration_fill(url)
 
 
 def _waiting_on_a_lock(conn) -> bool:
