@@ -258,22 +258,13 @@ class ExitsSchema(Schema):
     rows = fields.List(fields.List(fields.String()), required=True)
 
 
-class RecordsByKindSchema(Schema):
-    household = fields.Nested(RecordsSchema)
-    consent = fields.Nested(RecordsSchema)
-    marketplace_account = fields.Nested(RecordsSchema)
-    payment_account = fields.Nested(RecordsSchema)
-    training_session = fields.Nested(RecordsSchema)
-    attendance = fields.Nested(RecordsSchema)
-
-
-class ExitsByKindSchema(Schema):
-    household = fields.Nested(ExitsSchema)
-    consent = fields.Nested(ExitsSchema)
-    marketplace_account = fields.Nested(ExitsSchema)
-    payment_account = fields.Nested(ExitsSchema)
-    training_session = fields.Nested(ExitsSchema)
-    attendance = fields.Nested(ExitsSchema)
+# One block per kind of record, every kind optional (a page holds only the kinds that changed).
+RecordsByKindSchema = Schema.from_dict(
+    {name: fields.Nested(RecordsSchema) for name in ENTITY_NAMES}, name="RecordsByKindSchema"
+)
+ExitsByKindSchema = Schema.from_dict(
+    {name: fields.Nested(ExitsSchema) for name in ENTITY_NAMES}, name="ExitsByKindSchema"
+)
 
 
 class CodeNameSchema(Schema):
