@@ -95,25 +95,28 @@ def _changed(obj) -> bool:
 
 PENDING = "versioned_pending"  # session.info key: {savepoint or None: {changed row: None}}
 ASSIGNED_VERSIONS = "versions_assigned"  # session.info key: {row: version} of the last commit
+ASSIGNING = "versions_assigning"  # session.info key: the same, while the commit hands them out
 
 
 def _pending_sets(session) -> dict:
     return session.info.setdefault(PENDING, {})
 
 
-def _collect(session, pending: dict) -> None:
+def _collect(session, pending: dict, done=()) -> None:
     for obj in session.new:
-        if isinstance(obj, Versioned):
+        if isinstance(obj, Versioned) and obj not in done:
             pending[obj] = None
     for obj in session.dirty:
-        if isinstance(obj, Versioned) and _changed(obj):
+        if isinstance(obj, Versioned) and obj not in done and _changed(obj):
             pending[obj] = None
 
 
 @event.listens_for(orm.Session, "before_flush")
 def _collect_changed(session, flush_context, instances):
-    # Rows are kept per savepoint, so rolling one back forgets only what it changed.
-    _collect(session, _pending_sets(session).setdefault(session.get_nested_transaction(), {}))
+    # Rows are kept per savepoint, so rolling one back forgets only what it changed. The
+    # commit's own flush skips the rows the commit has just given a version.
+    done = session.info.get(ASSIGNING, ())
+    _collect(session, _pending_sets(session).setdefault(session.get_nested_transaction(), {}), done)
 
 
 def touch(session: orm.Session, obj: Versioned) -> None:
@@ -138,16 +141,19 @@ def _assign_versions(session):
         session.flush()  # the counter row itself is being made (a new database)
     # Rows not flushed yet get their version before the flush, so each is written once.
     _collect(session, _pending_sets(session).setdefault(None, {}))
-    assigned = {}
-    while True:
-        sets = session.info.pop(PENDING, {})
-        pending = [o for o in dict.fromkeys(o for rows in sets.values() for o in rows) if o in session]
-        pending = [o for o in pending if o not in assigned]
-        if not pending:
-            break
-        for obj, version in zip(pending, next_versions(session, len(pending)), strict=True):
-            obj.version = assigned[obj] = version
-        session.flush()  # rows a flush itself brings in (cascades) come round again
+    assigned = session.info[ASSIGNING] = {}
+    try:
+        while True:
+            sets = session.info.pop(PENDING, {})
+            pending = [o for o in dict.fromkeys(o for rows in sets.values() for o in rows) if o in session]
+            pending = [o for o in pending if o not in assigned]
+            if not pending:
+                break
+            for obj, version in zip(pending, next_versions(session, len(pending)), strict=True):
+                obj.version = assigned[obj] = version
+            session.flush()  # rows a flush itself brings in (cascades) come round again
+    finally:
+        session.info.pop(ASSIGNING, None)
     session.info.pop(PENDING, None)
     session.info[ASSIGNED_VERSIONS] = assigned
 
