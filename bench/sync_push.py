@@ -16,7 +16,7 @@ from sync_common import COMMUNE, make_app, phone_token
 
 from server.extensions import db
 from server.households.models import Household
-from server.sync.models import Mutation
+from server.mutations.models import Mutation
 from server.training.models import Attendance, TrainingSession
 
 HOUSEHOLDS = 5_000
@@ -116,7 +116,8 @@ def bulk_insert(app, batch: list[dict], session_id) -> float:
 
 def validation_only(app, batch: list[dict]) -> float:
     """The time the app's marshmallow schemas alone take to read the same mutations."""
-    from server.sync.operations import _LOADERS, _MUTATION
+    from server.mutations.apply import _LOADERS
+    from server.sync.operations import _MUTATION
 
     with app.app_context():
         started = time.perf_counter()

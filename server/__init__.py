@@ -52,6 +52,8 @@ def _register_blueprints(app: Flask) -> None:
     from server.auth.api import bp as auth_api
     from server.auth.views import bp as auth_bp
     from server.core import bp as core_bp
+    from server.households import duplicate_views, import_views, views  # noqa: F401  (their pages)
+    from server.households.pages import bp as households_bp
     from server.labels.api import bp as labels_api
     from server.labels.views import bp as labels_bp
     from server.openapi import bp as openapi_bp
@@ -60,15 +62,15 @@ def _register_blueprints(app: Flask) -> None:
     from server.products.views import bp as products_bp
     from server.public.views import bp as public_bp
     from server.pwa import bp as pwa_bp
-    from server.records.views import bp as records_bp
     from server.reports.api import bp as reports_api
     from server.reports.views import bp as reports_bp
     from server.sync.api import bp as sync_api
     from server.sync.views import bp as sync_bp
+    from server.training.views import bp as training_bp
 
     blueprints = (
         *(core_bp, auth_bp, auth_api, places_api, privacy_bp, products_bp, labels_bp, labels_api, public_bp),
-        *(sync_api, sync_bp, openapi_bp, reports_bp, reports_api, records_bp, pwa_bp),
+        *(sync_api, sync_bp, openapi_bp, reports_bp, reports_api, households_bp, training_bp, pwa_bp),
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

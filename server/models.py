@@ -3,10 +3,10 @@
 from server.auth.models import DeviceToken, User, user_places  # noqa: F401
 from server.households.models import Consent, Household, MarketplaceAccount, PaymentAccount  # noqa: F401
 from server.models_base import VersionCounter  # noqa: F401
+from server.mutations.models import Mutation, ScopeExit  # noqa: F401
 from server.places.models import Place  # noqa: F401
 from server.privacy.models import AccessLog  # noqa: F401
 from server.products.models import Lot, Producer, Product  # noqa: F401
 from server.reports import summary_hooks  # noqa: F401  (keeps household_summaries up to date at commit)
 from server.reports.models import Baseline, HouseholdSummary, Target  # noqa: F401
-from server.sync.models import Mutation, ScopeExit  # noqa: F401
 from server.training.models import Attendance, TrainingSession  # noqa: F401

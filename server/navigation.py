@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 STAFF = ("admin", "supervisor")
 NAV = [
     ("reports.dashboard", _l("Dashboard"), STAFF),
-    ("records.households", _l("Households"), STAFF),
-    ("records.sessions", _l("Training sessions"), STAFF),
+    ("households.households", _l("Households"), STAFF),
+    ("training.sessions", _l("Training sessions"), STAFF),
     ("products.producers", _l("Products"), STAFF),
     ("labels.index", _l("Labels"), STAFF),
     ("places.search_page", _l("Places"), STAFF),

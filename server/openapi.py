@@ -15,7 +15,13 @@ from marshmallow import Schema, fields
 
 bp = Blueprint("openapi", __name__)
 API_PREFIX = "/api/v1"
-SCHEMA_MODULES = ("server.auth.schemas", "server.places.schemas", "server.sync.schemas")
+SCHEMA_MODULES = (
+    "server.auth.schemas",
+    "server.places.schemas",
+    "server.households.schemas",
+    "server.training.schemas",
+    "server.sync.schemas",
+)
 
 
 class ProblemSchema(Schema):

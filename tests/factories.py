@@ -183,3 +183,16 @@ def mutation(entity: str, record_id, fields: dict, clock: str, op: str = "upsert
         "clock": clock,
         "fields": fields,
     }
+
+
+def consent_mutation(household_id, purpose: str, given: bool, clock: str) -> dict:
+    """A household's answer for one consent purpose, as the phone sends it."""
+    import uuid
+
+    fields = {
+        "household_id": str(household_id),
+        "purpose": purpose,
+        "given": given,
+        "recorded_at": "2026-01-01T00:00:00Z",
+    }
+    return mutation("consent", uuid.uuid4(), fields, clock)

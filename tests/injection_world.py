@@ -74,6 +74,9 @@ def _push_households(app, tree, trainer, values) -> dict:
         )
         for p in ("programme", "contact", "location", "ethnicity", "publish")
     ]
+    mutations += [
+        f.consent_mutation(ids["twin"], p, True, f.hlc(1_002, "A")) for p in ("programme", "location", "ethnicity")
+    ]
     account = {
         "household_id": str(ids["home"]),
         "platform": "postmart",

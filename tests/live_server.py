@@ -19,7 +19,7 @@ from server import create_app
 
 def _slow_writes(marker: Path) -> None:
     """Make every written mutation take a while, and say when the first one starts."""
-    from server.sync import operations
+    from server.mutations import apply as operations
 
     real_write = operations._write
 

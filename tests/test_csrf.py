@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from server.extensions import db
+from server.households import import_jobs
 from server.labels import jobs
-from server.records import import_jobs
 from tests import factories as f
 from tests.test_access_matrix import access, build_world, url_for_rule
 

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 
 from server.extensions import db
+from server.households import import_jobs
 from server.public.codes import base_url
-from server.records import import_jobs
 from tests import factories as f
 from tests import inert
 from tests.injection_world import build_world, model, request

@@ -92,6 +92,7 @@ def test_real_responses_match_the_document(app, client, ctx, document):
         f.mutation(
             "household", deleted_id, {"head_name": "B", "commune_code": tree["commune"].code}, f.hlc(2, device_id)
         ),
+        *(f.consent_mutation(h, "programme", True, f.hlc(2, device_id)) for h in (household_id, deleted_id)),
         f.mutation("household", deleted_id, {}, f.hlc(3, device_id), op="delete"),
         f.mutation("household", uuid.uuid4(), {"head_name": "C"}, f.hlc(4, device_id)),
         {"mutation_id": "x"},

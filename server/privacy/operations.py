@@ -5,9 +5,10 @@ import sqlalchemy as sa
 from server.extensions import db
 from server.households.models import Consent, Household, MarketplaceAccount, PaymentAccount
 from server.models_base import utcnow
+from server.mutations.log import scrub
+from server.mutations.models import Mutation
+from server.mutations.web import web_clock
 from server.privacy.models import AccessLog
-from server.records.web_edits import web_clock
-from server.sync.models import Mutation
 from server.training.models import Attendance, TrainingSession
 
 # Fields that identify or locate a person; erasure removes them everywhere, the log included.
@@ -119,8 +120,4 @@ def erase_household(household: Household, user) -> None:
 
 def _scrub(data):
     """A copy of a logged JSON value with personal fields (and shop names) removed."""
-    if isinstance(data, dict):
-        return {k: _scrub(v) for k, v in data.items() if k not in (*PERSONAL_FIELDS, "shop_name")}
-    if isinstance(data, list):
-        return [_scrub(v) for v in data]
-    return data
+    return scrub(data, (*PERSONAL_FIELDS, "shop_name"))

@@ -10,7 +10,7 @@ from marshmallow import ValidationError as SchemaError
 from server.auth.decorators import role_required
 from server.auth.scope import scope_for
 from server.errors import ValidationError
-from server.records.lists import FOLLOW_UPS, count, export_rows, household_query
+from server.households.lists import FOLLOW_UPS, count, export_rows, household_query
 from server.reports import access, charts, operations, tables, targets, wording
 from server.reports.indicators import place_report
 from server.reports.models import INDICATORS

@@ -10,8 +10,8 @@ from server.auth.models import User
 from server.auth.scope import Scope
 from server.extensions import db
 from server.households.models import Household
-from server.sync.entities import ENTITIES
-from server.sync.models import Mutation
+from server.mutations.kinds import ENTITIES
+from server.mutations.models import Mutation
 from server.sync.pull import scope_commune_column
 
 MAX_ROWS = 300

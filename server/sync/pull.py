@@ -25,9 +25,10 @@ from server.auth.scope import Scope
 from server.extensions import db
 from server.households.models import Household
 from server.models_base import current_version
-from server.sync.entities import ENTITIES, Entity
-from server.sync.merge import jsonable
-from server.sync.models import ScopeExit
+from server.mutations.entity import Entity
+from server.mutations.kinds import ENTITIES
+from server.mutations.merge import jsonable
+from server.mutations.models import ScopeExit
 from server.training.models import TrainingSession
 
 DEFAULT_LIMIT = 500

@@ -1,120 +1,22 @@
-"""Sync wire format: load schemas for pushed fields, dump schemas for what pulls and pushes answer."""
+"""Sync wire format: a push and its replies, a pull page; each kind's fields are its domain's schemas."""
 
-from datetime import UTC
+from marshmallow import EXCLUDE, Schema, fields, validate
 
-from marshmallow import EXCLUDE, Schema, fields, post_load, validate
-
-from server.households.models import (
-    ACCOUNT_STATUSES,
-    CONSENT_PURPOSES,
-    LANGUAGES,
-    PAYMENT_PROVIDERS,
-    PAYMENT_STATUSES,
-    PLATFORMS,
-    SMARTPHONE,
+from server.households.schemas import (
+    ConsentDumpSchema,
+    HouseholdDumpSchema,
+    MarketplaceAccountDumpSchema,
+    PaymentAccountDumpSchema,
 )
 from server.places.schemas import PlaceDumpSchema
 from server.reports.schemas import ProgressDumpSchema
-from server.text import nfc, normalise_phone
-from server.training.models import CHECK_IN_METHODS, TOPICS
+from server.training.schemas import AttendanceDumpSchema, TrainingSessionDumpSchema
 
 ENTITY_NAMES = ("household", "consent", "marketplace_account", "payment_account", "training_session", "attendance")
 MAX_MUTATIONS = 500
 # f"{ms:013d}-{counter:04d}-{device_id}": plain string order is clock order, ties broken by device.
 CLOCK_PATTERN = r"^[0-9]{13}-[0-9]{4}-[A-Za-z0-9_.-]{1,40}$"  # ASCII digits: \d also matches other scripts' digits
 MAX_VERSION = 2**63 - 1  # versions are BIGINT
-
-
-def _text(max_length: int, **kwargs) -> fields.String:
-    """Text that must contain more than spaces."""
-    return fields.String(validate=[validate.Length(max=max_length), validate.Regexp(r"\S")], **kwargs)
-
-
-def _nullable_text(max_length: int) -> fields.String:
-    return fields.String(allow_none=True, validate=validate.Length(max=max_length))
-
-
-class _FieldsSchema(Schema):
-    """Pushed fields: only the changed ones (loaded with partial=True); unknown names are errors."""
-
-    text_fields: tuple[str, ...] = ()
-
-    @post_load
-    def _normalise(self, data: dict, **_kwargs) -> dict:
-        for name in self.text_fields:
-            if data.get(name) is not None:
-                data[name] = nfc(data[name]) or None
-        return data
-
-
-class HouseholdFieldsSchema(_FieldsSchema):
-    text_fields = ("head_name", "ethnicity", "plus_code", "vnpost_code")
-    head_name = _text(200, required=True)
-    phone = _nullable_text(32)
-    commune_code = _text(24, required=True)
-    hamlet_code = _nullable_text(24)
-    preferred_language = fields.String(validate=validate.OneOf(LANGUAGES))
-    smartphone = fields.String(validate=validate.OneOf(SMARTPHONE))
-    ethnicity = _nullable_text(60)
-    latitude = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
-    longitude = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
-    plus_code = _nullable_text(16)
-    vnpost_code = _nullable_text(10)
-
-    @post_load
-    def _phone(self, data: dict, **_kwargs) -> dict:
-        if "phone" in data:
-            data["phone"] = normalise_phone(data["phone"])
-        return data
-
-
-class ConsentFieldsSchema(_FieldsSchema):
-    household_id = fields.UUID(required=True)
-    purpose = fields.String(required=True, validate=validate.OneOf(CONSENT_PURPOSES))
-    given = fields.Boolean(required=True)
-    recorded_at = fields.AwareDateTime(required=True, default_timezone=UTC)
-
-
-class MarketplaceAccountFieldsSchema(_FieldsSchema):
-    text_fields = ("shop_name",)
-    household_id = fields.UUID(required=True)
-    platform = fields.String(required=True, validate=validate.OneOf(PLATFORMS))
-    shop_name = _nullable_text(200)
-    status = fields.String(validate=validate.OneOf(ACCOUNT_STATUSES))
-    products_listed = fields.Integer(strict=True, validate=validate.Range(min=0, max=10_000_000))
-    orders_reported = fields.Integer(strict=True, validate=validate.Range(min=0, max=10_000_000))
-    checked_on = fields.Date(allow_none=True)
-
-
-class PaymentAccountFieldsSchema(_FieldsSchema):
-    household_id = fields.UUID(required=True)
-    provider = fields.String(required=True, validate=validate.OneOf(PAYMENT_PROVIDERS))
-    status = fields.String(validate=validate.OneOf(PAYMENT_STATUSES))
-
-
-class TrainingSessionFieldsSchema(_FieldsSchema):
-    text_fields = ("title",)
-    commune_code = _text(24, required=True)
-    hamlet_code = _nullable_text(24)
-    held_on = fields.Date(required=True)
-    topics = fields.List(
-        fields.String(validate=validate.OneOf(TOPICS)), validate=validate.Length(min=1, max=len(TOPICS))
-    )
-    title = _nullable_text(200)
-
-    @post_load
-    def _unique_topics(self, data: dict, **_kwargs) -> dict:
-        if "topics" in data:
-            data["topics"] = sorted(set(data["topics"]))
-        return data
-
-
-class AttendanceFieldsSchema(_FieldsSchema):
-    text_fields = ("attendee_name",)
-    session_id = fields.UUID(required=True)
-    household_id = fields.UUID(required=True)
-    attendee_name = _nullable_text(200)
-    method = fields.String(validate=validate.OneOf(CHECK_IN_METHODS))
 
 
 class MutationSchema(Schema):
@@ -173,58 +75,6 @@ class MutationResultSchema(Schema):
 class PushReplySchema(Schema):
     results = fields.List(fields.Nested(MutationResultSchema), required=True)
     cursor_hint = fields.Integer(required=True, metadata={"description": "The newest version on the server."})
-
-
-class HouseholdDumpSchema(Schema):
-    head_name = fields.String(required=True)
-    phone = fields.String(allow_none=True)
-    commune_code = fields.String(required=True)
-    hamlet_code = fields.String(allow_none=True)
-    preferred_language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
-    smartphone = fields.String(required=True, validate=validate.OneOf(SMARTPHONE))
-    ethnicity = fields.String(allow_none=True)
-    latitude = fields.Float(allow_none=True)
-    longitude = fields.Float(allow_none=True)
-    plus_code = fields.String(allow_none=True)
-    vnpost_code = fields.String(allow_none=True)
-
-
-class ConsentDumpSchema(Schema):
-    household_id = fields.UUID(required=True)
-    purpose = fields.String(required=True, validate=validate.OneOf(CONSENT_PURPOSES))
-    given = fields.Boolean(required=True)
-    recorded_at = fields.DateTime(required=True)
-
-
-class MarketplaceAccountDumpSchema(Schema):
-    household_id = fields.UUID(required=True)
-    platform = fields.String(required=True, validate=validate.OneOf(PLATFORMS))
-    shop_name = fields.String(allow_none=True)
-    status = fields.String(required=True, validate=validate.OneOf(ACCOUNT_STATUSES))
-    products_listed = fields.Integer(required=True)
-    orders_reported = fields.Integer(required=True)
-    checked_on = fields.Date(allow_none=True)
-
-
-class PaymentAccountDumpSchema(Schema):
-    household_id = fields.UUID(required=True)
-    provider = fields.String(required=True, validate=validate.OneOf(PAYMENT_PROVIDERS))
-    status = fields.String(required=True, validate=validate.OneOf(PAYMENT_STATUSES))
-
-
-class TrainingSessionDumpSchema(Schema):
-    commune_code = fields.String(required=True)
-    hamlet_code = fields.String(allow_none=True)
-    held_on = fields.Date(required=True)
-    topics = fields.List(fields.String(validate=validate.OneOf(TOPICS)), required=True)
-    title = fields.String(allow_none=True)
-
-
-class AttendanceDumpSchema(Schema):
-    session_id = fields.UUID(required=True)
-    household_id = fields.UUID(required=True)
-    attendee_name = fields.String(allow_none=True)
-    method = fields.String(required=True, validate=validate.OneOf(CHECK_IN_METHODS))
 
 
 DUMP_SCHEMAS = {

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from server.extensions import db
 from server.households.models import Household
+from server.mutations.models import Mutation
 from server.privacy.models import AccessLog
 from server.reports.indicators import commune_progress
-from server.sync.models import Mutation
 from server.training.models import Attendance
 from tests import factories
 

@@ -5,14 +5,14 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 
 from server.extensions import db
+from server.households.merge import merge_households
 from server.households.models import Household, MarketplaceAccount
 from server.privacy.operations import erase_household
-from server.records.merge import merge_households
-from server.records.operations import correct_session
 from server.reports.household_dates import summary_select
 from server.reports.indicators import place_report
 from server.reports.models import HouseholdSummary
 from server.training.models import Attendance, TrainingSession
+from server.training.operations import correct_session
 from tests import factories as f
 
 SUMMARY = HouseholdSummary.__table__
@@ -88,6 +88,7 @@ def test_session_corrected_on_the_records_page(ctx):
     supervisor = f.user("supervisor", [tree["province"]])
     form = {"held_on": "2025-04-02", "topics": ["packaging_delivery"], "title": "Đóng gói", "hamlet_code": ""}
     assert correct_session(session, form, supervisor)
+    db.session.commit()  # the request's commit
     assert (stored(household)["trained_digital"], stored(household)["trained_packaging"]) == (None, date(2025, 4, 2))
 
 

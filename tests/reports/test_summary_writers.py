@@ -103,8 +103,10 @@ def test_phone_push_of_household_attendance_and_account(client, ctx):
     household_id = uuid.uuid4()
     clock = f.hlc(1_760_000_000_000, "phone")
     fields = {"head_name": "Thạch Sóc", "commune_code": tree["commune"].code, "plus_code": "7P28QJXV+2C"}
+    answers = [(purpose, True) for purpose in ("programme", "location")]
     mutations = [
         f.mutation("household", household_id, fields, clock),
+        *(f.consent_mutation(household_id, purpose, given, clock) for purpose, given in answers),
         f.mutation(
             "attendance", uuid.uuid4(), {"session_id": str(session.id), "household_id": str(household_id)}, clock
         ),

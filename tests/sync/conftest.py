@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import uuid
 
 import pytest
 
@@ -34,8 +35,14 @@ class Phone:
         self.counter += 1
         return f.hlc(self.ms, self.device_id, self.counter)
 
-    def push(self, mutations, queued=0, app_version="1.0.0"):
-        """POST a batch; returns the response."""
+    def push(self, mutations, queued=0, app_version="1.0.0", consent=True):
+        """POST a batch; returns the response.
+
+        As the phone's registration form does, a household sent with its commune is followed by
+        the household's "yes" to the programme, unless the batch answers it or `consent` is False.
+        """
+        if consent:
+            mutations = with_programme_consent(mutations)
         body = {"app_version": app_version, "queued": queued, "mutations": mutations}
         return self.request("post", "/api/v1/sync/push", json=body)
 
@@ -46,10 +53,11 @@ class Phone:
             return getattr(self.client, method)(path, headers=headers, **kwargs)
 
     def results(self, mutations, **kwargs) -> list[dict]:
-        """Push and return the results, asserting the batch itself was accepted."""
+        """Push and return the results of `mutations` (not of added consents), asserting the batch was accepted."""
         response = self.push(mutations, **kwargs)
         assert response.status_code == 200, response.get_data(as_text=True)
-        return response.get_json()["results"]
+        sent = {m.get("mutation_id") for m in mutations if isinstance(m, dict)}
+        return [r for r in response.get_json()["results"] if r["mutation_id"] in sent or r["mutation_id"] == "None"]
 
     def pull(self, cursor=None, limit=500, **params):
         """GET one page; returns the decoded body."""
@@ -70,6 +78,54 @@ class Phone:
             self.cursor = page["next_cursor"]
             if not page["has_more"]:
                 return changes
+
+
+def with_programme_consent(mutations: list) -> list:
+    """The batch with a programme consent after each household registered in it without one."""
+    answered = {
+        m["fields"].get("household_id")
+        for m in mutations
+        if isinstance(m, dict)
+        and m.get("entity") == "consent"
+        and isinstance(m.get("fields"), dict)
+        and m["fields"].get("purpose") == "programme"
+    }
+    batch = []
+    for m in mutations:
+        batch.append(m)
+        if not _registers_household(m) or m["record_id"] in answered:
+            continue
+        answered.add(m["record_id"])
+        # Derived ids: the same batch sent again sends the same consent again.
+        batch.append(
+            {
+                "mutation_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"consent/{m['mutation_id']}")),
+                "entity": "consent",
+                "record_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"consent/{m['record_id']}")),
+                "op": "upsert",
+                "base_version": None,
+                "clock": m["clock"],
+                "fields": {
+                    "household_id": m["record_id"],
+                    "purpose": "programme",
+                    "given": True,
+                    "recorded_at": "2026-01-01T00:00:00+00:00",
+                },
+            }
+        )
+    return batch
+
+
+def _registers_household(m) -> bool:
+    return (
+        isinstance(m, dict)
+        and m.get("entity") == "household"
+        and m.get("op") == "upsert"
+        and isinstance(m.get("fields"), dict)
+        and {"head_name", "commune_code"} <= m["fields"].keys()
+        and isinstance(m.get("record_id"), str)
+        and isinstance(m.get("mutation_id"), str)
+    )
 
 
 def changes_of(page: dict) -> list[dict]:

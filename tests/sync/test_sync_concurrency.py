@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from server.extensions import db
 from server.households.models import Household
-from server.sync.models import Mutation
+from server.mutations.models import Mutation
 from server.training.models import Attendance
 from tests import factories as f
 from tests.sync.conftest import changes_of

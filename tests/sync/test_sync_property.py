@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from server.extensions import db
 from server.households.models import Consent, Household
-from server.sync.models import Mutation, ScopeExit
+from server.mutations.models import Mutation, ScopeExit
 from server.training.models import Attendance, TrainingSession
 from tests import factories as f
 

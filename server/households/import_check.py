@@ -1,0 +1,159 @@
+"""The dry run of an import (every row checked, bad rows and likely duplicates named) and the import."""
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from server.auth.scope import Scope
+from server.extensions import db
+from server.households import imports
+from server.households.duplicates import phone_key
+from server.households.models import Household
+from server.mutations.web import record_web_edit
+from server.places.models import Place
+from server.text import fold, nfc
+
+CHUNK = 200
+
+
+class Context:
+    """Communes, hamlets and existing households the rows are checked against (loaded once)."""
+
+    def __init__(self, scope: Scope, default_commune: str | None, create_hamlets: bool):
+        query = sa.select(Place).where(Place.kind.in_(("commune", "hamlet")), Place.deleted_at.is_(None))
+        if not scope.everything:
+            codes = sorted(scope.communes)
+            query = query.where(sa.or_(Place.code.in_(codes), Place.parent_code.in_(codes)))
+        places = list(db.session.scalars(query))
+        self.communes = {p.code: p for p in places if p.kind == "commune" and scope.covers_commune(p.code)}
+        self.commune_names = {fold(p.name): p.code for p in self.communes.values()}
+        self.hamlets = {(p.parent_code, fold(p.name)): p.code for p in places if p.kind == "hamlet"}
+        self.hamlet_codes = {p.code: p.parent_code for p in places if p.kind == "hamlet"}
+        self.default_commune = default_commune if default_commune in self.communes else None
+        self.create_hamlets = create_hamlets
+        self.seen_ids: dict = {}
+        self.seen_phones: dict = {}
+        self._existing: dict[str, tuple[dict, dict, set]] = {}
+
+    def commune(self, text: str) -> str | None:
+        """A commune code from a code or a name (with or without "Xã"/"Phường"), or the chosen default."""
+        if not text:
+            return self.default_commune
+        if text in self.communes:
+            return text
+        folded = fold(text)
+        return self.commune_names.get(folded) or next(
+            (code for name, code in self.commune_names.items() if name.split(" ", 1)[-1] == folded), None
+        )
+
+    def existing(self, commune: str) -> tuple[dict, dict, set]:
+        """(phone → name, (hamlet, folded name) → name, ids) of the commune's counted households."""
+        if commune not in self._existing:
+            rows = db.session.execute(
+                sa.select(Household.id, Household.head_name, Household.hamlet_code, phone_key(Household.phone))
+                .where(Household.commune_code == commune, Household.merged_into_id.is_(None))
+                .where(Household.deleted_at.is_(None))
+            ).all()
+            self._existing[commune] = (
+                {phone: name for _, name, _, phone in rows if phone},
+                {(hamlet, fold(name)): name for _, name, hamlet, _ in rows},
+                {household_id for household_id, *_ in rows},
+            )
+        return self._existing[commune]
+
+
+def _hamlet(row_check, context: Context, commune: str, text: str) -> str | None:
+    if not text:
+        return None
+    if context.hamlet_codes.get(text) == commune:
+        return text
+    code = context.hamlets.get((commune, fold(text)))
+    if code is None and context.create_hamlets:
+        row_check.new_hamlet = nfc(text)
+    elif code is None:
+        row_check.errors.append("hamlet")
+    return code
+
+
+def check_row(line: int, row: list[str], mapping: dict, context: Context) -> imports.RowCheck:
+    """Check one row; fill values, errors, and what it duplicates."""
+    name = nfc(imports.cell(row, mapping, "head_name")) or ""
+    check = imports.RowCheck(line, name)
+    phone, phone_ok = imports.parse_phone(imports.cell(row, mapping, "phone"))
+    commune = context.commune(imports.cell(row, mapping, "commune"))
+    smartphone = imports.parse_smartphone(imports.cell(row, mapping, "smartphone"))
+    language = imports.parse_language(imports.cell(row, mapping, "preferred_language"))
+    vnpost = imports.cell(row, mapping, "vnpost_code") or None
+    problems = [
+        ("no_name", not name),
+        ("long_name", len(name) > 200),
+        ("phone", not phone_ok),
+        ("commune", commune is None),
+        ("smartphone", smartphone is None),
+        ("language", language is None),
+        ("vnpost", vnpost is not None and not (vnpost.isdigit() and len(vnpost) == 10)),
+    ]
+    check.errors = [code for code, failed in problems if failed]
+    hamlet = _hamlet(check, context, commune, imports.cell(row, mapping, "hamlet")) if commune else None
+    if check.errors:
+        return check
+    check.values = {
+        "head_name": name,
+        "phone": phone,
+        "commune_code": commune,
+        "hamlet_code": hamlet,
+        "smartphone": smartphone,
+        "preferred_language": language,
+        "vnpost_code": vnpost,
+    }
+    _find_duplicate(check, context)
+    return check
+
+
+def _find_duplicate(check: imports.RowCheck, context: Context) -> None:
+    values = check.values
+    record_id = imports.household_id(values["commune_code"], values["head_name"], values["phone"])
+    values["id"] = record_id
+    by_phone, by_name, ids = context.existing(values["commune_code"])
+    hamlet_key = (values["hamlet_code"] or check.new_hamlet, fold(values["head_name"]))
+    if record_id in ids:
+        check.already_imported = True
+    elif record_id in context.seen_ids:
+        check.duplicate_of = f"#{context.seen_ids[record_id]}"
+    elif values["phone"] and values["phone"] in context.seen_phones:
+        check.duplicate_of = f"#{context.seen_phones[values['phone']]}"
+    elif values["phone"] and values["phone"] in by_phone:
+        check.duplicate_of = by_phone[values["phone"]]
+    elif values["hamlet_code"] and hamlet_key in by_name:
+        check.duplicate_of = by_name[hamlet_key]
+    context.seen_ids.setdefault(record_id, check.line)
+    if values["phone"]:
+        context.seen_phones.setdefault(values["phone"], check.line)
+
+
+def check_rows(rows: list[list[str]], mapping: dict, context: Context) -> list[imports.RowCheck]:
+    """Check every row; line numbers count the header as line 1."""
+    return [check_row(index + 2, row, mapping, context) for index, row in enumerate(rows)]
+
+
+def run_import(checks: list, user, include_duplicates: bool, progress: Callable[[int, int], None]) -> int:
+    """Add the importable rows in chunks (one commit each), reporting progress; returns households added."""
+    from server.places.operations import add_hamlet
+
+    wanted = [c for c in checks if c.importable and (include_duplicates or not c.duplicate_of)]
+    added, new_hamlets = 0, {}
+    for start in range(0, len(wanted), CHUNK):
+        for check in wanted[start : start + CHUNK]:
+            values = dict(check.values)
+            if check.new_hamlet and not values["hamlet_code"]:
+                key = (values["commune_code"], fold(check.new_hamlet))
+                if key not in new_hamlets:
+                    new_hamlets[key] = add_hamlet(values["commune_code"], check.new_hamlet).code
+                values["hamlet_code"] = new_hamlets[key]
+            if db.session.get(Household, values["id"]) is None:
+                household = Household(id=values.pop("id"), search_text="")
+                record_web_edit("household", household, values, user, device_id="import")
+                added += 1
+        db.session.commit()
+        progress(min(start + CHUNK, len(wanted)), len(wanted))
+    return added

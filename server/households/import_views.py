@@ -1,0 +1,123 @@
+"""Import pages: upload, column mapping with a dry run, then the import with a progress bar."""
+
+from flask import jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from server.auth.decorators import role_required
+from server.auth.models import User
+from server.auth.scope import scope_for
+from server.errors import ValidationError
+from server.extensions import db
+from server.households import import_jobs, imports
+from server.households.import_check import Context, check_rows, run_import
+from server.households.pages import STAFF, bp
+
+SHOWN = 500  # rows listed per kind on the dry-run page
+
+
+@bp.route("/records/import", methods=["GET", "POST"])
+@login_required
+@role_required(*STAFF)
+def import_upload():
+    """Upload a household list (XLSX or CSV)."""
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            raise ValidationError(_("Choose a file to upload."))
+        if not upload.filename.lower().endswith((".xlsx", ".csv")):
+            raise ValidationError(_("Only XLSX and CSV files can be imported."))
+        token = import_jobs.save_upload(upload.read(), upload.filename, current_user.id)
+        return redirect(url_for("households.import_mapping", token=token))
+    return render_template("households/import_upload.html")
+
+
+def _options(form, header: list[str]) -> dict:
+    """Column mapping and choices from the form (or guessed from the titles on first view)."""
+    if "map_head_name" not in form:
+        mapping = imports.guess_mapping(header)
+    else:
+        mapping = {f: int(form[f"map_{f}"]) for f in imports.FIELDS if form.get(f"map_{f}", "").isdigit()}
+        mapping = {f: i for f, i in mapping.items() if i < len(header)}
+    return {
+        "mapping": mapping,
+        "default_commune": form.get("default_commune") or None,
+        "create_hamlets": form.get("create_hamlets") == "1",
+        "include_duplicates": form.get("include_duplicates") == "1",
+    }
+
+
+def _checks(user, token: str, options: dict):
+    data, filename = import_jobs.load_upload(token, user.id)
+    header, rows = imports.read_table(data, filename)
+    context = Context(scope_for(user), options["default_commune"], options["create_hamlets"])
+    return header, rows, context, check_rows(rows, options["mapping"], context)
+
+
+@bp.route("/records/import/<token>", methods=["GET", "POST"])
+@login_required
+@role_required(*STAFF)
+def import_mapping(token: str):
+    """Map the file's columns, then see the dry run: bad rows with reasons and likely duplicates."""
+    data, filename = import_jobs.load_upload(token, current_user.id)
+    header, rows = imports.read_table(data, filename)
+    options = _options(request.form, header)
+    checks = None
+    if request.method == "POST":
+        if "head_name" not in options["mapping"]:
+            raise ValidationError(_("Choose the column with the name of the head of household."))
+        header, rows, context, checks = _checks(current_user, token, options)
+    else:
+        context = Context(scope_for(current_user), None, False)
+    return render_template(
+        "households/import_mapping.html",
+        token=token,
+        filename=filename,
+        header=header,
+        sample=rows[:3],
+        total=len(rows),
+        options=options,
+        fields=imports.FIELDS,
+        communes=sorted(context.communes.values(), key=lambda p: p.name),
+        checks=checks,
+        reasons=imports.reasons(),
+        shown=SHOWN,
+    )
+
+
+@bp.post("/records/import/<token>/run")
+@login_required
+@role_required(*STAFF)
+def import_run(token: str):
+    """Start the import in the background and show its progress."""
+    data, filename = import_jobs.load_upload(token, current_user.id)
+    options = _options(request.form, imports.read_table(data, filename)[0])
+    if "head_name" not in options["mapping"]:
+        raise ValidationError(_("Choose the column with the name of the head of household."))
+    user_id = current_user.id
+
+    def work(progress):
+        user = db.session.get(User, user_id)
+        checks = _checks(user, token, options)[3]
+        return run_import(checks, user, options["include_duplicates"], progress)
+
+    import_jobs.start(token, work, user_id)
+    return redirect(url_for("households.import_progress", token=token))
+
+
+@bp.get("/records/import/<token>/progress")
+@login_required
+@role_required(*STAFF)
+def import_progress(token: str):
+    """A progress bar that follows the import (updated by static/js/import-progress.js)."""
+    return render_template(
+        "households/import_progress.html", token=token, status=import_jobs.status(token, current_user.id)
+    )
+
+
+@bp.get("/records/import/<token>/status.json")
+@login_required
+@role_required(*STAFF)
+def import_status(token: str):
+    """The import's progress as JSON: state, done, total, added."""
+    return jsonify(import_jobs.status(token, current_user.id))

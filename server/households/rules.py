@@ -1,0 +1,54 @@
+"""A household's rules, whoever writes it: consent, place, and the columns derived from its fields."""
+
+from server.mutations.merge import clock_date, merge_fields
+from server.mutations.rejections import Rejected
+from server.places.rules import check_commune_and_hamlet
+from server.text import fold
+
+# Sensitive fields and the consent each needs (Law 91/2025: per purpose, explicit, withdrawable).
+CONSENTED_FIELDS = {
+    "ethnicity": ("ethnicity",),
+    "location": ("latitude", "longitude", "plus_code"),
+}
+
+
+def check_household(batch, record, values: dict, record_id) -> None:
+    """Programme consent for a new household, consent for sensitive fields, the hamlet in the commune."""
+    household_id = record.id if record is not None else record_id
+    if record is None:
+        given = batch.consent(household_id, "programme")
+        if given is None:
+            raise Rejected("consent_missing", {"consent": ["programme"]})
+        if not given:
+            raise Rejected("consent_refused", {"consent": ["programme"]})
+    for purpose, names in CONSENTED_FIELDS.items():
+        sent = [name for name in names if values.get(name) is not None]
+        if sent and not batch.consent(household_id, purpose):
+            raise Rejected("consent_needed", {name: [purpose] for name in sent})
+    check_commune_and_hamlet(batch, record, values)
+
+
+def complete_household(batch, record, values: dict, changed: list, clock) -> None:
+    """Search text after a name, phone or hamlet change; the first day a smartphone was recorded."""
+    if {"head_name", "phone", "hamlet_code"} & set(changed):
+        hamlet = batch.place(record.hamlet_code)
+        parts = (record.head_name, record.phone, hamlet.name if hamlet else None)
+        record.search_text = fold(" ".join(p for p in parts if p))
+    if values.get("smartphone") == "yes":
+        # The earliest clock saying "yes", whatever the arrival order.
+        day = clock_date(clock)
+        if record.smartphone_since is None or day < record.smartphone_since:
+            record.smartphone_since = day
+
+
+def complete_consent(batch, record, values: dict, changed: list, clock) -> None:
+    """Who recorded the answer; a withdrawn consent clears what it allowed to keep, log included."""
+    if (record.field_clocks or {}).get("given") != clock:
+        return
+    record.recorded_by_id = batch.user.id
+    names = CONSENTED_FIELDS.get(record.purpose)
+    if names and not record.given:
+        household = batch.household_record(record.household_id)
+        if household is not None:
+            merge_fields(household, dict.fromkeys(names, None), clock, None, False)
+        batch.logs.forget(record.household_id, names)

@@ -1,0 +1,185 @@
+"""What a batch of mutations needs from the database, loaded up front in a few queries instead of per mutation."""
+
+import uuid
+
+import sqlalchemy as sa
+
+from server.auth.scope import Scope
+from server.extensions import db
+from server.households.models import Consent, Household
+from server.mutations.entity import Entity
+from server.mutations.kinds import ENTITIES
+from server.mutations.log import LogBook
+from server.mutations.models import Mutation
+from server.places.models import Place
+from server.training.models import TrainingSession
+
+
+class Batch:
+    """Caches for one push: log entries, target records (locked), parents and places."""
+
+    def __init__(self, user, token, scope: Scope, fresh: bool = False, device_id: str | None = None):
+        self.user, self.token, self.scope = user, token, scope
+        # A retried push asks the database for natural keys again: a concurrent push made some.
+        self.fresh = fresh
+        self.logs = LogBook(user, token, device_id)
+        # (household id, purpose) -> (clock, given): the newest answer, stored or in this batch.
+        self.consents: dict[tuple, tuple[str, bool]] = {}
+        self.records: dict[str, dict[uuid.UUID, object]] = {name: {} for name in ENTITIES}
+        self.by_key: dict[str, dict[tuple, object]] = {name: {} for name in ENTITIES}
+        self.aliases: dict[uuid.UUID, uuid.UUID] = {}
+        self.places: dict[str, Place] = {}
+        self.parents: dict[uuid.UUID, sa.Row] = {}  # (id, commune_code) of households and sessions
+
+    def load(self, mutations: list[dict]) -> "Batch":
+        """Prefetch everything the mutations refer to."""
+        self.logs.load([m["mutation_id"] for m in mutations])
+        wanted = {name: set() for name in ENTITIES}
+        for m in mutations:
+            wanted[m["entity"]].add(m["record_id"])
+        self._load_aliases(set().union(*wanted.values()))
+        for name, record_ids in wanted.items():
+            self._load_records(ENTITIES[name], record_ids | {self.aliases[i] for i in record_ids if i in self.aliases})
+        self._load_keys(mutations)
+        self._load_parents(mutations)
+        self._load_places(mutations)
+        self._load_consents(mutations)
+        return self
+
+    def _load_aliases(self, record_ids: set) -> None:
+        """Client ids that were merged into an existing row by natural key."""
+        if not record_ids:
+            return
+        query = sa.select(Mutation.record_id, Mutation.reply).where(
+            Mutation.record_id.in_(record_ids), Mutation.result == "merged"
+        )
+        for record_id, reply in db.session.execute(query):
+            self.aliases[record_id] = uuid.UUID(reply["record_id"])
+
+    def _load_records(self, entity: Entity, record_ids: set) -> None:
+        if record_ids:
+            model = entity.model
+            query = sa.select(model).where(model.id.in_(record_ids)).order_by(model.id).with_for_update()
+            for record in db.session.scalars(query):
+                self.remember(entity, record)
+
+    def _load_keys(self, mutations: list[dict]) -> None:
+        """Existing rows with the natural key of a pushed record (for records not found by id)."""
+        for entity in ENTITIES.values():
+            if not entity.key:
+                continue
+            keys = {
+                tuple(_as_uuid(m["changed"].get(f)) if f.endswith("_id") else m["changed"].get(f) for f in entity.key)
+                for m in mutations
+                if m["entity"] == entity.name and all(f in m["changed"] for f in entity.key)
+            }
+            keys = {k for k in keys if None not in k}
+            if keys:
+                columns = [getattr(entity.model, f) for f in entity.key]
+                query = sa.select(entity.model).where(sa.tuple_(*columns).in_(sorted(keys, key=str)))
+                for record in db.session.scalars(query.order_by(entity.model.id).with_for_update()):
+                    self.remember(entity, record)
+
+    def _load_parents(self, mutations: list[dict]) -> None:
+        household_ids, session_ids = set(), set()
+        for m in mutations:
+            household_ids.add(_as_uuid(m["changed"].get("household_id")))
+            session_ids.add(_as_uuid(m["changed"].get("session_id")))
+        for name in ("consent", "marketplace_account", "payment_account", "attendance"):
+            household_ids.update(r.household_id for r in self.records[name].values())
+        session_ids.update(r.session_id for r in self.records["attendance"].values())
+        household_ids -= {None, *self.records["household"]}
+        session_ids -= {None, *self.records["training_session"]}
+        # Parents are only read (for their commune): plain rows, not tracked by the session.
+        for model, ids in ((Household, household_ids), (TrainingSession, session_ids)):
+            if ids:
+                query = sa.select(model.id, model.commune_code).where(model.id.in_(ids))
+                self.parents.update({row.id: row for row in db.session.execute(query)})
+
+    def _load_places(self, mutations: list[dict]) -> None:
+        codes = {m["changed"].get(f) for m in mutations for f in ("commune_code", "hamlet_code")}
+        codes = {c for c in codes if isinstance(c, str)}
+        if codes:
+            for place in db.session.scalars(sa.select(Place).where(Place.code.in_(codes))):
+                self.places[place.code] = place
+
+    def _load_consents(self, mutations: list[dict]) -> None:
+        """The consent answers of the pushed households: stored ones, then this batch's if newer."""
+        household_ids = {m["record_id"] for m in mutations if m["entity"] == "household"}
+        household_ids |= {_as_uuid(m["changed"].get("household_id")) for m in mutations if m["entity"] == "consent"}
+        household_ids.discard(None)
+        if household_ids:
+            query = sa.select(Consent).where(Consent.household_id.in_(household_ids), Consent.deleted_at.is_(None))
+            for consent in db.session.scalars(query):
+                clock = (consent.field_clocks or {}).get("given") or ""
+                self.consents[(consent.household_id, consent.purpose)] = (clock, consent.given)
+        for m in mutations:
+            changed = m["changed"]
+            if m["entity"] != "consent" or m["op"] != "upsert" or not isinstance(changed.get("given"), bool):
+                continue
+            key = (_as_uuid(changed.get("household_id")), changed.get("purpose"))
+            if key not in self.consents or self.consents[key][0] < m["clock"]:
+                self.consents[key] = (m["clock"], changed["given"])
+
+    def consent(self, household_id, purpose: str) -> bool | None:
+        """The household's answer for a purpose (None: not asked), counting this batch's answers."""
+        found = self.consents.get((household_id, purpose))
+        return found[1] if found is not None else None
+
+    def household_record(self, household_id):
+        """The household as a tracked row (loaded now if only its commune was read)."""
+        found = self.records["household"].get(household_id)
+        if found is None:
+            found = db.session.get(Household, household_id)
+            if found is not None:
+                self.records["household"][household_id] = found
+        return found
+
+    def remember(self, entity: Entity, record) -> None:
+        """Keep a loaded or new record findable by id and by natural key."""
+        self.records[entity.name][record.id] = record
+        if entity.key:
+            self.by_key[entity.name][tuple(getattr(record, f) for f in entity.key)] = record
+
+    def record(self, entity: Entity, record_id: uuid.UUID):
+        """A target record by its id, or by the id it was merged into."""
+        found = self.records[entity.name].get(record_id)
+        if found is None and record_id in self.aliases:
+            found = self.records[entity.name].get(self.aliases[record_id])
+        return found
+
+    def find_key(self, entity: Entity, values: dict):
+        """The row with the same natural key, if any (asking the database again on a retry)."""
+        key = tuple(values.get(f) for f in entity.key)
+        if self.fresh and key not in self.by_key[entity.name]:
+            columns = [getattr(entity.model, f) for f in entity.key]
+            query = sa.select(entity.model).where(sa.tuple_(*columns) == key).with_for_update()
+            record = db.session.scalars(query).first()
+            if record is not None:
+                self.remember(entity, record)
+        return self.by_key[entity.name].get(key)
+
+    def household(self, household_id):
+        """A household by id (loaded up front or created earlier in this push): its commune_code."""
+        found = self.records["household"].get(household_id)
+        return found if found is not None else self.parents.get(household_id)
+
+    def session(self, session_id):
+        """A training session by id: its commune_code."""
+        found = self.records["training_session"].get(session_id)
+        return found if found is not None else self.parents.get(session_id)
+
+    def place(self, code: str | None) -> Place | None:
+        """A place by code."""
+        if code and code not in self.places:
+            place = db.session.get(Place, code)
+            if place is not None:
+                self.places[code] = place
+        return self.places.get(code) if code else None
+
+
+def _as_uuid(value):
+    try:
+        return uuid.UUID(str(value)) if value is not None else None
+    except ValueError:
+        return None

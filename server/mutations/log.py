@@ -1,0 +1,113 @@
+"""The mutation log of one push: earlier entries found by mutation id, new ones written in one INSERT."""
+
+import uuid
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from server.extensions import db
+from server.models_base import utcnow
+from server.mutations.models import Mutation
+
+
+@dataclass
+class Entry:
+    """What became of a mutation id: its first reply, and the stored row if it is already in the log."""
+
+    reply: dict
+    row: Mutation | None = None  # already in the log
+    pending: dict | None = None  # to be inserted at the end of this push
+
+    @property
+    def code(self) -> str | None:
+        """The rejection code of the first reply, if rejected."""
+        return self.reply.get("code")
+
+
+class LogBook:
+    """Log entries for one push by one device."""
+
+    def __init__(self, user, token, device_id: str | None = None):
+        self.user, self.token = user, token
+        self.device_id = token.device_id if token is not None else device_id
+        self.entries: dict[uuid.UUID, Entry] = {}
+        self.new_rows: list[dict] = []
+
+    def load(self, mutation_ids: list) -> None:
+        """Find the mutation ids already in the log (one query)."""
+        for row in db.session.scalars(sa.select(Mutation).where(Mutation.mutation_id.in_(mutation_ids))):
+            self.entries[row.mutation_id] = Entry(row.reply, row)
+
+    def reload(self, mutation_id: uuid.UUID) -> None:
+        """Look a mutation id up again (a concurrent push may have logged it)."""
+        row = db.session.scalar(sa.select(Mutation).where(Mutation.mutation_id == mutation_id))
+        self.entries.pop(mutation_id, None)
+        if row is not None:
+            self.entries[mutation_id] = Entry(row.reply, row)
+
+    def get(self, mutation_id: uuid.UUID) -> Entry | None:
+        """The entry of a mutation id seen before, in the log or earlier in this push."""
+        return self.entries.get(mutation_id)
+
+    def add(self, m: dict, reply: dict, conflicts: dict | None) -> None:
+        """Log a processed mutation; a retried one updates its earlier row."""
+        values = {
+            "device_token_id": self.token.id if self.token is not None else None,
+            "device_id": self.device_id,
+            "user_id": self.user.id,
+            "entity": m["entity"],
+            "record_id": m["record_id"],
+            "op": m["op"],
+            "fields": m["changed"],
+            "base_version": m["base_version"],
+            "client_clock": m["clock"],
+            "received_at": utcnow(),
+            "result": reply["status"],
+            "result_code": reply.get("code"),
+            "reply": dict(reply),
+            "conflicts": conflicts,
+        }
+        earlier = self.entries.get(m["mutation_id"])
+        if earlier is None:
+            pending = {"mutation_id": m["mutation_id"], **values}
+            self.new_rows.append(pending)
+            self.entries[m["mutation_id"]] = Entry(values["reply"], pending=pending)
+            return
+        # A retryable rejection tried again: the same log entry gets the new outcome.
+        earlier.reply = values["reply"]
+        if earlier.pending is not None:
+            earlier.pending.update(values)
+        else:
+            for name, value in values.items():
+                setattr(earlier.row, name, value if name != "conflicts" or value else sa.null())
+
+    def forget(self, record_id, names: tuple[str, ...]) -> None:
+        """Remove withdrawn values of a record from the log, stored and pending entries alike."""
+        for row in db.session.scalars(sa.select(Mutation).where(Mutation.record_id == record_id)):
+            row.fields, row.reply = scrub(row.fields, names), scrub(row.reply, names)
+            row.conflicts = scrub(row.conflicts, names) if row.conflicts else sa.null()
+        for pending in self.new_rows:
+            if pending["record_id"] == record_id:
+                pending["fields"], pending["conflicts"] = (
+                    scrub(pending["fields"], names),
+                    scrub(pending["conflicts"], names),
+                )
+
+    def write(self) -> None:
+        """Insert the new entries: two statements at most, so that "no conflict" is SQL NULL."""
+        table = Mutation.__table__
+        with_conflicts = [row for row in self.new_rows if row["conflicts"]]
+        without = [{k: v for k, v in row.items() if k != "conflicts"} for row in self.new_rows if not row["conflicts"]]
+        for rows in (with_conflicts, without):
+            if rows:
+                db.session.execute(sa.insert(table), rows)
+        self.new_rows = []
+
+
+def scrub(data, names: tuple[str, ...]):
+    """A copy of a logged JSON value without the named fields, at any depth."""
+    if isinstance(data, dict):
+        return {k: scrub(v, names) for k, v in data.items() if k not in names}
+    if isinstance(data, list):
+        return [scrub(v, names) for v in data]
+    return data

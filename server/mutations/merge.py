@@ -1,0 +1,98 @@
+"""Field-level last-writer-wins by hybrid logical clock.
+
+Every field of a synced record carries the clock of the write that set it (`field_clocks`).
+A pushed value replaces the stored one only when its clock is greater; clocks are strings
+f"{ms:013d}-{counter:04d}-{device_id}", so string order is time order with ties broken by
+device id. Whether a record exists is merged the same way, as the pseudo-field "deleted":
+an upsert says "exists" and a delete says "deleted", each at its clock. Since each field ends
+with the value of its greatest clock, the result does not depend on the order or number of
+deliveries.
+"""
+
+import uuid
+from datetime import UTC, date, datetime
+
+from server.models_base import utcnow
+
+DELETED = "deleted"
+
+
+def clock_device(clock: str | None) -> str | None:
+    """The device id at the end of a clock."""
+    return clock.split("-", 2)[2] if clock else None
+
+
+def clock_date(clock: str) -> date:
+    """The calendar day (UTC) of a clock."""
+    return datetime.fromtimestamp(int(clock[:13]) / 1000, UTC).date()
+
+
+def jsonable(value):
+    """A stored value as it appears in JSON."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        # SQLite hands back naive datetimes; every stored time is UTC.
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _current(record, name: str):
+    if name == DELETED:
+        return record.deleted_at is not None
+    return getattr(record, name)
+
+
+def _store(record, name: str, value) -> None:
+    if name == DELETED:
+        if value and record.deleted_at is None:
+            record.deleted_at = utcnow()
+        elif not value:
+            record.deleted_at = None
+        return
+    setattr(record, name, value)
+
+
+def _concurrent(record, name: str, value, other_clock: str | None, clock: str, base_version) -> bool:
+    """Whether another device set a different value that this device had not seen."""
+    if other_clock is None or clock_device(other_clock) == clock_device(clock):
+        return False
+    if jsonable(_current(record, name)) == jsonable(value):
+        return False
+    return base_version is None or base_version < (record.version or 0)
+
+
+def _units(values: dict, together: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The values in merge units: fields merged together form one unit, every other field its own."""
+    joined = tuple(name for name in together if name in values)
+    return ([joined] if joined else []) + [(name,) for name in values if name not in joined]
+
+
+def merge_fields(
+    record, values: dict, clock: str, base_version: int | None, is_new: bool, together: tuple[str, ...] = ()
+) -> tuple[list, dict]:
+    """Apply the values whose clock wins; return (fields changed, conflicts {field: {value, clock}}).
+
+    Fields in `together` (a commune and its hamlet) win or lose as one, against the newest clock
+    of any of them, so one is never kept with the other of a different write.
+    """
+    clocks = dict(record.field_clocks or {})
+    changed, conflicts = [], {}
+    for unit in _units(values, together):
+        other = max((clocks[name] for name in unit if clocks.get(name)), default=None)
+        if other == clock:
+            continue  # the same write delivered again
+        for name in unit:
+            if not is_new and _concurrent(record, name, values[name], clocks.get(name), clock, base_version):
+                conflicts[name] = {"value": jsonable(_current(record, name)), "clock": clocks.get(name)}
+        if other is None or clock > other:
+            for name in unit:
+                if jsonable(_current(record, name)) != jsonable(values[name]) or is_new:
+                    changed.append(name)
+                _store(record, name, values[name])
+                clocks[name] = clock
+    if clocks != (record.field_clocks or {}):
+        record.field_clocks = clocks
+    return changed, conflicts

@@ -1,0 +1,32 @@
+"""Why a mutation is refused: one stable code each, a message in the user's language."""
+
+from flask_babel import lazy_gettext as _l
+
+REJECTIONS = {
+    "invalid": _l("Some values are not valid."),
+    "out_of_scope": _l("This record belongs to a commune you do not work in."),
+    "unknown_place": _l("There is no such commune or hamlet, or the hamlet is not in that commune."),
+    "key_change": _l("The household, session, platform, provider or purpose of a saved record cannot be changed."),
+    "unknown_household": _l("The household of this record is not on the server yet."),
+    "unknown_session": _l("The training session of this record is not on the server yet."),
+    "unknown_record": _l("This record is not on the server yet."),
+    "incomplete": _l("A new record is missing required values."),
+    "consent_missing": _l("The household's consent to take part in the programme has not reached the server yet."),
+    "consent_refused": _l("The household did not agree to take part in the programme, so it is not registered."),
+    "consent_needed": _l("Ethnicity and location are kept only when the household has agreed to it."),
+}
+# The phone keeps these in its outbox and sends them again: what is missing may arrive later.
+RETRYABLE = frozenset({"unknown_household", "unknown_session", "unknown_record", "incomplete", "consent_missing"})
+
+
+class Rejected(Exception):
+    """A mutation that cannot be applied; `code` is stable, the message is translated."""
+
+    def __init__(self, code: str, errors: dict | None = None):
+        super().__init__(code)
+        self.code, self.errors = code, errors
+
+    @property
+    def message(self) -> str:
+        """The reason in the user's language."""
+        return str(REJECTIONS[self.code])

@@ -1,0 +1,173 @@
+"""Changes made on web pages: mutations like a phone's, through the same write path.
+
+A supervisor's correction or an import is a mutation with a server clock later than any the
+record has seen, the editing user as author, checked by the same schema and domain rules as a
+push, merged by the same code and written to the same mutation log (device "web" or
+"import"). It is flushed with the request; the request commits.
+
+Merging duplicate households moves records between households, which no phone does: those
+writes (record_web_edit, record_web_delete, record_web_restore) stamp clocks and log the
+same way, without the domain rules of a new record.
+"""
+
+import time
+from datetime import UTC, datetime
+
+from flask_babel import gettext as _
+from marshmallow import ValidationError as SchemaError
+
+from server.auth.scope import scope_for
+from server.errors import ValidationError
+from server.extensions import db
+from server.models_base import utcnow, uuid7
+from server.mutations.apply import apply_mutation
+from server.mutations.batch import Batch
+from server.mutations.kinds import ENTITIES
+from server.mutations.merge import DELETED, jsonable
+from server.mutations.models import Mutation
+from server.mutations.rejections import Rejected
+from server.places.models import Place
+from server.text import fold
+
+WEB_DEVICE = "web"
+
+
+def web_clock(record, device_id: str = WEB_DEVICE) -> str:
+    """A clock later than now and than every clock the record carries."""
+    ms, counter = time.time_ns() // 1_000_000, 0
+    latest = max((record.field_clocks or {}).values(), default=None)
+    if latest and int(latest[:13]) >= ms:
+        ms, counter = int(latest[:13]), int(latest[14:18]) + 1
+    return f"{ms:013d}-{counter:04d}-{device_id}"
+
+
+def web_change(entity: str, record_id, values: dict, user, record=None, device_id: str = WEB_DEVICE) -> dict:
+    """Apply one change made on a page as a mutation; return its reply, raise Rejected if refused."""
+    m = {
+        "mutation_id": uuid7(),
+        "entity": entity,
+        "record_id": record_id,
+        "op": "upsert",
+        "base_version": record.version if record is not None else None,
+        "clock": web_clock(record, device_id) if record is not None else new_clock(device_id),
+        "changed": {name: jsonable(value) for name, value in values.items()},
+    }
+    batch = Batch(user, None, scope_for(user), device_id=device_id).load([m])
+    with db.session.no_autoflush:
+        reply = apply_mutation(batch, m)
+        batch.logs.write()
+    if reply["status"] == "rejected":
+        raise Rejected(reply["code"], reply.get("errors"))
+    return reply
+
+
+def changes_from_form(entity: str, record, form: dict, names: tuple[str, ...], messages: dict) -> dict:
+    """The form's values of `names` read by the kind's one schema, keeping those that differ from the record."""
+    raw = {name: _blank_to_none(form.get(name)) for name in names if name in form}
+    try:
+        values = ENTITIES[entity].schema().load(raw, partial=True)
+    except SchemaError as error:
+        raise form_error(Rejected("invalid", error.normalized_messages()), messages) from error
+    return {name: value for name, value in values.items() if jsonable(getattr(record, name)) != jsonable(value)}
+
+
+def form_error(rejection: Rejected, messages: dict) -> ValidationError:
+    """A refused change as the page shows it: one message per field, in the user's language."""
+    fields = {
+        name: messages[name]() if name in messages else _("This value is not valid.") for name in rejection.errors or {}
+    }
+    return ValidationError(" ".join(dict.fromkeys(fields.values())) or rejection.message, errors=fields)
+
+
+def _blank_to_none(value):
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def new_clock(device_id: str = WEB_DEVICE) -> str:
+    """A server clock for a record that has none yet."""
+    return f"{time.time_ns() // 1_000_000:013d}-0000-{device_id}"
+
+
+def household_search_text(household) -> str:
+    """Folded name, phone and hamlet name, as the search box matches them."""
+    hamlet = db.session.get(Place, household.hamlet_code) if household.hamlet_code else None
+    parts = (household.head_name, household.phone, hamlet.name if hamlet else None)
+    return fold(" ".join(p for p in parts if p))
+
+
+def _derived(entity: str, record, changed: dict, clock: str) -> None:
+    if entity != "household":
+        return
+    if {"head_name", "phone", "hamlet_code"} & changed.keys():
+        record.search_text = household_search_text(record)
+    if changed.get("smartphone") == "yes" and record.smartphone_since is None:
+        record.smartphone_since = datetime.fromtimestamp(int(clock[:13]) / 1000, UTC).date()
+
+
+def _log(entity: str, record, op: str, fields: dict, clock: str, user, device_id: str, base_version) -> Mutation:
+    mutation_id = uuid7()
+    mutation = Mutation(
+        mutation_id=mutation_id,
+        device_id=device_id,
+        user_id=user.id if user is not None else None,
+        entity=entity,
+        record_id=record.id,
+        op=op,
+        fields={name: jsonable(value) for name, value in fields.items()},
+        base_version=base_version,
+        client_clock=clock,
+        received_at=utcnow(),
+        result="applied",
+        reply={"mutation_id": str(mutation_id), "status": "applied", "record_id": str(record.id)},
+    )
+    db.session.add(mutation)
+    return mutation
+
+
+def record_web_edit(entity: str, record, values: dict, user, device_id: str = WEB_DEVICE) -> Mutation | None:
+    """Apply the values that differ, stamp their clocks, keep derived columns right, log the change."""
+    is_new = record.id is None or record not in db.session
+    if record.id is None:
+        record.id = uuid7()
+    changed = {k: v for k, v in values.items() if is_new or jsonable(getattr(record, k)) != jsonable(v)}
+    if not changed:
+        return None
+    clock = web_clock(record, device_id)
+    clocks = dict(record.field_clocks or {})
+    for name, value in changed.items():
+        setattr(record, name, value)
+        clocks[name] = clock
+    if is_new:
+        clocks[DELETED] = clock
+        db.session.add(record)
+    record.field_clocks = clocks
+    _derived(entity, record, changed, clock)
+    return _log(entity, record, "upsert", changed, clock, user, device_id, None if is_new else record.version)
+
+
+def record_web_delete(entity: str, record, user, values: dict | None = None, device_id: str = WEB_DEVICE) -> Mutation:
+    """Tombstone a record (with any last values, e.g. merged_into_id) and log it as a delete."""
+    clock = web_clock(record, device_id)
+    clocks = dict(record.field_clocks or {})
+    for name, value in (values or {}).items():
+        setattr(record, name, value)
+        clocks[name] = clock
+    clocks[DELETED] = clock
+    record.deleted_at = utcnow()
+    record.field_clocks = clocks
+    return _log(entity, record, "delete", values or {}, clock, user, device_id, record.version)
+
+
+def record_web_restore(entity: str, record, values: dict, user, device_id: str = WEB_DEVICE) -> Mutation:
+    """Bring a tombstoned record back with new values, logged as an upsert."""
+    clock = web_clock(record, device_id)
+    clocks = dict(record.field_clocks or {})
+    for name, value in values.items():
+        setattr(record, name, value)
+        clocks[name] = clock
+    clocks[DELETED] = clock
+    record.deleted_at = None
+    record.field_clocks = clocks
+    return _log(entity, record, "upsert", values, clock, user, device_id, record.version)

@@ -1,0 +1,17 @@
+"""The training record kinds as the one write path knows them."""
+
+from server.mutations.entity import Entity
+from server.training import rules
+from server.training.models import Attendance, TrainingSession
+from server.training.schemas import AttendanceFieldsSchema, TrainingSessionFieldsSchema
+
+TRAINING_SESSION = Entity(
+    "training_session",
+    TrainingSession,
+    TrainingSessionFieldsSchema,
+    together=("commune_code", "hamlet_code"),
+    check=rules.check_session,
+    complete=rules.complete_session,
+)
+# Attendance needs its session and its household in the writer's scope (both are parents).
+ATTENDANCE = Entity("attendance", Attendance, AttendanceFieldsSchema, ("session_id", "household_id"), "session")
