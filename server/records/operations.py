@@ -6,6 +6,7 @@ from marshmallow import ValidationError as SchemaError
 
 from server.errors import ValidationError
 from server.extensions import db
+from server.field_rules import RuleMessage
 from server.households.models import Consent, Household, MarketplaceAccount, PaymentAccount
 from server.places.models import Place
 from server.records.schemas import HouseholdCorrectionLoadSchema, SessionCorrectionLoadSchema
@@ -27,8 +28,15 @@ def _load(schema, form: dict) -> dict:
     try:
         return schema.load(form)
     except SchemaError as error:
-        messages = {name: FIELD_MESSAGES.get(name, lambda: _("This value is not valid."))() for name in error.messages}
+        messages = {name: _message(name, found) for name, found in error.messages.items()}
         raise ValidationError(" ".join(messages.values()), errors=messages) from error
+
+
+def _message(name: str, found) -> str:
+    """The field rule's own reason when it gave one (it is already translated), else the field's message."""
+    if isinstance(found, list) and found and isinstance(found[0], RuleMessage):
+        return str(found[0])
+    return FIELD_MESSAGES.get(name, lambda: _("This value is not valid."))()
 
 
 def _check_hamlet(code: str | None, commune_code: str) -> None:

@@ -4,6 +4,7 @@ from datetime import UTC
 
 from marshmallow import EXCLUDE, Schema, fields, post_load, validate
 
+from server.field_rules import clean_phone, rule
 from server.households.models import (
     ACCOUNT_STATUSES,
     CONSENT_PURPOSES,
@@ -15,7 +16,7 @@ from server.households.models import (
 )
 from server.places.schemas import PlaceDumpSchema
 from server.reports.schemas import ProgressDumpSchema
-from server.text import nfc, normalise_phone
+from server.text import nfc
 from server.training.models import CHECK_IN_METHODS, TOPICS
 
 ENTITY_NAMES = ("household", "consent", "marketplace_account", "payment_account", "training_session", "attendance")
@@ -49,22 +50,22 @@ class _FieldsSchema(Schema):
 
 class HouseholdFieldsSchema(_FieldsSchema):
     text_fields = ("head_name", "ethnicity", "plus_code", "vnpost_code")
-    head_name = _text(200, required=True)
-    phone = _nullable_text(32)
+    head_name = fields.String(required=True, validate=rule("household", "head_name"))
+    phone = fields.String(allow_none=True, validate=rule("household", "phone"))
     commune_code = _text(24, required=True)
     hamlet_code = _nullable_text(24)
     preferred_language = fields.String(validate=validate.OneOf(LANGUAGES))
     smartphone = fields.String(validate=validate.OneOf(SMARTPHONE))
-    ethnicity = _nullable_text(60)
+    ethnicity = fields.String(allow_none=True, validate=rule("household", "ethnicity"))
     latitude = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
     longitude = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
-    plus_code = _nullable_text(16)
-    vnpost_code = _nullable_text(10)
+    plus_code = fields.String(allow_none=True, validate=rule("household", "plus_code"))
+    vnpost_code = fields.String(allow_none=True, validate=rule("household", "vnpost_code"))
 
     @post_load
     def _phone(self, data: dict, **_kwargs) -> dict:
         if "phone" in data:
-            data["phone"] = normalise_phone(data["phone"])
+            data["phone"] = clean_phone(data["phone"])
         return data
 
 
@@ -79,7 +80,7 @@ class MarketplaceAccountFieldsSchema(_FieldsSchema):
     text_fields = ("shop_name",)
     household_id = fields.UUID(required=True)
     platform = fields.String(required=True, validate=validate.OneOf(PLATFORMS))
-    shop_name = _nullable_text(200)
+    shop_name = fields.String(allow_none=True, validate=rule("marketplace_account", "shop_name"))
     status = fields.String(validate=validate.OneOf(ACCOUNT_STATUSES))
     products_listed = fields.Integer(strict=True, validate=validate.Range(min=0, max=10_000_000))
     orders_reported = fields.Integer(strict=True, validate=validate.Range(min=0, max=10_000_000))
@@ -96,11 +97,11 @@ class TrainingSessionFieldsSchema(_FieldsSchema):
     text_fields = ("title",)
     commune_code = _text(24, required=True)
     hamlet_code = _nullable_text(24)
-    held_on = fields.Date(required=True)
+    held_on = fields.Date(required=True, validate=rule("training_session", "held_on"))
     topics = fields.List(
         fields.String(validate=validate.OneOf(TOPICS)), validate=validate.Length(min=1, max=len(TOPICS))
     )
-    title = _nullable_text(200)
+    title = fields.String(allow_none=True, validate=rule("training_session", "title"))
 
     @post_load
     def _unique_topics(self, data: dict, **_kwargs) -> dict:
@@ -113,7 +114,7 @@ class AttendanceFieldsSchema(_FieldsSchema):
     text_fields = ("attendee_name",)
     session_id = fields.UUID(required=True)
     household_id = fields.UUID(required=True)
-    attendee_name = _nullable_text(200)
+    attendee_name = fields.String(allow_none=True, validate=rule("attendance", "attendee_name"))
     method = fields.String(validate=validate.OneOf(CHECK_IN_METHODS))
 
 
@@ -277,6 +278,19 @@ class ScopeDumpSchema(Schema):
     communes = fields.List(fields.String(), required=True)
 
 
+class FieldRuleDumpSchema(Schema):
+    """What one field must be (server/field_rules.py); only the keys that the rule checks are present."""
+
+    required = fields.Boolean(metadata={"description": "Must not be empty once given."})
+    max_length = fields.Integer()
+    format = fields.String(metadata={"description": "Name of the format, for its message: phone, vnpost_code."})
+    pattern = fields.String(metadata={"description": "ASCII regular expression the cleaned value must match."})
+    separators = fields.String(metadata={"description": "Regex character class removed before matching."})
+    country_code = fields.String(metadata={"description": "A leading +<code> (or <code> and 9 digits) reads as 0."})
+    min = fields.String(metadata={"description": "Earliest date, YYYY-MM-DD."})
+    max = fields.String(metadata={"description": 'Latest date: "today".'})
+
+
 class ReferenceSchema(Schema):
     places = fields.List(fields.Nested(PlaceDumpSchema), required=True)
     topics = fields.List(fields.Nested(CodeNameSchema), required=True)
@@ -285,6 +299,12 @@ class ReferenceSchema(Schema):
     consent_purposes = fields.List(fields.Nested(CodeNameSchema), required=True)
     scope = fields.Nested(ScopeDumpSchema, required=True)
     translations_version = fields.String(required=True)
+    rules = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.Nested(FieldRuleDumpSchema)),
+        required=True,
+        metadata={"description": "Lengths, formats and date bounds by record kind and field, as the push checks."},
+    )
     progress = fields.List(
         fields.Nested(ProgressDumpSchema),
         required=True,
