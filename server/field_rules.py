@@ -9,9 +9,10 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from marshmallow import ValidationError
+
+from server import i18n
 
 PROGRAMME_START = date(2020, 1, 1)
 # The programme's communes are in Vietnam (UTC+7, no daylight saving). A session held at 6 a.m.
@@ -100,7 +101,7 @@ class FieldRule:
 
     def _check_date(self, value: date) -> None:
         if self.earliest is not None and value < self.earliest:
-            _refuse(_("The date cannot be before %(date)s, when the programme began.", date=format_date(self.earliest)))
+            _refuse(_("The date cannot be before %(date)s, when the programme began.", date=i18n.date(self.earliest)))
         if self.latest_today and value > today():
             _refuse(_("The date cannot be later than today."))
 
