@@ -22,7 +22,7 @@ function watch(input, rule) {
     const full = !problem && rule.max_length && [...input.value].length >= rule.max_length;
     const text = problem || (full ? _("At most %(count)s characters.", { count: formatNumber(rule.max_length) }) : "");
     message.textContent = text;
-    message.className = problem ? "field-problem error" : "field-problem muted";
+    message.className = problem ? "field-problem bad" : "field-problem muted";
     input.setAttribute("aria-invalid", problem ? "true" : "false");
     return !problem;
   };
