@@ -57,7 +57,7 @@ def _push_households(app, tree, trainer, values) -> dict:
         "hamlet_code": hamlet,
         "ethnicity": text["households.ethnicity"],
         "plus_code": text["households.plus_code"],
-        "vnpost_code": text["households.vnpost_code"],
+        "vnpost_code": "8629461001",
         "latitude": 9.88,
         "longitude": 106.35,
         "smartphone": "yes",

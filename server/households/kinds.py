@@ -9,12 +9,14 @@ from server.households.schemas import (
     PaymentAccountFieldsSchema,
 )
 from server.mutations.entity import Entity
+from server.places.rules import check_commune_and_hamlet
 
 HOUSEHOLD = Entity(
     "household",
     Household,
     HouseholdFieldsSchema,
     together=("commune_code", "hamlet_code"),
+    place=check_commune_and_hamlet,
     check=rules.check_household,
     complete=rules.complete_household,
 )

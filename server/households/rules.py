@@ -2,7 +2,6 @@
 
 from server.mutations.merge import clock_date, merge_fields
 from server.mutations.rejections import Rejected
-from server.places.rules import check_commune_and_hamlet
 from server.text import fold
 
 # Sensitive fields and the consent each needs (Law 91/2025: per purpose, explicit, withdrawable).
@@ -13,7 +12,7 @@ CONSENTED_FIELDS = {
 
 
 def check_household(batch, record, values: dict, record_id) -> None:
-    """Programme consent for a new household, consent for sensitive fields, the hamlet in the commune."""
+    """Programme consent for a new household, and consent for its sensitive fields."""
     household_id = record.id if record is not None else record_id
     if record is None:
         given = batch.consent(household_id, "programme")
@@ -25,7 +24,6 @@ def check_household(batch, record, values: dict, record_id) -> None:
         sent = [name for name in names if values.get(name) is not None]
         if sent and not batch.consent(household_id, purpose):
             raise Rejected("consent_needed", {name: [purpose] for name in sent})
-    check_commune_and_hamlet(batch, record, values)
 
 
 def complete_household(batch, record, values: dict, changed: list, clock) -> None:

@@ -4,6 +4,7 @@ from datetime import UTC
 
 from marshmallow import Schema, fields, post_load, validate
 
+from server.field_rules import clean_phone, rule
 from server.households.models import (
     ACCOUNT_STATUSES,
     CONSENT_PURPOSES,
@@ -14,27 +15,26 @@ from server.households.models import (
     SMARTPHONE,
 )
 from server.mutations.fields import FieldsSchema, nullable_text, text
-from server.text import normalise_phone
 
 
 class HouseholdFieldsSchema(FieldsSchema):
     text_fields = ("head_name", "ethnicity", "plus_code", "vnpost_code")
-    head_name = text(200, required=True)
-    phone = nullable_text(32)
+    head_name = fields.String(required=True, validate=rule("household", "head_name"))
+    phone = fields.String(allow_none=True, validate=rule("household", "phone"))
     commune_code = text(24, required=True)
     hamlet_code = nullable_text(24)
     preferred_language = fields.String(validate=validate.OneOf(LANGUAGES))
     smartphone = fields.String(validate=validate.OneOf(SMARTPHONE))
-    ethnicity = nullable_text(60)
+    ethnicity = fields.String(allow_none=True, validate=rule("household", "ethnicity"))
     latitude = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
     longitude = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
-    plus_code = nullable_text(16)
-    vnpost_code = nullable_text(10)
+    plus_code = fields.String(allow_none=True, validate=rule("household", "plus_code"))
+    vnpost_code = fields.String(allow_none=True, validate=rule("household", "vnpost_code"))
 
     @post_load
     def _phone(self, data: dict, **_kwargs) -> dict:
         if "phone" in data:
-            data["phone"] = normalise_phone(data["phone"])
+            data["phone"] = clean_phone(data["phone"])
         return data
 
 
@@ -49,7 +49,7 @@ class MarketplaceAccountFieldsSchema(FieldsSchema):
     text_fields = ("shop_name",)
     household_id = fields.UUID(required=True)
     platform = fields.String(required=True, validate=validate.OneOf(PLATFORMS))
-    shop_name = nullable_text(200)
+    shop_name = fields.String(allow_none=True, validate=rule("marketplace_account", "shop_name"))
     status = fields.String(validate=validate.OneOf(ACCOUNT_STATUSES))
     products_listed = fields.Integer(strict=True, validate=validate.Range(min=0, max=10_000_000))
     orders_reported = fields.Integer(strict=True, validate=validate.Range(min=0, max=10_000_000))

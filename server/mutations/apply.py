@@ -68,9 +68,11 @@ def _resolve(batch: Batch, entity: Entity, m: dict) -> tuple[object | None, dict
         changed_keys = [f for f in entity.key if f in values and values[f] != getattr(record, f)]
         if changed_keys:
             raise Rejected("key_change", {f: ["cannot change"] for f in changed_keys})
+    if entity.place is not None and m["op"] != "delete":
+        entity.place(batch, record, values)
+    _check_scope(batch, entity, record, values)
     if entity.check is not None and m["op"] != "delete":
         entity.check(batch, record, values, m["record_id"])
-    _check_scope(batch, entity, record, values)
     return record, values, merged
 
 

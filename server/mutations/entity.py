@@ -19,8 +19,11 @@ class Entity:
     parent: str | None = None
     # Fields merged as one value (one clock): a hamlet always belongs to the commune it came with.
     together: tuple[str, ...] = ()
-    # The owning domain's rules: check(batch, record, values, record_id) before anything is written (raises
-    # Rejected), complete(batch, record, values, changed, clock) after the merge (derived columns).
+    # The owning domain's rules, run before anything is written: place(batch, record, values) completes
+    # and checks where the record is (before the scope is checked), check(batch, record, values,
+    # record_id) the rest after it; both raise Rejected. complete(batch, record, values, changed,
+    # clock) runs after the merge (derived columns).
+    place: Callable | None = None
     check: Callable | None = None
     complete: Callable | None = None
 

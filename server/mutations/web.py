@@ -19,6 +19,7 @@ from marshmallow import ValidationError as SchemaError
 from server.auth.scope import scope_for
 from server.errors import ValidationError
 from server.extensions import db
+from server.field_rules import RuleMessage
 from server.models_base import utcnow, uuid7
 from server.mutations.apply import apply_mutation
 from server.mutations.batch import Batch
@@ -73,10 +74,15 @@ def changes_from_form(entity: str, record, form: dict, names: tuple[str, ...], m
 
 def form_error(rejection: Rejected, messages: dict) -> ValidationError:
     """A refused change as the page shows it: one message per field, in the user's language."""
-    fields = {
-        name: messages[name]() if name in messages else _("This value is not valid.") for name in rejection.errors or {}
-    }
+    fields = {name: _field_message(name, found, messages) for name, found in (rejection.errors or {}).items()}
     return ValidationError(" ".join(dict.fromkeys(fields.values())) or rejection.message, errors=fields)
+
+
+def _field_message(name: str, found, messages: dict) -> str:
+    """The field rule's own reason when it gave one (already translated), else the field's message."""
+    if isinstance(found, list) and found and isinstance(found[0], RuleMessage):
+        return str(found[0])
+    return messages[name]() if name in messages else _("This value is not valid.")
 
 
 def _blank_to_none(value):

@@ -10,6 +10,7 @@ from flask import current_app
 
 from server.auth.scope import Scope
 from server.extensions import db
+from server.field_rules import describe_rules
 from server.places.models import Place
 from server.places.operations import place_dump
 from server.reports.indicators import commune_progress
@@ -25,6 +26,7 @@ def reference_data(scope: Scope) -> dict:
         "payment_providers": _code_names(PROVIDER_NAMES),
         "consent_purposes": _code_names(CONSENT_NAMES),
         "scope": {"everything": scope.everything, "communes": sorted(scope.communes)},
+        "rules": describe_rules(),
         "translations_version": translations_version(current_app.config["BABEL_TRANSLATION_DIRECTORIES"]),
         # The user's own communes only: for admins (everything) it would be every commune of the country.
         "progress": commune_progress(sorted(scope.communes), date.today().year),

@@ -127,6 +127,19 @@ class ScopeDumpSchema(Schema):
     communes = fields.List(fields.String(), required=True)
 
 
+class FieldRuleDumpSchema(Schema):
+    """What one field must be (server/field_rules.py); only the keys that the rule checks are present."""
+
+    required = fields.Boolean(metadata={"description": "Must not be empty once given."})
+    max_length = fields.Integer()
+    format = fields.String(metadata={"description": "Name of the format, for its message: phone, vnpost_code."})
+    pattern = fields.String(metadata={"description": "ASCII regular expression the cleaned value must match."})
+    separators = fields.String(metadata={"description": "Regex character class removed before matching."})
+    country_code = fields.String(metadata={"description": "A leading +<code> (or <code> and 9 digits) reads as 0."})
+    min = fields.String(metadata={"description": "Earliest date, YYYY-MM-DD."})
+    max = fields.String(metadata={"description": 'Latest date: "today".'})
+
+
 class ReferenceSchema(Schema):
     places = fields.List(fields.Nested(PlaceDumpSchema), required=True)
     topics = fields.List(fields.Nested(CodeNameSchema), required=True)
@@ -135,6 +148,12 @@ class ReferenceSchema(Schema):
     consent_purposes = fields.List(fields.Nested(CodeNameSchema), required=True)
     scope = fields.Nested(ScopeDumpSchema, required=True)
     translations_version = fields.String(required=True)
+    rules = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.Nested(FieldRuleDumpSchema)),
+        required=True,
+        metadata={"description": "Lengths, formats and date bounds by record kind and field, as the push checks."},
+    )
     progress = fields.List(
         fields.Nested(ProgressDumpSchema),
         required=True,

@@ -1,6 +1,7 @@
 """The training record kinds as the one write path knows them."""
 
 from server.mutations.entity import Entity
+from server.places.rules import check_commune_and_hamlet
 from server.training import rules
 from server.training.models import Attendance, TrainingSession
 from server.training.schemas import AttendanceFieldsSchema, TrainingSessionFieldsSchema
@@ -10,7 +11,7 @@ TRAINING_SESSION = Entity(
     TrainingSession,
     TrainingSessionFieldsSchema,
     together=("commune_code", "hamlet_code"),
-    check=rules.check_session,
+    place=check_commune_and_hamlet,
     complete=rules.complete_session,
 )
 # Attendance needs its session and its household in the writer's scope (both are parents).

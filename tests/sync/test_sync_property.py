@@ -36,7 +36,7 @@ consents = st.lists(
 )
 VALUES = {
     "head_name": ["Lan", "Sóc", "Thạch", "Kim"],
-    "phone": ["0901", "0902", None, "0904"],
+    "phone": ["0901000001", "0902000002", None, "0904000004"],
     "smartphone": ["yes", "no", "unknown", "yes"],
     "preferred_language": ["vi", "km", "en", "km"],
 }

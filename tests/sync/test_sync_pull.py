@@ -100,7 +100,9 @@ def test_household_moved_away_vanishes_from_the_old_trainers_pull(tree, phone_fo
     }
     assert {c.get("reason") for c in both.pull_all()} == {None}
     # The old trainer can no longer write to it either.
-    [refused] = old_trainer.results([f.mutation("household", household.id, {"phone": "0912"}, old_trainer.clock())])
+    [refused] = old_trainer.results(
+        [f.mutation("household", household.id, {"phone": "0912000111"}, old_trainer.clock())]
+    )
     assert refused["code"] == "out_of_scope"
 
 

@@ -233,7 +233,7 @@ def test_one_push_hands_out_one_version_per_changed_record(tree, trainer, phone_
     results = phone.results(
         [
             f.mutation("household", record_id, household_fields(tree["commune"]), phone.clock()),
-            f.mutation("household", record_id, {"phone": "0912"}, phone.clock()),
+            f.mutation("household", record_id, {"phone": "0912000111"}, phone.clock()),
             f.mutation("household", record_id, {"smartphone": "yes"}, phone.clock()),
         ]
     )

@@ -7,7 +7,7 @@ import { h } from "../../ui/h.js";
 import { uuid7 } from "../../uuid.js";
 
 /**
- * An editor for accounts; `kind` is {entity, key ("platform"|"provider"), codes, title, addLabel, shopName}.
+ * An editor for accounts; `kind` is {entity, key ("platform"|"provider"), codes, title, addLabel, shopName (the shop name's field rule, when there is one)}.
  * Returns {element, changes()} where changes() lists the records to write.
  */
 export function accountEditor(kind, householdId, accounts) {
@@ -28,7 +28,12 @@ export function accountEditor(kind, householdId, accounts) {
       ACCOUNT_STATUSES.map((s) => h("option", { value: s, selected: s === account.status }, nameOf("status", s))),
     );
     row.shop = kind.shopName
-      ? h("input", { value: account.shop_name || "", "aria-label": _("Shop name"), placeholder: _("Shop name") })
+      ? h("input", {
+          value: account.shop_name || "",
+          "aria-label": _("Shop name"),
+          placeholder: _("Shop name"),
+          maxlength: kind.shopName.max_length,
+        })
       : null;
     const remove = h("button", { type: "button", class: "small" }, _("Remove"));
     row.element = h(

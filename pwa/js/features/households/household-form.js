@@ -1,6 +1,7 @@
 // Register or edit a household: name, phone, place, language, smartphone, accounts, consent and
 // location. Everything is saved on the phone at once and queued for the server.
 
+import { cleanValue, fieldRules } from "../../field-rules.js";
 import { _ } from "../../i18n.js";
 import {
   communes,
@@ -17,6 +18,7 @@ import { recordChanges, resendRecord } from "../../sync/outbox.js";
 import { inputField, radioGroup, selectField } from "../../ui/field.js";
 import { h, replace } from "../../ui/h.js";
 import { notice } from "../../ui/notice.js";
+import { ruleChecks } from "../../ui/rule-checks.js";
 import { uuid7 } from "../../uuid.js";
 import { checkIn } from "../training/attendance.js";
 import { accountEditor } from "./account-editor.js";
@@ -47,11 +49,11 @@ async function placeFields(household) {
   return [commune, h("div", { class: "field" }, h("label", { for: "hamlet-select" }, _("Hamlet")), hamletSelect)];
 }
 
-function householdFields(form, location) {
+function householdFields(form, location, rules) {
   const value = (name) => form.elements[name].value.trim();
   return {
     head_name: value("head_name"),
-    phone: value("phone") || null,
+    phone: cleanValue(rules.phone || {}, value("phone")) || null,
     commune_code: value("commune_code"),
     hamlet_code: value("hamlet_code") || null,
     preferred_language: value("preferred_language"),
@@ -68,6 +70,7 @@ export async function renderHouseholdForm(main, { id, query }) {
   const household = found
     ? found.household
     : { preferred_language: session().user.locale || "vi", smartphone: "unknown" };
+  const rules = await fieldRules("household");
   const location = locationCapture(household);
   const consents = consentQuestions(householdId, found ? found.consents : new Map(), (purpose, given) => {
     if (purpose === "location") location.setAllowed(given === true);
@@ -80,7 +83,7 @@ export async function renderHouseholdForm(main, { id, query }) {
       codes: PLATFORMS,
       title: _("Seller accounts"),
       addLabel: _("Add seller account"),
-      shopName: true,
+      shopName: (await fieldRules("marketplace_account")).shop_name || {},
     },
     householdId,
     found ? found.marketplace : [],
@@ -134,9 +137,11 @@ export async function renderHouseholdForm(main, { id, query }) {
     error,
     h("button", { type: "submit", class: "primary wide" }, _("Save")),
   );
+  const fieldsAreRight = ruleChecks(form, rules);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const fields = householdFields(form, location);
+    if (!fieldsAreRight()) return replace(error, _("Please correct the fields marked in red."));
+    const fields = householdFields(form, location, rules);
     if (!fields.head_name) return replace(error, _("Please enter the head of household's name."));
     if (!fields.commune_code) return replace(error, _("Please choose a commune."));
     const changes = [

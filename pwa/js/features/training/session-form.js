@@ -1,11 +1,13 @@
 // Create a training session: date, place and topics.
 
+import { fieldRules } from "../../field-rules.js";
 import { _, today } from "../../i18n.js";
 import { TOPICS, communes, hamlets, nameOf } from "../../reference.js";
 import { go } from "../../router.js";
 import { recordChange } from "../../sync/outbox.js";
 import { checkbox, inputField, selectField } from "../../ui/field.js";
 import { h, replace } from "../../ui/h.js";
+import { ruleChecks } from "../../ui/rule-checks.js";
 import { uuid7 } from "../../uuid.js";
 
 /** The new-session screen. */
@@ -45,8 +47,10 @@ export async function renderSessionForm(main) {
     error,
     h("button", { type: "submit", class: "primary wide" }, _("Create session")),
   );
+  const fieldsAreRight = ruleChecks(form, await fieldRules("training_session"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (!fieldsAreRight()) return replace(error, _("Please correct the fields marked in red."));
     const topics = [...form.querySelectorAll("input[name=topics]:checked")].map((box) => box.value);
     const fields = {
       commune_code: form.elements.commune_code.value,
