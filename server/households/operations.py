@@ -6,21 +6,13 @@ from server.extensions import db
 from server.households.forms import CORRECTION_FIELDS, FIELD_MESSAGES
 from server.households.models import Consent, Household, MarketplaceAccount, PaymentAccount
 from server.mutations.models import Mutation
-from server.mutations.rejections import Rejected
-from server.mutations.web import changes_from_form, form_error, web_change
+from server.mutations.web import correct_from_form
 from server.training.models import Attendance
 
 
 def correct_household(household: Household, form: dict, user) -> bool:
     """Apply a supervisor's correction (flushed, not committed); returns whether anything changed."""
-    values = changes_from_form("household", household, form, CORRECTION_FIELDS, FIELD_MESSAGES)
-    if not values:
-        return False
-    try:
-        web_change("household", household.id, values, user, record=household)
-    except Rejected as rejection:
-        raise form_error(rejection, FIELD_MESSAGES) from rejection
-    return True
+    return correct_from_form("household", household, form, CORRECTION_FIELDS, FIELD_MESSAGES, user)
 
 
 def history(household: Household) -> list[Mutation]:

@@ -62,6 +62,18 @@ def web_change(entity: str, record_id, values: dict, user, record=None, device_i
     return reply
 
 
+def correct_from_form(entity: str, record, form: dict, names: tuple[str, ...], messages: dict, user) -> bool:
+    """A correction made on a page: the form's changed values as one mutation; whether anything changed."""
+    values = changes_from_form(entity, record, form, names, messages)
+    if not values:
+        return False
+    try:
+        web_change(entity, record.id, values, user, record=record)
+    except Rejected as rejection:
+        raise form_error(rejection, messages) from rejection
+    return True
+
+
 def changes_from_form(entity: str, record, form: dict, names: tuple[str, ...], messages: dict) -> dict:
     """The form's values of `names` read by the kind's one schema, keeping those that differ from the record."""
     raw = {name: _blank_to_none(form.get(name)) for name in names if name in form}
@@ -69,7 +81,14 @@ def changes_from_form(entity: str, record, form: dict, names: tuple[str, ...], m
         values = ENTITIES[entity].schema().load(raw, partial=True)
     except SchemaError as error:
         raise form_error(Rejected("invalid", error.normalized_messages()), messages) from error
-    return {name: value for name, value in values.items() if jsonable(getattr(record, name)) != jsonable(value)}
+    return {name: value for name, value in values.items() if not _same(getattr(record, name), value)}
+
+
+def _same(stored, value) -> bool:
+    """Whether a form value is what the record holds (lists, such as topics, in any order)."""
+    if isinstance(stored, list) and isinstance(value, list):
+        return sorted(stored) == sorted(value)
+    return jsonable(stored) == jsonable(value)
 
 
 def form_error(rejection: Rejected, messages: dict) -> ValidationError:

@@ -2,8 +2,7 @@
 
 from flask_babel import gettext as _
 
-from server.mutations.rejections import Rejected
-from server.mutations.web import changes_from_form, form_error, web_change
+from server.mutations.web import correct_from_form
 from server.training.models import TrainingSession
 
 CORRECTION_FIELDS = ("held_on", "title", "topics", "hamlet_code")
@@ -18,13 +17,4 @@ FIELD_MESSAGES = {
 
 def correct_session(session: TrainingSession, form: dict, user) -> bool:
     """Apply a supervisor's correction to a session (flushed, not committed); returns whether anything changed."""
-    values = changes_from_form("training_session", session, form, CORRECTION_FIELDS, FIELD_MESSAGES)
-    if "topics" in values and sorted(values["topics"]) == sorted(session.topics or []):
-        del values["topics"]
-    if not values:
-        return False
-    try:
-        web_change("training_session", session.id, values, user, record=session)
-    except Rejected as rejection:
-        raise form_error(rejection, FIELD_MESSAGES) from rejection
-    return True
+    return correct_from_form("training_session", session, form, CORRECTION_FIELDS, FIELD_MESSAGES, user)
