@@ -9,7 +9,8 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate
 
-from server.sync.schemas import DUMP_SCHEMAS
+from server.sync.pull import DEFAULT_LIMIT, MAX_LIMIT
+from server.sync.schemas import DUMP_SCHEMAS, MAX_COMMUNES_ARG, MAX_VERSION, PullQuerySchema
 from tests import factories as f
 
 
@@ -139,3 +140,29 @@ def test_real_responses_match_the_document(app, client, ctx, document):
     check(document, "/api/v1/places/search", "get", call("get", "/api/v1/places/search?q=tra"))
     check(document, "/api/v1/auth/token", "delete", call("delete", "/api/v1/auth/token", headers=headers))
     check(document, "/api/v1/auth/token", "delete", call("delete", "/api/v1/auth/token", headers=headers))
+
+
+def test_the_pulls_parameters_are_its_schemas_and_their_bounds_hold(app, client, ctx, document):
+    tree = f.small_tree()
+    _token, raw = f.device(f.user("trainer", [tree["commune"]]))
+    parameters = {p["name"]: p for p in document["paths"]["/api/v1/sync/pull"]["get"]["parameters"]}
+    assert set(parameters) == set(PullQuerySchema().fields) == {"cursor", "limit", "reference", "communes"}
+    assert {p["in"] for p in parameters.values()} == {"query"}
+    cursor, limit = parameters["cursor"]["schema"], parameters["limit"]["schema"]
+    assert (cursor["minimum"], cursor["maximum"], cursor["default"]) == (0, MAX_VERSION, 0)
+    assert (limit["minimum"], limit["maximum"], limit["default"]) == (1, MAX_LIMIT, DEFAULT_LIMIT)
+    assert parameters["reference"]["schema"]["enum"] == [0, 1]
+    assert parameters["communes"]["schema"] == {"type": "string", "maxLength": MAX_COMMUNES_ARG}
+
+    def pull(**query):
+        with app.app_context():
+            return client.get("/api/v1/sync/pull", query_string=query, headers=f.bearer(raw))
+
+    for name in ("cursor", "limit"):
+        bounds = parameters[name]["schema"]
+        for inside in (bounds["minimum"], bounds["maximum"]):
+            assert pull(**{name: inside}).status_code == 200
+        for outside in (bounds["minimum"] - 1, bounds["maximum"] + 1):
+            refused = pull(**{name: outside})
+            assert refused.status_code == 422 and list(refused.get_json()["errors"]) == [name]
+            check(document, "/api/v1/sync/pull", "get", refused)

@@ -3,17 +3,16 @@
 from flask import Blueprint, current_app
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from marshmallow import ValidationError as SchemaError
 
+from server.apiargs import json_body
 from server.auth import operations
 from server.auth.models import DeviceToken
 from server.auth.schemas import TokenReplySchema, TokenRequestSchema
 from server.auth.scope import scope_for
 from server.auth.tokens import current_device_token
 from server.auth.views import _refusal_message
-from server.errors import Unauthorized, ValidationError
+from server.errors import Unauthorized
 from server.extensions import db, limiter
-from server.jsonbody import read_json
 from server.security import csrf_exempt
 from server.sync.operations import revoke_device
 
@@ -24,7 +23,8 @@ MAX_SIGN_IN_BODY = 16 * 1024
 @bp.post("/api/v1/auth/token")
 @csrf_exempt  # JSON only: a cross-site form cannot send it, and no cookie is involved
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
-def issue_token():
+@json_body(TokenRequestSchema, MAX_SIGN_IN_BODY, require_json_type=True)
+def issue_token(data: dict):
     """Sign a phone in: a new device token with the user's profile and scope.
     ---
     post:
@@ -48,10 +48,6 @@ def issue_token():
         422: Invalid
         429: TooManyRequests
     """
-    try:
-        data = TokenRequestSchema().load(read_json(MAX_SIGN_IN_BODY, require_json_type=True))
-    except SchemaError as error:
-        raise ValidationError(errors=error.normalized_messages()) from error
     try:
         user = operations.authenticate(data["username"], data["password"])
     except operations.LoginRefused as refusal:

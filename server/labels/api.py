@@ -1,10 +1,10 @@
 """/api/v1/labels: single labels as PNG, SVG or PDF, and batch PDFs with progress."""
 
-from flask import Blueprint, Response, jsonify, request, send_file, url_for
+from flask import Blueprint, Response, jsonify, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from marshmallow import ValidationError as SchemaError
 
+from server.apiargs import json_body, query
 from server.auth.scope import scope_for
 from server.errors import NotFound, ValidationError, problem
 from server.labels import fonts, jobs
@@ -14,6 +14,7 @@ from server.labels.schemas import BatchDumpSchema, BatchLoadSchema, LabelQueryLo
 
 bp = Blueprint("labels_api", __name__, url_prefix="/api/v1/labels")
 FORMATS = "any(png, svg, pdf)"
+MAX_BATCH_BODY = 16 * 1024
 
 
 @bp.record_once
@@ -28,13 +29,6 @@ def _check_raqm(state):
 @bp.errorhandler(fonts.LabelRenderingUnavailable)
 def _unavailable(error):
     return problem(503, "labels_unavailable", _("Labels cannot be printed on this server."), str(error))
-
-
-def _load(schema, data) -> dict:
-    try:
-        return schema.load(data)
-    except SchemaError as error:
-        raise ValidationError(errors=error.messages) from None
 
 
 def _file(body: bytes, fmt: str, name: str) -> Response:
@@ -68,7 +62,8 @@ def layouts():
 
 @bp.get(f"/households/<uuid:household_id>.<{FORMATS}:fmt>")
 @login_required
-def household_label(household_id, fmt):
+@query(LabelQueryLoadSchema)
+def household_label(args, household_id, fmt):
     """A household's digital-address label.
     ---
     get:
@@ -76,9 +71,8 @@ def household_label(household_id, fmt):
       parameters:
         - {name: household_id, in: path, required: true, schema: {type: string, format: uuid}}
         - {name: fmt, in: path, required: true, schema: {type: string, enum: [png, svg, pdf]}}
-        - {name: layout, in: query, schema: {type: string, enum: [thermal-50x30, roll-58, a4-3x8, a4-2x7]}}
-        - {name: lang, in: query, description: "Label language; the household's own by default",
-           schema: {type: string, enum: [vi, km, en]}}
+        - in: query
+          schema: LabelQueryLoadSchema
       responses:
         200:
           description: The label (PNG at the printer's exact dots, SVG in mm, or PDF)
@@ -90,16 +84,16 @@ def household_label(household_id, fmt):
         404: {description: No such household}
         422: {description: "Bad layout or language"}
     """
-    query = _load(LabelQueryLoadSchema(), request.args)
     household = labels.household_for_label(scope_for(current_user), household_id)
-    contents = labels.household_contents([household], query["lang"])
-    body = labels.render(contents, labels.layout_named(query["layout"]), fmt)
-    return _file(body, fmt, f"address-{query['layout']}")
+    contents = labels.household_contents([household], args.get("lang"))
+    body = labels.render(contents, labels.layout_named(args["layout"]), fmt)
+    return _file(body, fmt, f"address-{args['layout']}")
 
 
 @bp.get(f"/lots/<uuid:lot_id>.<{FORMATS}:fmt>")
 @login_required
-def lot_label(lot_id, fmt):
+@query(LabelQueryLoadSchema)
+def lot_label(args, lot_id, fmt):
     """A lot's product-origin label.
     ---
     get:
@@ -107,9 +101,8 @@ def lot_label(lot_id, fmt):
       parameters:
         - {name: lot_id, in: path, required: true, schema: {type: string, format: uuid}}
         - {name: fmt, in: path, required: true, schema: {type: string, enum: [png, svg, pdf]}}
-        - {name: layout, in: query, schema: {type: string, enum: [thermal-50x30, roll-58, a4-3x8, a4-2x7]}}
-        - {name: lang, in: query, schema: {type: string, enum: [vi, km, en]}}
-        - {name: count, in: query, description: Labels in the PDF, schema: {type: integer, minimum: 1, maximum: 96}}
+        - in: query
+          schema: LabelQueryLoadSchema
       responses:
         200:
           description: The label
@@ -121,11 +114,10 @@ def lot_label(lot_id, fmt):
         404: {description: No such lot}
         422: {description: "Bad layout, language or count"}
     """
-    query = _load(LabelQueryLoadSchema(), request.args)
     lot = labels.lot_for_label(scope_for(current_user), lot_id)
-    count = query["count"] if fmt == "pdf" else 1
-    body = labels.render(labels.lot_contents(lot, count, query["lang"]), labels.layout_named(query["layout"]), fmt)
-    return _file(body, fmt, f"lot-{lot.code}-{query['layout']}")
+    count = args["count"] if fmt == "pdf" else 1
+    body = labels.render(labels.lot_contents(lot, count, args.get("lang")), labels.layout_named(args["layout"]), fmt)
+    return _file(body, fmt, f"lot-{lot.code}-{args['layout']}")
 
 
 def start_batch(data: dict) -> str:
@@ -161,7 +153,8 @@ def batch_dump(job_id: str, status: dict) -> dict:
 
 @bp.post("/batches")
 @login_required
-def batches():
+@json_body(BatchLoadSchema, MAX_BATCH_BODY, require_json_type=True)
+def batches(batch: dict):
     """Start a batch PDF.
     ---
     post:
@@ -177,11 +170,14 @@ def batches():
           content:
             application/json:
               schema: BatchDumpSchema
+        400: MalformedJson
         403: {description: Outside the caller's places}
         404: {description: No such place or lot}
-        422: {description: Invalid request}
+        413: TooLarge
+        415: NotJson
+        422: Invalid
     """
-    job_id = start_batch(_load(BatchLoadSchema(), request.get_json(silent=True) or {}))
+    job_id = start_batch(batch)
     response = jsonify(batch_dump(job_id, jobs.status(job_id, current_user.id)))
     response.status_code = 202
     response.headers["Location"] = url_for("labels_api.batch_status", job_id=job_id)

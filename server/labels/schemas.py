@@ -27,8 +27,15 @@ class LabelQueryLoadSchema(Schema):
     """Query parameters of a single label file."""
 
     layout = fields.String(load_default="thermal-50x30", validate=validate.OneOf(sorted(LAYOUTS)))
-    lang = fields.String(load_default=None, validate=validate.OneOf(LANGUAGES))
-    count = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_DIRECT_LABELS))
+    lang = fields.String(
+        validate=validate.OneOf(LANGUAGES),
+        metadata={"description": "Label language; the household's own by default."},
+    )
+    count = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, max=MAX_DIRECT_LABELS),
+        metadata={"description": "Labels in a lot's PDF."},
+    )
 
 
 class BatchLoadSchema(Schema):

@@ -4,25 +4,29 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from server.apiargs import query
 from server.auth.decorators import role_required
 from server.auth.scope import scope_for
 from server.errors import AppError, Forbidden, NotFound
 from server.extensions import db
 from server.places import operations
 from server.places.models import Place
+from server.places.schemas import PlaceListQuerySchema, PlaceSearchQuerySchema
 
 bp = Blueprint("places", __name__)
 
 
 @bp.get("/api/v1/places")
 @login_required
-def list_places():
+@query(PlaceListQuerySchema)
+def list_places(args: dict):
     """Children of ?parent= (provinces when absent).
     ---
     get:
       summary: Children of a place, or the provinces
       parameters:
-        - {name: parent, in: query, required: false, schema: {type: string}, description: Code of the parent place.}
+        - in: query
+          schema: PlaceListQuerySchema
       responses:
         200:
           description: The places directly under the parent, by name.
@@ -31,8 +35,9 @@ def list_places():
               schema: PlaceListSchema
         401: Unauthorized
         404: NotFound
+        422: Invalid
     """
-    parent = request.args.get("parent") or None
+    parent = args.get("parent") or None
     if parent and db.session.get(Place, parent) is None:
         raise NotFound(_("There is no place with code %(code)s.", code=parent))
     return jsonify(places=[operations.place_dump(p) for p in operations.children(parent)])
@@ -40,14 +45,15 @@ def list_places():
 
 @bp.get("/api/v1/places/search")
 @login_required
-def search_places():
+@query(PlaceSearchQuerySchema)
+def search_places(args: dict):
     """Places matching ?q= by new or old name, ignoring diacritics.
     ---
     get:
       summary: Places whose new or former name contains every word of q
       parameters:
-        - {name: q, in: query, required: false, schema: {type: string, maxLength: 100}}
-        - {name: kind, in: query, required: false, schema: {type: string, enum: [province, commune, hamlet]}}
+        - in: query
+          schema: PlaceSearchQuerySchema
       responses:
         200:
           description: Matching places, provinces first.
@@ -55,10 +61,9 @@ def search_places():
             application/json:
               schema: PlaceListSchema
         401: Unauthorized
+        422: Invalid
     """
-    q = request.args.get("q", "")[:100]
-    kind = request.args.get("kind") if request.args.get("kind") in ("province", "commune", "hamlet") else None
-    return jsonify(places=[operations.place_dump(p) for p in operations.search(q, kind=kind)])
+    return jsonify(places=[operations.place_dump(p) for p in operations.search(args["q"], kind=args.get("kind"))])
 
 
 @bp.route("/places/<code>", methods=["GET", "POST"])

@@ -16,3 +16,16 @@ class PlaceDumpSchema(Schema):
 
 class PlaceListSchema(Schema):
     places = fields.List(fields.Nested(PlaceDumpSchema), required=True)
+
+
+class PlaceListQuerySchema(Schema):
+    """The query string of the place list."""
+
+    parent = fields.String(metadata={"description": "Code of the parent place; the provinces when absent."})
+
+
+class PlaceSearchQuerySchema(Schema):
+    """The query string of the place search."""
+
+    q = fields.String(load_default="", validate=validate.Length(max=100))
+    kind = fields.String(validate=validate.OneOf(KINDS))

@@ -2,14 +2,12 @@
 
 from datetime import date
 
-from flask import Blueprint, jsonify, request
-from flask_babel import gettext as _
+from flask import Blueprint, jsonify
 from flask_login import current_user, login_required
-from marshmallow import ValidationError as SchemaError
 
+from server.apiargs import query
 from server.auth.decorators import role_required
 from server.auth.scope import scope_for
-from server.errors import ValidationError
 from server.reports import access
 from server.reports.indicators import place_report
 from server.reports.schemas import IndicatorQueryLoadSchema, IndicatorReportDumpSchema
@@ -21,7 +19,8 @@ bp = Blueprint("reports_api", __name__)
 @bp.get("/api/v1/reports/indicators")
 @login_required
 @role_required("admin", "supervisor")
-def indicators():
+@query(IndicatorQueryLoadSchema)
+def indicators(args: dict):
     """Indicator figures of a place and its children for a year.
     ---
     get:
@@ -35,15 +34,7 @@ def indicators():
       tags: [reports]
       parameters:
         - in: query
-          name: place
-          required: true
-          schema: {type: string}
-          description: Code of a province, commune or hamlet in the caller's scope
-        - in: query
-          name: year
-          required: false
-          schema: {type: integer}
-          description: The year (this year when absent)
+          schema: IndicatorQueryLoadSchema
       responses:
         200:
           description: The figures
@@ -57,12 +48,8 @@ def indicators():
         422:
           description: Missing or invalid parameters
     """
-    try:
-        query = IndicatorQueryLoadSchema().load(request.args.to_dict())
-    except SchemaError as error:
-        raise ValidationError(_("Give a place code and a year."), errors=error.messages) from error
-    place = access.visible_place(query["place"], scope_for(current_user))
-    year = query["year"] or date.today().year
+    place = access.visible_place(args["place"], scope_for(current_user))
+    year = args.get("year") or date.today().year
     report = place_report(place, year)
     trend = [{"month_end": end, "values": values} for end, values in monthly_trend(place, year)]
     return jsonify(

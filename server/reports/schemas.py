@@ -66,8 +66,14 @@ class IndicatorReportDumpSchema(Schema):
 class IndicatorQueryLoadSchema(Schema):
     """Query string of the indicators endpoint."""
 
-    place = fields.String(required=True, validate=validate.Length(min=1, max=24))
-    year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
+    place = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=24),
+        metadata={"description": "Code of a province, commune or hamlet in the caller's scope."},
+    )
+    year = fields.Integer(
+        validate=validate.Range(min=2000, max=2100), metadata={"description": "The year (this year when absent)."}
+    )
 
 
 class BaselineTargetsLoadSchema(Schema):

@@ -5,29 +5,27 @@ import json
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, request
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from marshmallow import ValidationError as SchemaError
 
+from server.apiargs import json_body, query
 from server.auth.scope import scope_for
 from server.auth.tokens import current_device_token
-from server.errors import ServiceUnavailable, ValidationError
+from server.errors import ServiceUnavailable
 from server.extensions import db
-from server.jsonbody import read_json
 from server.models_base import utcnow
 from server.sync import operations
-from server.sync.pull import DEFAULT_LIMIT, MAX_LIMIT, narrowed, pull
+from server.sync.pull import narrowed, pull
 from server.sync.reference import reference_data
-from server.sync.schemas import MAX_MUTATIONS, MAX_VERSION, PushEnvelopeSchema
+from server.sync.schemas import PullQuerySchema, PushEnvelopeSchema
 
 bp = Blueprint("sync_api", __name__)
 GZIP_MIN_BYTES = 1024
-MAX_COMMUNES_ARG = 2000
 
 
 @bp.post("/api/v1/sync/push")
 @login_required
-def push():
+@json_body(PushEnvelopeSchema, lambda: current_app.config["SYNC_MAX_BODY"])
+def push(envelope: dict):
     """Apply a batch of changes made on a phone; one result per change.
     ---
     post:
@@ -54,17 +52,8 @@ def push():
         422: Invalid
         503: Unavailable
     """
-    body = read_json(current_app.config["SYNC_MAX_BODY"])
     try:
-        envelope = PushEnvelopeSchema().load(body)
-    except SchemaError as error:
-        raise ValidationError(errors=error.normalized_messages()) from error
-    mutations = body.get("mutations")
-    if not isinstance(mutations, list) or len(mutations) > MAX_MUTATIONS:
-        message = _("Send a list of at most %(n)d mutations.", n=MAX_MUTATIONS)
-        raise ValidationError(message, code="bad_batch", errors={"mutations": [message]})
-    try:
-        reply = operations.push(current_user, current_device_token(), envelope, mutations)
+        reply = operations.push(current_user, current_device_token(), envelope, envelope["mutations"])
     except (sa.exc.OperationalError, sa.exc.IntegrityError) as error:
         # A deadlock or lock timeout with another push, or another token logging the same
         # mutation id at the same moment: nothing was kept, and sending again is safe.
@@ -75,7 +64,8 @@ def push():
 
 @bp.get("/api/v1/sync/pull")
 @login_required
-def pull_changes():
+@query(PullQuerySchema)
+def pull_changes(args: dict):
     """Records in the caller's scope changed after a cursor, in version order.
     ---
     get:
@@ -96,13 +86,8 @@ def pull_changes():
         or with cursor=0 when no communes are given. Gzip-compressed when the request accepts it.
       security: [{bearerAuth: []}]
       parameters:
-        - {name: cursor, in: query, schema: {type: integer, minimum: 0, maximum: 9223372036854775807, default: 0}}
-        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 2000, default: 500}}
-        - {name: reference, in: query, schema: {type: integer, enum: [0, 1]}}
-        - name: communes
-          in: query
-          description: Comma-separated commune codes to restrict the pull to.
-          schema: {type: string, maxLength: 2000}
+        - in: query
+          schema: PullQuerySchema
       responses:
         200:
           description: A page of changes.
@@ -112,49 +97,19 @@ def pull_changes():
         401: Unauthorized
         422: Invalid
     """
-    cursor = _int_arg("cursor", 0, 0, MAX_VERSION)
-    limit = _int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    cursor, limit, communes = args["cursor"], args["limit"], args.get("communes")
     scope = scope_for(current_user)
-    communes = _communes_arg()
     if communes is None:
         body = pull(scope, cursor, limit)
     else:
         body = pull(narrowed(scope, communes), cursor, limit, with_exits=False)
-    if request.args.get("reference") == "1" or (cursor == 0 and communes is None):
+    if args["reference"] == 1 or (cursor == 0 and communes is None):
         body["reference"] = reference_data(scope)
     token = current_device_token()
     if token is not None and not body["has_more"]:
         token.last_sync_at = utcnow()
         db.session.commit()
     return _json_maybe_gzip(body)
-
-
-def _communes_arg() -> frozenset[str] | None:
-    raw = request.args.get("communes")
-    if raw is None:
-        return None
-    codes = frozenset(code.strip() for code in raw.split(",") if code.strip())
-    if len(raw) > MAX_COMMUNES_ARG or not codes:
-        message = _("List one or more commune codes, separated by commas.")
-        raise ValidationError(message, code="bad_parameter", errors={"communes": [message]})
-    return codes
-
-
-def _int_arg(name: str, default: int, minimum: int, maximum: int | None) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = minimum - 1
-    if value < minimum or (maximum is not None and value > maximum):
-        if maximum is None:
-            message = _("%(name)s must be a whole number of at least %(min)d.", name=name, min=minimum)
-        else:
-            message = _("%(name)s must be a whole number from %(min)d to %(max)d.", name=name, min=minimum, max=maximum)
-        raise ValidationError(message, code="bad_parameter", errors={name: [message]})
-    return value
 
 
 def _json_maybe_gzip(body: dict):

@@ -1,7 +1,10 @@
 """Sync wire format: a push and its replies, a pull page; each kind's fields are its domain's schemas."""
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from flask_babel import gettext as _
+from marshmallow import EXCLUDE, Schema, fields, missing, validate
+from marshmallow import ValidationError as SchemaError
 
+from server.apiargs import WholeNumber
 from server.households.schemas import (
     ConsentDumpSchema,
     HouseholdDumpSchema,
@@ -10,6 +13,7 @@ from server.households.schemas import (
 )
 from server.places.schemas import PlaceDumpSchema
 from server.reports.schemas import ProgressDumpSchema
+from server.sync.pull import DEFAULT_LIMIT, MAX_LIMIT
 from server.training.schemas import AttendanceDumpSchema, TrainingSessionDumpSchema
 
 ENTITY_NAMES = ("household", "consent", "marketplace_account", "payment_account", "training_session", "attendance")
@@ -17,6 +21,7 @@ MAX_MUTATIONS = 500
 # f"{ms:013d}-{counter:04d}-{device_id}": plain string order is clock order, ties broken by device.
 CLOCK_PATTERN = r"^[0-9]{13}-[0-9]{4}-[A-Za-z0-9_.-]{1,40}$"  # ASCII digits: \d also matches other scripts' digits
 MAX_VERSION = 2**63 - 1  # versions are BIGINT
+MAX_COMMUNES_ARG = 2000
 
 
 class MutationSchema(Schema):
@@ -46,12 +51,62 @@ class PushSchema(Schema):
     mutations = fields.List(fields.Nested(MutationSchema), required=True, validate=validate.Length(max=MAX_MUTATIONS))
 
 
+class MutationBatch(fields.List):
+    """The mutations as sent, at most MAX_MUTATIONS; each is checked on its own when applied."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.Raw(), required=True, validate=validate.Length(max=MAX_MUTATIONS), **kwargs)
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        """The list as sent, or one translated message for a missing, non-list or too long one."""
+        try:
+            return super().deserialize(value, attr, data, **kwargs)
+        except SchemaError as error:
+            raise SchemaError(_("Send a list of at most %(n)d mutations.", n=MAX_MUTATIONS)) from error
+
+
 class PushEnvelopeSchema(PushSchema):
-    """The batch without its mutations, which are checked one by one so one bad one blocks none."""
+    """The batch with its mutations unchecked: they are checked one by one so one bad one blocks none."""
+
+    problem_codes = {"mutations": "bad_batch"}
+    mutations = MutationBatch()
 
     class Meta:
-        exclude = ("mutations",)
         unknown = EXCLUDE
+
+
+class CommuneCodes(fields.String):
+    """Comma-separated commune codes, read as a set of one or more."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Length(max=MAX_COMMUNES_ARG), **kwargs)
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        """The set of codes, or one translated message for an empty or too long list."""
+        message = _("List one or more commune codes, separated by commas.")
+        try:
+            raw = super().deserialize(value, attr, data, **kwargs)
+        except SchemaError as error:
+            raise SchemaError(message) from error
+        if raw is missing:
+            return raw
+        codes = frozenset(code.strip() for code in raw.split(",") if code.strip())
+        if not codes:
+            raise SchemaError(message)
+        return codes
+
+
+class PullQuerySchema(Schema):
+    """The query string of a pull."""
+
+    cursor = WholeNumber(0, MAX_VERSION, load_default=0, metadata={"description": "Send the last next_cursor."})
+    limit = WholeNumber(1, MAX_LIMIT, load_default=DEFAULT_LIMIT, metadata={"description": "Records per page."})
+    reference = fields.Integer(
+        load_default=0,
+        validate=validate.OneOf((0, 1)),
+        metadata={"description": "1: send the reference data (always sent with cursor=0 and no communes)."},
+    )
+    communes = CommuneCodes(metadata={"description": "Comma-separated commune codes to restrict the pull to."})
 
 
 # --- what the server answers -------------------------------------------------------------

@@ -60,6 +60,11 @@ def test_sign_in_needs_json_and_all_fields(app, client, tree):
     missing = sign_in(app, client, username="tapsu")
     assert missing.status_code == 422
     assert "password" in missing.get_json()["errors"]
+    with app.app_context():
+        malformed = client.post("/api/v1/auth/token", data=b'{"username": ', content_type="application/json")
+        large = client.post("/api/v1/auth/token", data=b'"' + b"x" * 17_000 + b'"', content_type="application/json")
+    assert malformed.status_code == 400 and malformed.get_json()["code"] == "malformed_json"
+    assert large.status_code == 413 and large.get_json()["code"] == "too_large"
 
 
 def test_sign_in_works_with_csrf_protection_on(app, client, tree):

@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 from PIL import Image
 
 from server.labels import fonts, jobs
@@ -47,6 +48,32 @@ def test_bad_layout_unknown_record_and_not_signed_in(client, ctx):
     assert client.get("/api/v1/labels/lots/0190a0b0-0000-7000-8000-000000000000.png").status_code == 404
     client.post("/logout")
     assert client.get(f"/api/v1/labels/households/{home.id}.png").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("layout=a5", "layout"), ("lang=fr", "lang"), ("count=0", "count"), ("count=97", "count"), ("count=x", "count")],
+)
+def test_a_bad_label_parameter_is_a_problem_naming_it(client, ctx, query, field):
+    tree = _setup(client)
+    lot = f.lot(f.product(f.producer(tree["commune"])), "A1")
+    response = client.get(f"/api/v1/labels/lots/{lot.id}.pdf?{query}")
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert response.get_json()["code"] == "bad_parameter" and list(response.get_json()["errors"]) == [field]
+
+
+def test_a_batch_needs_a_json_object_naming_what_is_wrong(client, ctx):
+    _setup(client)
+    url = "/api/v1/labels/batches"
+    form = client.post(url, data={"kind": "households"})
+    assert form.status_code == 415 and form.get_json()["code"] == "not_json"
+    malformed = client.post(url, data=b'{"kind": ', content_type="application/json")
+    assert malformed.status_code == 400 and malformed.get_json()["code"] == "malformed_json"
+    large = client.post(url, data=b'{"kind": "lot", "x": "' + b"x" * 20_000 + b'"}', content_type="application/json")
+    assert large.status_code == 413 and large.get_json()["code"] == "too_large"
+    missing = client.post(url, json={"count": 0})
+    assert missing.status_code == 422 and missing.get_json()["code"] == "invalid"
+    assert set(missing.get_json()["errors"]) == {"kind", "count"}
 
 
 def test_lot_pdf_with_count(client, ctx, decode):

@@ -1,5 +1,6 @@
 """Places: the official list, search by new and old names, children, hamlets in scope."""
 
+import pytest
 import sqlalchemy as sa
 
 from server.extensions import db
@@ -89,6 +90,22 @@ def test_places_api_answers_404_problem_for_an_unknown_parent(ctx, client):
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
     assert "99999" in response.get_json()["detail"]
+
+
+@pytest.mark.parametrize(("query", "field"), [({"kind": "district"}, "kind"), ({"q": "x" * 101}, "q")])
+def test_places_search_answers_a_problem_naming_a_bad_parameter(ctx, client, query, field):
+    factories.small_tree()
+    _signed_in(client, "admin")
+    response = client.get("/api/v1/places/search", query_string=query, headers=EN)
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert response.get_json()["code"] == "bad_parameter" and list(response.get_json()["errors"]) == [field]
+
+
+def test_places_search_by_kind(ctx, client):
+    factories.small_tree()
+    _signed_in(client, "admin")
+    places = client.get("/api/v1/places/search", query_string={"q": "tra", "kind": "commune"}).get_json()["places"]
+    assert places and {place["kind"] for place in places} == {"commune"}
 
 
 def test_supervisor_adds_a_hamlet_in_scope_and_finds_it(ctx, client):

@@ -3,6 +3,7 @@
 import csv
 import io
 
+import pytest
 from openpyxl import load_workbook
 
 from server.extensions import db
@@ -52,6 +53,15 @@ def test_api_requires_a_place(client, field):
     _supervisor(client, field["province"])
     response = client.get("/api/v1/reports/indicators?year=2025")
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert response.get_json()["code"] == "bad_parameter" and list(response.get_json()["errors"]) == ["place"]
+
+
+@pytest.mark.parametrize("year", ["twenty", "1999", "2101", "-2025"])
+def test_api_names_a_bad_year(client, field, year):
+    _supervisor(client, field["province"])
+    response = client.get("/api/v1/reports/indicators", query_string={"place": "86", "year": year})
+    assert response.status_code == 422
+    assert response.get_json()["code"] == "bad_parameter" and list(response.get_json()["errors"]) == ["year"]
 
 
 def test_supervisor_of_can_tho_cannot_see_vinh_long(client, field):

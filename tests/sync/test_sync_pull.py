@@ -187,10 +187,37 @@ def test_a_page_costs_the_same_queries_for_5_or_500_records(app, tree, trainer, 
     assert many == few
 
 
-def test_bad_cursor_is_a_problem(tree, trainer, phone_for):
-    response = phone_for(trainer).request("get", "/api/v1/sync/pull", query_string={"cursor": "-1"})
+@pytest.mark.parametrize(
+    ("name", "value", "bounds"),
+    [
+        ("cursor", "-1", "from 0 to 9223372036854775807"),
+        ("cursor", "ten", "from 0 to 9223372036854775807"),
+        ("cursor", str(2**63), "from 0 to 9223372036854775807"),
+        ("cursor", "1.5", "from 0 to 9223372036854775807"),
+        ("limit", "0", "from 1 to 2000"),
+        ("limit", "2001", "from 1 to 2000"),
+        ("limit", "many", "from 1 to 2000"),
+    ],
+)
+def test_bad_cursor_or_limit_is_a_problem_naming_the_parameter(tree, trainer, phone_for, name, value, bounds):
+    response = phone_for(trainer).request(
+        "get", "/api/v1/sync/pull", query_string={name: value}, headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["code"] == "bad_parameter"
+    assert body["errors"] == {name: [f"{name} must be a whole number {bounds}."]}
+
+
+def test_bad_reference_flag_is_a_problem(tree, trainer, phone_for):
+    response = phone_for(trainer).request("get", "/api/v1/sync/pull", query_string={"reference": "yes"})
     assert response.status_code == 422
-    assert response.get_json()["code"] == "bad_parameter"
+    assert response.get_json()["code"] == "bad_parameter" and list(response.get_json()["errors"]) == ["reference"]
+
+
+def test_empty_cursor_and_limit_and_unknown_parameters_read_as_absent(tree, trainer, phone_for):
+    page = phone_for(trainer).pull(cursor="", limit="", lang="en", unknown="1")
+    assert page["next_cursor"] >= 0 and "reference" in page
 
 
 def test_a_page_names_each_kinds_columns_once_and_attendance_by_its_key(tree, trainer, phone_for):
@@ -263,4 +290,4 @@ def test_a_pull_limited_to_communes_brings_only_their_records_in_scope(tree, pho
 def test_bad_communes_are_a_problem(tree, trainer, phone_for, communes):
     response = phone_for(trainer).request("get", "/api/v1/sync/pull", query_string={"communes": communes})
     assert response.status_code == 422
-    assert response.get_json()["code"] == "bad_parameter"
+    assert response.get_json()["code"] == "bad_parameter" and list(response.get_json()["errors"]) == ["communes"]

@@ -309,6 +309,19 @@ def test_too_large_and_malformed_bodies_get_problem_documents(app, tree, trainer
     assert too_many.status_code == 422 and too_many.get_json()["code"] == "bad_batch"
 
 
+@pytest.mark.parametrize("body", [{}, {"mutations": 3}, {"mutations": {"a": 1}}])
+def test_a_batch_without_a_list_of_mutations_is_a_bad_batch(tree, trainer, phone_for, body):
+    response = phone_for(trainer).request("post", "/api/v1/sync/push", json=body)
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert response.get_json()["code"] == "bad_batch" and list(response.get_json()["errors"]) == ["mutations"]
+
+
+def test_a_bad_envelope_field_is_invalid_and_named(tree, trainer, phone_for):
+    response = phone_for(trainer).request("post", "/api/v1/sync/push", json={"mutations": [], "queued": -1})
+    assert response.status_code == 422
+    assert response.get_json()["code"] == "invalid" and list(response.get_json()["errors"]) == ["queued"]
+
+
 def test_push_needs_a_valid_token(client, tree, trainer):
     response = client.post("/api/v1/sync/push", json={"mutations": []}, headers=f.bearer("ls_wrong"))
     assert response.status_code == 401
