@@ -16,6 +16,8 @@ def correct_household(household: Household, form: dict, user) -> bool:
     values = changes_from_form("household", household, form, CORRECTION_FIELDS, FIELD_MESSAGES)
     if not values:
         return False
+    if "hamlet_code" in values:
+        values["commune_code"] = household.commune_code  # the form picks a hamlet of this commune, it does not move
     try:
         web_change("household", household.id, values, user, record=household)
     except Rejected as rejection:

@@ -23,6 +23,8 @@ def correct_session(session: TrainingSession, form: dict, user) -> bool:
         del values["topics"]
     if not values:
         return False
+    if "hamlet_code" in values:
+        values["commune_code"] = session.commune_code  # the form picks a hamlet of this commune, it does not move
     try:
         web_change("training_session", session.id, values, user, record=session)
     except Rejected as rejection:
