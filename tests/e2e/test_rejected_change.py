@@ -8,7 +8,7 @@ from server.auth.models import User
 from server.extensions import db
 from server.households.models import Household
 from server.places.models import Place
-from tests.e2e.phone_app import go, sign_in, sync
+from tests.e2e.phone_app import answer_consent, go, sign_in, sync
 
 pytestmark = pytest.mark.e2e
 
@@ -33,6 +33,7 @@ def test_a_refused_change_is_corrected_and_sent_again(phone, live_server):
     go(page, "/households/new")
     page.get_by_label("Head of household's name").fill("Chau Sóc Na")
     page.get_by_label("Commune").select_option(label="Xã Tập Sơn")
+    answer_consent(page, "Take part in the programme", "Yes")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("link", name="Edit")).to_be_visible()
 
@@ -40,7 +41,7 @@ def test_a_refused_change_is_corrected_and_sent_again(phone, live_server):
     page.get_by_role("button", name="Sync now").click()
     refused = page.get_by_test_id("rejected")
     expect(refused).to_contain_text("This record belongs to a commune you do not work in.")
-    expect(page.get_by_test_id("pending-count")).to_have_text("1")
+    expect(page.get_by_test_id("pending-count")).to_have_text("2")  # its consent waits for the household
 
     refused.get_by_role("link", name="Correct").click()
     commune = page.get_by_label("Commune")
