@@ -351,7 +351,7 @@ def test_imported_file_titles_and_cells_stay_inert(app, ctx, payload):
         mapping = {"map_head_name": "0", "map_commune": "1", "map_hamlet": "2", "create_hamlets": "1"}
         problems = _answer_problems(app, client, "GET", f"/records/import/{token}", values, seen)
         problems += _answer_problems(app, client, "POST", f"/records/import/{token}", values, seen, data=mapping)
-        request(app, client, "POST", f"/records/import/{token}/run", data=mapping)
+        request(app, client, "POST", f"/records/import/{token}/run", data={**mapping, "consent_confirmed": "1"})
         import_jobs.wait(token)
         for url in (
             "/records/households",

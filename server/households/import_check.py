@@ -1,5 +1,6 @@
 """The dry run of an import (every row checked, bad rows and likely duplicates named) and the import."""
 
+import uuid
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -9,11 +10,13 @@ from server.extensions import db
 from server.households import imports
 from server.households.duplicates import phone_key
 from server.households.models import Household
-from server.mutations.web import record_web_edit
+from server.models_base import utcnow
+from server.mutations.web import web_changes, web_mutation
 from server.places.models import Place
 from server.text import fold, nfc
 
 CHUNK = 200
+IMPORT_DEVICE = "import"
 
 
 class Context:
@@ -137,23 +140,51 @@ def check_rows(rows: list[list[str]], mapping: dict, context: Context) -> list[i
 
 
 def run_import(checks: list, user, include_duplicates: bool, progress: Callable[[int, int], None]) -> int:
-    """Add the importable rows in chunks (one commit each), reporting progress; returns households added."""
-    from server.places.operations import add_hamlet
+    """Add the importable rows in chunks (one commit each), reporting progress; returns households added.
 
+    The supervisor has confirmed the households' programme consent: each household goes through
+    the one write path with that consent, recorded in the supervisor's name (device "import").
+    """
     wanted = [c for c in checks if c.importable and (include_duplicates or not c.duplicate_of)]
     added, new_hamlets = 0, {}
     for start in range(0, len(wanted), CHUNK):
-        for check in wanted[start : start + CHUNK]:
-            values = dict(check.values)
-            if check.new_hamlet and not values["hamlet_code"]:
-                key = (values["commune_code"], fold(check.new_hamlet))
-                if key not in new_hamlets:
-                    new_hamlets[key] = add_hamlet(values["commune_code"], check.new_hamlet).code
-                values["hamlet_code"] = new_hamlets[key]
-            if db.session.get(Household, values["id"]) is None:
-                household = Household(id=values.pop("id"), search_text="")
-                record_web_edit("household", household, values, user, device_id="import")
-                added += 1
+        chunk = [_row_values(check, new_hamlets) for check in wanted[start : start + CHUNK]]
+        known = set(db.session.scalars(sa.select(Household.id).where(Household.id.in_([v["id"] for v in chunk]))))
+        mutations, seen = [], set()
+        for values in chunk:
+            if values["id"] not in known and values["id"] not in seen:
+                seen.add(values["id"])
+                mutations.extend(_registration(values))
+        replies = web_changes(mutations, user, device_id=IMPORT_DEVICE)
+        added += sum(1 for m, r in zip(mutations, replies, strict=True) if m["entity"] == "household" and _kept(r))
         db.session.commit()
         progress(min(start + CHUNK, len(wanted)), len(wanted))
     return added
+
+
+def _row_values(check: imports.RowCheck, new_hamlets: dict) -> dict:
+    """A checked row's values, with the hamlet it asked for added to its commune (once per import)."""
+    from server.places.operations import add_hamlet
+
+    values = dict(check.values)
+    if check.new_hamlet and not values["hamlet_code"]:
+        key = (values["commune_code"], fold(check.new_hamlet))
+        if key not in new_hamlets:
+            new_hamlets[key] = add_hamlet(values["commune_code"], check.new_hamlet).code
+        values["hamlet_code"] = new_hamlets[key]
+    return values
+
+
+def _registration(values: dict) -> list[dict]:
+    """A new household and its "yes" to the programme, as two mutations of the import."""
+    household_id = values.pop("id")
+    consent = {"household_id": household_id, "purpose": "programme", "given": True, "recorded_at": utcnow()}
+    return [
+        web_mutation("household", household_id, values, device_id=IMPORT_DEVICE),
+        # Derived id: the same household always gets the same consent record.
+        web_mutation("consent", uuid.uuid5(household_id, "programme"), consent, device_id=IMPORT_DEVICE),
+    ]
+
+
+def _kept(reply: dict) -> bool:
+    return reply["status"] in ("applied", "merged")

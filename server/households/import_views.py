@@ -94,6 +94,15 @@ def import_run(token: str):
     options = _options(request.form, imports.read_table(data, filename)[0])
     if "head_name" not in options["mapping"]:
         raise ValidationError(_("Choose the column with the name of the head of household."))
+    if request.form.get("consent_confirmed") != "1":
+        # A household is stored only with its consent to the programme, whoever adds it.
+        raise ValidationError(
+            _(
+                "Nothing was imported: confirm that the households in this file agreed to take part in the "
+                "programme. Only households that gave their consent may be registered."
+            ),
+            code="consent_not_confirmed",
+        )
     user_id = current_user.id
 
     def work(progress):

@@ -1,6 +1,6 @@
 """A household's rules, whoever writes it: consent, place, and the columns derived from its fields."""
 
-from server.mutations.merge import clock_date, merge_fields
+from server.mutations.merge import clock_date
 from server.mutations.rejections import Rejected
 from server.text import fold
 
@@ -48,5 +48,18 @@ def complete_consent(batch, record, values: dict, changed: list, clock) -> None:
     if names and not record.given:
         household = batch.household_record(record.household_id)
         if household is not None:
-            merge_fields(household, dict.fromkeys(names, None), clock, None, False)
+            clear_withdrawn(household, names, clock)
         batch.logs.forget(record.household_id, names)
+
+
+def clear_withdrawn(household, names: tuple[str, ...], clock: str) -> None:
+    """Clear the fields a withdrawn consent allowed, even a value written later by a phone that had not seen it.
+
+    Merging None at the withdrawal's clock would lose against such a value and keep it without consent.
+    """
+    clocks = dict(household.field_clocks or {})
+    for name in names:
+        if getattr(household, name) is not None:
+            setattr(household, name, None)
+        clocks[name] = max(clocks.get(name) or clock, clock)
+    household.field_clocks = clocks

@@ -23,6 +23,7 @@ from server.models_base import touch
 from server.mutations.batch import Batch
 from server.mutations.entity import Entity
 from server.mutations.kinds import ENTITIES, FOLLOWERS
+from server.mutations.log import scrub
 from server.mutations.merge import DELETED, merge_fields
 from server.mutations.models import ScopeExit
 from server.mutations.rejections import RETRYABLE, Rejected
@@ -46,6 +47,9 @@ def apply_mutation(batch: Batch, m: dict) -> dict:
         reply = _reply(str(m["mutation_id"]), "merged" if merged else "applied", str(record.id))
     except Rejected as rejection:
         reply = rejected_reply(m["mutation_id"], m["record_id"], rejection)
+        if rejection.code == "consent_needed":
+            # Values kept only with consent are not kept in the log of their refusal either.
+            m = {**m, "changed": scrub(m["changed"], tuple(rejection.errors))}
     batch.logs.add(m, reply, conflicts)
     return reply
 

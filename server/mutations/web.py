@@ -42,9 +42,9 @@ def web_clock(record, device_id: str = WEB_DEVICE) -> str:
     return f"{ms:013d}-{counter:04d}-{device_id}"
 
 
-def web_change(entity: str, record_id, values: dict, user, record=None, device_id: str = WEB_DEVICE) -> dict:
-    """Apply one change made on a page as a mutation; return its reply, raise Rejected if refused."""
-    m = {
+def web_mutation(entity: str, record_id, values: dict, record=None, device_id: str = WEB_DEVICE) -> dict:
+    """A change made on a page as a mutation: a server clock, the record's version as its base."""
+    return {
         "mutation_id": uuid7(),
         "entity": entity,
         "record_id": record_id,
@@ -53,10 +53,20 @@ def web_change(entity: str, record_id, values: dict, user, record=None, device_i
         "clock": web_clock(record, device_id) if record is not None else new_clock(device_id),
         "changed": {name: jsonable(value) for name, value in values.items()},
     }
-    batch = Batch(user, None, scope_for(user), device_id=device_id).load([m])
+
+
+def web_changes(mutations: list[dict], user, device_id: str = WEB_DEVICE) -> list[dict]:
+    """Apply changes made together (an import's households and their consents) as one batch; return the replies."""
+    batch = Batch(user, None, scope_for(user), device_id=device_id).load(mutations)
     with db.session.no_autoflush:
-        reply = apply_mutation(batch, m)
+        replies = [apply_mutation(batch, m) for m in mutations]
         batch.logs.write()
+    return replies
+
+
+def web_change(entity: str, record_id, values: dict, user, record=None, device_id: str = WEB_DEVICE) -> dict:
+    """Apply one change made on a page as a mutation; return its reply, raise Rejected if refused."""
+    [reply] = web_changes([web_mutation(entity, record_id, values, record, device_id)], user, device_id)
     if reply["status"] == "rejected":
         raise Rejected(reply["code"], reply.get("errors"))
     return reply
@@ -67,6 +77,8 @@ def correct_from_form(entity: str, record, form: dict, names: tuple[str, ...], m
     values = changes_from_form(entity, record, form, names, messages)
     if not values:
         return False
+    if "hamlet_code" in values:
+        values["commune_code"] = record.commune_code  # the form picks a hamlet of this commune, it does not move
     try:
         web_change(entity, record.id, values, user, record=record)
     except Rejected as rejection:

@@ -55,7 +55,8 @@ def session(session_id):
     training = db.session.get(TrainingSession, session_id)
     if training is None:
         raise NotFound()
-    scope_for(current_user).require_commune(training.commune_code)
+    scope = scope_for(current_user)
+    scope.require_commune(training.commune_code)
     if request.method == "POST":
         form = {**request.form.to_dict(), "topics": request.form.getlist("topics")}
         try:
@@ -68,9 +69,13 @@ def session(session_id):
             flash(_("Changes saved.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for("training.session", session_id=training.id))
     present = [a for a in training.attendance if a.deleted_at is None]
+    # Attendance written before households had to be in scope may name one the viewer may not see.
+    visible = [a for a in present if scope.covers_commune(a.household.commune_code)]
     hamlets = db.session.scalars(
         sa.select(Place)
         .where(Place.parent_code == training.commune_code, Place.deleted_at.is_(None))
         .order_by(Place.name)
     ).all()
-    return render_template("training/session.html", training=training, present=present, hamlets=hamlets)
+    return render_template(
+        "training/session.html", training=training, present=visible, hidden=len(present) - len(visible), hamlets=hamlets
+    )

@@ -6,9 +6,10 @@ import re
 import sqlalchemy as sa
 from openpyxl import Workbook
 
+from server.auth.models import User
 from server.extensions import db
 from server.households import import_jobs
-from server.households.models import Household
+from server.households.models import Consent, Household
 from server.mutations.models import Mutation
 from server.places.models import Place
 from tests import factories as f
@@ -35,6 +36,7 @@ def _start(client):
 
 
 def _upload(client, data: bytes, name: str) -> str:
+    assert client.get("/records/import").status_code == 200
     response = client.post(
         "/records/import", data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data"
     )
@@ -58,8 +60,15 @@ def _run(client, token, **extra):
         "map_commune": "2",
         "map_hamlet": "3",
         "map_smartphone": "4",
+        "consent_confirmed": "1",
         **extra,
     }
+    return _start_run(client, token, form)
+
+
+def _start_run(client, token, form):
+    """Open the mapping page, post its "Import now" form, wait for the run; returns the run's status."""
+    assert client.get(f"/records/import/{token}").status_code == 200
     response = client.post(f"/records/import/{token}/run", data=form)
     assert response.status_code == 302
     import_jobs.wait(token)
@@ -90,6 +99,7 @@ def test_dry_run_reports_every_bad_row_and_likely_duplicate(client, ctx):
 
 def test_import_adds_good_rows_once_and_logs_them(client, ctx):
     tree = _start(client)
+    user_id = db.session.scalar(sa.select(User.id).where(User.role == "supervisor"))
     token = _upload(client, CSV.encode("utf-8"), "danh-sach.csv")
     status = _run(client, token)
     assert status == {"state": "done", "done": 2, "total": 2, "added": 2}
@@ -98,7 +108,13 @@ def test_import_adds_good_rows_once_and_logs_them(client, ctx):
     assert added["Thạch Sa Rinh"].smartphone == "yes" and added["Danh Thị Mới"].commune_code == "29494"
     assert "thach sa rinh" in added["Thạch Sa Rinh"].search_text
     logs = db.session.scalars(sa.select(Mutation).where(Mutation.device_id == "import")).all()
-    assert len(logs) == 2 and {log.op for log in logs} == {"upsert"}
+    assert sorted(log.entity for log in logs) == ["consent", "consent", "household", "household"]
+    assert {(log.op, log.result, log.user_id) for log in logs} == {("upsert", "applied", user_id)}
+    # Each household's consent to the programme, confirmed by the supervisor, is recorded in their name.
+    for household in added.values():
+        [consent] = db.session.scalars(sa.select(Consent).where(Consent.household_id == household.id)).all()
+        assert (consent.purpose, consent.given, consent.recorded_by_id) == ("programme", True, user_id)
+        assert consent.recorded_at is not None
     again = _upload(client, CSV.encode("utf-8"), "danh-sach-lan-2.csv")
     assert _run(client, again)["added"] == 0
     assert len(_live()) == 4
@@ -132,8 +148,7 @@ def test_xlsx_import_with_a_default_commune(client, ctx):
     assert "Unknown hamlet in this commune." in html  # Phum Sóc Chuối is in Trà Cú, not Tập Sơn
     _check(client, token, default_commune="29461")
     form = {"map_head_name": "0", "map_phone": "1", "map_hamlet": "2", "default_commune": "29461"}
-    client.post(f"/records/import/{token}/run", data=form)
-    import_jobs.wait(token)
+    assert _start_run(client, token, {**form, "consent_confirmed": "1"})["added"] == 2
     added = {h.head_name: h for h in _live("29461")}
     assert added["Thạch Thị Bông"].phone == "0912000111" and added["Kim Văn Sóc"].hamlet_code is None
 
@@ -147,3 +162,18 @@ def test_progress_page_and_status_belong_to_the_uploader(client, ctx):
     f.login(client, other)
     assert client.get(f"/records/import/{token}/status.json").status_code == 403
     assert client.get("/records/import/../../etc/status.json").status_code == 404
+
+
+def test_import_needs_the_supervisor_to_confirm_the_households_consent(client, ctx):
+    _start(client)
+    token = _upload(client, CSV.encode("utf-8"), "danh-sach.csv")
+    html = _check(client, token).get_data(as_text=True)
+    checkbox = re.search(r'<input type="checkbox" id="consent_confirmed"[^>]*>', html).group(0)
+    assert "required" in checkbox and "checked" not in checkbox  # the supervisor ticks it, never the page
+    assert "agreed to take part in the programme" in html
+    form = {"map_head_name": "0", "map_phone": "1", "map_commune": "2", "map_hamlet": "3"}
+    response = client.post(f"/records/import/{token}/run?lang=en", data=form)
+    assert response.status_code == 422
+    assert "Nothing was imported: confirm that the households in this file agreed" in response.get_data(as_text=True)
+    assert client.get(f"/records/import/{token}/status.json").get_json()["state"] == "waiting"
+    assert len(_live()) == 2 and db.session.scalar(sa.select(sa.func.count()).select_from(Consent)) == 0

@@ -104,7 +104,8 @@ export async function settle(entries, results) {
     for (const entry of entries) {
       const result = byMutation.get(entry.mutation_id);
       if (!result) continue; // not answered: stays queued and is sent again
-      const kind = outcome(result);
+      let kind = outcome(result);
+      if (kind === "retry" && (await answerNotQueued(s, entry, result))) kind = "rejected";
       // What it refers to is not on the server yet (another phone's household, say): send it later.
       if (kind === "retry") continue;
       if (kind === "rejected") {
@@ -124,6 +125,16 @@ export async function settle(entries, results) {
     }
   });
   announce();
+}
+
+// A household waiting for its Yes to the programme that is not in the outbox waits for ever: the
+// trainer must ask the household, so it is listed with the server's reason like a refusal.
+async function answerNotQueued(s, entry, result) {
+  if (result.code !== "consent_missing" || entry.entity !== "household") return false;
+  const queued = await done(s[OUTBOX].getAll());
+  return !queued.some(
+    (e) => e.entity === "consent" && e.fields.household_id === entry.record_id && e.fields.purpose === "programme",
+  );
 }
 
 // Two phones recorded the same fact (same natural key): the server kept its row, so ours takes its id.

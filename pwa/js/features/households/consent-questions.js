@@ -2,7 +2,7 @@
 
 import { _ } from "../../i18n.js";
 import { CONSENT_PURPOSES, nameOf } from "../../reference.js";
-import { h } from "../../ui/h.js";
+import { h, replace } from "../../ui/h.js";
 import { uuid7 } from "../../uuid.js";
 
 function answerOf(fieldset) {
@@ -10,8 +10,19 @@ function answerOf(fieldset) {
   return chosen ? chosen.value === "yes" : null;
 }
 
-/** The questions; `onChange(purpose, given)` on each answer. Returns {element, answer(purpose), changes()}. */
-export function consentQuestions(householdId, consents, onChange) {
+/** Why a new household cannot be saved, or "" when it agreed to take part in the programme (as the server rules). */
+export function programmeRefusal(given) {
+  if (given === true) return "";
+  return given === false
+    ? _("The household did not agree to take part in the programme, so it will not be registered.")
+    : _("Ask whether the household agrees to take part in the programme: it can be registered only with a Yes.");
+}
+
+/**
+ * The questions; `onChange(purpose, given)` on each answer. Returns {element, answer(purpose), changes()}.
+ * For a new household (`isNew`), a No to the programme says at once that it will not be registered.
+ */
+export function consentQuestions(householdId, consents, onChange, { isNew = false } = {}) {
   const sets = new Map();
   const element = h("fieldset", { class: "card consents" }, h("legend", {}, _("Consent: ask each question")));
   for (const purpose of CONSENT_PURPOSES) {
@@ -34,6 +45,11 @@ export function consentQuestions(householdId, consents, onChange) {
         _("No"),
       ),
     );
+    if (isNew && purpose === "programme") {
+      const note = h("p", { class: "bad", "aria-live": "polite", "data-testid": "programme-refused" });
+      set.append(note);
+      set.addEventListener("change", () => replace(note, answerOf(set) === false ? programmeRefusal(false) : ""));
+    }
     set.addEventListener("change", () => onChange(purpose, answerOf(set)));
     sets.set(purpose, set);
     element.append(set);

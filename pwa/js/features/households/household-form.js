@@ -22,7 +22,7 @@ import { ruleChecks } from "../../ui/rule-checks.js";
 import { uuid7 } from "../../uuid.js";
 import { checkIn } from "../training/attendance.js";
 import { accountEditor } from "./account-editor.js";
-import { consentQuestions } from "./consent-questions.js";
+import { consentQuestions, programmeRefusal } from "./consent-questions.js";
 import { loadHousehold } from "./household-records.js";
 import { locationCapture } from "./location-capture.js";
 
@@ -72,9 +72,15 @@ export async function renderHouseholdForm(main, { id, query }) {
     : { preferred_language: session().user.locale || "vi", smartphone: "unknown" };
   const rules = await fieldRules("household");
   const location = locationCapture(household);
-  const consents = consentQuestions(householdId, found ? found.consents : new Map(), (purpose, given) => {
-    if (purpose === "location") location.setAllowed(given === true);
-  });
+  const registering = !found?.household.version; // not on the server yet: needs its Yes to the programme
+  const consents = consentQuestions(
+    householdId,
+    found ? found.consents : new Map(),
+    (purpose, given) => {
+      if (purpose === "location") location.setAllowed(given === true);
+    },
+    { isNew: registering },
+  );
   location.setAllowed(consents.answer("location") === true);
   const sellers = accountEditor(
     {
@@ -144,6 +150,9 @@ export async function renderHouseholdForm(main, { id, query }) {
     const fields = householdFields(form, location, rules);
     if (!fields.head_name) return replace(error, _("Please enter the head of household's name."));
     if (!fields.commune_code) return replace(error, _("Please choose a commune."));
+    // A household is registered only with its Yes to the programme (the server refuses it otherwise).
+    const refusal = registering ? programmeRefusal(consents.answer("programme")) : "";
+    if (refusal) return replace(error, refusal);
     const changes = [
       { entity: "household", id: householdId, fields },
       ...consents.changes(),
