@@ -154,6 +154,6 @@ def run_import(checks: list, user, include_duplicates: bool, progress: Callable[
                 household = Household(id=values.pop("id"), search_text="")
                 record_web_edit("household", household, values, user, device_id="import")
                 added += 1
-        db.session.commit()
+        db.session.commit()  # a background job: each chunk is kept once done, so progress is real
         progress(min(start + CHUNK, len(wanted)), len(wanted))
     return added

@@ -56,7 +56,6 @@ def count_scan(lot: Lot) -> None:
             ),
         )
     )
-    db.session.commit()
     db.session.refresh(lot)
 
 

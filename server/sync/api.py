@@ -125,7 +125,6 @@ def pull_changes():
     token = current_device_token()
     if token is not None and not body["has_more"]:
         token.last_sync_at = utcnow()
-        db.session.commit()
     return _json_maybe_gzip(body)
 
 
