@@ -13,7 +13,8 @@ The other commit points are units of their own, each with a comment saying why:
 - server/auth/operations.py: a refused sign-in keeps its failure count (the lock-out) although
   the request answers 401 and rolls back.
 - server/households/import_check.py: a background import commits each chunk.
-- server/cli.py, server/demo/__init__.py, server/places/loader.py: commands and the demo loader.
+- server/cli.py, server/auth/cli.py, server/demo/__init__.py, server/places/loader.py: commands
+  and the demo loader.
 
 Every commit runs STEPS, in this order, from one before_commit listener:
 1. assign versions (server/models_base.py): changed rows get their versions and are flushed
