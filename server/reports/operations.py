@@ -1,4 +1,4 @@
-"""Writes of the reports domain: baselines and targets (this module commits)."""
+"""Writes of the reports domain: baselines and targets (flushed; the request commits)."""
 
 from decimal import Decimal
 
