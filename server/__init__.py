@@ -40,9 +40,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     from server.errors import register_error_handlers
     from server.security import init_security
+    from server.transaction import init_request_transaction
 
     register_error_handlers(app)
     init_security(app)
+    init_request_transaction(app)  # registered last: the commit runs before the headers are added
     _register_blueprints(app)
     _register_commands(app)
     return app

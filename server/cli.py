@@ -37,5 +37,5 @@ def rebuild_summaries_command():
     from server.reports.summary import rebuild
 
     rows = rebuild(db.session.connection())
-    db.session.commit()
+    db.session.commit()  # a command is its own unit of work
     click.echo(f"Household summaries rebuilt ({rows} households).")

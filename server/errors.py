@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from server.extensions import db, login_manager
+
 
 class AppError(Exception):
     """A failure the user can understand; subclasses set status, code and title."""
@@ -90,10 +92,13 @@ def _page(status: int, title: str, detail: str | None):
 
 
 def register_error_handlers(app: Flask) -> None:
-    """Answer every error in the form the client expects."""
+    """Answer every error in the form the client expects, keeping nothing the request wrote."""
 
+    # Each handler rolls back first (server/transaction.py): a failed flush leaves the session
+    # unusable, and the page answered may read the database (the user, the menu).
     @app.errorhandler(AppError)
     def _app_error(error: AppError):
+        db.session.rollback()
         if wants_json():
             response = problem(error.status, error.code, error.title, error.detail, error.errors)
         else:
@@ -106,8 +111,6 @@ def register_error_handlers(app: Flask) -> None:
     def _database_unavailable(error: sa.exc.OperationalError):
         # The database is down, unreachable or gave up on a lock: nothing of this request was
         # kept, so the client may send it again later (the phone keeps its outbox and backs off).
-        from server.extensions import db, login_manager
-
         app.logger.warning("Database unavailable: %s", error)
         db.session.rollback()
         # Answer as to an anonymous caller: loading the user (for the language, the menu) would
@@ -117,6 +120,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):
+        db.session.rollback()
         title = str(_l("This form has expired. Please go back, reload the page and try again."))
         if wants_json():
             return problem(400, "csrf", title)
@@ -124,6 +128,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
+        db.session.rollback()
         title = _HTTP_TITLES.get(error.code, error.name)
         if wants_json():
             return problem(error.code or 500, _http_code(error), str(title))
@@ -131,6 +136,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
+        db.session.rollback()
         app.logger.exception("Unhandled error")
         title = str(_l("Something went wrong on our side. Please try again."))
         if wants_json():

@@ -4,8 +4,6 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_login import current_user
 
-from server.extensions import db
-
 
 def remember_language() -> None:
     """A ?lang= switch is kept in the session and, once signed in, in the user's setting."""
@@ -14,8 +12,7 @@ def remember_language() -> None:
         return
     session["lang"] = asked
     if current_user.is_authenticated and current_user.locale != asked:
-        current_user.locale = asked
-        db.session.commit()
+        current_user.locale = asked  # kept by the request's commit (server/transaction.py)
 
 
 def select_locale() -> str:

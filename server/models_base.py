@@ -126,8 +126,8 @@ def touch(session: orm.Session, obj: Versioned) -> None:
     _pending_sets(session).setdefault(session.get_nested_transaction(), {})[obj] = None
 
 
-@event.listens_for(orm.Session, "before_commit")
-def _assign_versions(session):
+def assign_versions(session: orm.Session) -> None:
+    """Commit step 1 (server/transaction.py): give every changed row its version, flushing each once."""
     nested = session.get_nested_transaction()
     if nested is not None:
         # Releasing a savepoint: its rows join the enclosing transaction and get their

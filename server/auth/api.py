@@ -55,7 +55,7 @@ def issue_token(data: dict):
     token, raw = DeviceToken.issue(user, data["device_label"].strip())
     token.app_version = data["app_version"]
     db.session.add(token)
-    db.session.commit()
+    db.session.flush()
     scope = scope_for(user)
     reply = {
         "token": raw,

@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 
 from server.auth.operations import create_user as create_user_op
 from server.errors import AppError
+from server.extensions import db
 
 
 @click.command("create-user")
@@ -26,4 +27,5 @@ def create_user(username, role, places, display_name, password_stdin):
         user = create_user_op(username, password, role, list(places), display_name=display_name)
     except AppError as error:
         raise click.ClickException(error.detail) from error
+    db.session.commit()  # a command is its own unit of work
     click.echo(f"Created {user.role} {user.username} ({', '.join(p.code for p in user.places) or '-'})")

@@ -51,7 +51,7 @@ def create_user(username: str, password: str, role: str, place_codes: list[str],
     user.places = _places(place_codes, role)
     user.set_password(password)
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -63,7 +63,7 @@ def update_user(user: User, role: str, place_codes: list[str], active: bool, dis
     user.role = role
     user.active = active
     user.display_name = display_name.strip() or user.username
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -73,7 +73,7 @@ def reset_password(user: User, password: str) -> None:
     user.set_password(password)
     user.failed_logins = 0
     user.locked_until = None
-    db.session.commit()
+    db.session.flush()
 
 
 @functools.cache
@@ -104,17 +104,17 @@ def authenticate(username: str, password: str) -> User:
     if locked is not None and locked > now:
         raise LoginRefused("locked", locked)
     if not user.check_password(password or ""):
+        refusal = LoginRefused("wrong_password")
         user.failed_logins = (user.failed_logins or 0) + 1
         if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
             user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
             user.failed_logins = 0
-            db.session.commit()
-            raise LoginRefused("locked", user.locked_until)
-        db.session.commit()
-        raise LoginRefused("wrong_password")
+            refusal = LoginRefused("locked", user.locked_until)
+        db.session.commit()  # its own unit: the refused request rolls back, the count towards the lock-out stays
+        raise refusal
     if not user.active:
         raise LoginRefused("inactive")
     user.failed_logins = 0
     user.locked_until = None
-    db.session.commit()
+    db.session.flush()
     return user

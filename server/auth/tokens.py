@@ -24,8 +24,7 @@ def load_user_from_bearer(req):
     now = utcnow()
     last = token.last_used_at if token.last_used_at.tzinfo else token.last_used_at.replace(tzinfo=now.tzinfo)
     if now - last > timedelta(minutes=1):  # avoid a write on every request
-        token.last_used_at = now
-        db.session.commit()
+        token.last_used_at = now  # kept by the request's commit (server/transaction.py), a GET's too
     g.device_token = token
     return token.user
 

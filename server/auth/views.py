@@ -171,6 +171,7 @@ def edit_user(user_id: int):
                 user, form.role.data, _codes(form.places.data), form.active.data, form.display_name.data or ""
             )
         except AppError as error:
+            db.session.rollback()
             flash(error.detail, "error")
         else:
             flash(_("Changes saved."), "success")
@@ -189,6 +190,7 @@ def reset_password(user_id: int):
         try:
             operations.reset_password(user, form.password.data)
         except AppError as error:
+            db.session.rollback()
             flash(error.detail, "error")
         else:
             flash(_("Password changed. The user's other sessions have ended."), "success")

@@ -57,7 +57,7 @@ def load_demo(households: int = 2000, only_if_empty: bool = False) -> bool:
     hamlets = _hamlets(rng)
     users = _users(rng)
     _insert(_records(rng, households, hamlets, users))
-    db.session.commit()
+    db.session.commit()  # the demo loader (a command) is its own unit of work
     return True
 
 

@@ -157,7 +157,7 @@ def run_import(checks: list, user, include_duplicates: bool, progress: Callable[
                 mutations.extend(_registration(values))
         replies = web_changes(mutations, user, device_id=IMPORT_DEVICE)
         added += sum(1 for m, r in zip(mutations, replies, strict=True) if m["entity"] == "household" and _kept(r))
-        db.session.commit()
+        db.session.commit()  # a background job: each chunk is kept once done, so progress is real
         progress(min(start + CHUNK, len(wanted)), len(wanted))
     return added
 

@@ -55,7 +55,7 @@ def _move_children(entity: str, model, key: str, copied: tuple, keep: Household,
 
 
 def merge_households(keep: Household, other: Household, user) -> int:
-    """Merge `other` into `keep`: fill blanks, move children and producers, tombstone `other`; commits."""
+    """Merge `other` into `keep`: fill blanks, move children and producers, tombstone `other`; flushes."""
     if keep.id == other.id or other.merged_into_id is not None or keep.deleted_at or other.deleted_at:
         raise ValidationError(_("These households cannot be merged."))
     blanks = {name: getattr(other, name) for name in FILLABLE if not getattr(keep, name) and getattr(other, name)}
@@ -68,5 +68,5 @@ def merge_households(keep: Household, other: Household, user) -> int:
     for producer in db.session.scalars(sa.select(Producer).where(Producer.household_id == other.id)):
         record_web_edit("producer", producer, {"household_id": keep.id}, user)
     record_web_delete("household", other, user, {"merged_into_id": keep.id})
-    db.session.commit()
+    db.session.flush()
     return moved

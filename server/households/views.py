@@ -104,7 +104,6 @@ def household(household_id):
             flash(error.detail, "error")
             errors = error.errors or {}
         else:
-            db.session.commit()
             flash(_("Changes saved.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for("households.household", household_id=household.id))
     attendance = db.session.scalars(

@@ -79,6 +79,7 @@ def place_page(code: str):
         try:
             hamlet = operations.add_hamlet(place.code, request.form.get("name", ""))
         except AppError as error:
+            db.session.rollback()
             flash(error.detail, "error")
         else:
             flash(_("Hamlet %(name)s added.", name=hamlet.name), "success")

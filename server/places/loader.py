@@ -79,5 +79,5 @@ def load_official_places() -> int:
         for row, version in zip(new_rows, next_versions(db.session, len(new_rows)), strict=True):
             row.update(version=version, created_at=now, updated_at=now, deleted_at=None)
         db.session.execute(sa.insert(Place.__table__), new_rows)
-    db.session.commit()
+    db.session.commit()  # loaded by a command or the demo loader, each its own unit of work
     return len(new_rows)

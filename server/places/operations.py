@@ -73,7 +73,7 @@ def add_hamlet(commune_code: str, name: str) -> Place:
     number = max([int(s.code.rsplit("-", 1)[1]) for s in siblings if "-" in s.code] or [0]) + 1
     hamlet = new_hamlet(commune, name, number)
     db.session.add(hamlet)
-    db.session.commit()
+    db.session.flush()
     return hamlet
 
 

@@ -69,7 +69,7 @@ def export_household(household: Household, user) -> dict:
         sa.select(Mutation).where(Mutation.record_id.in_(record_ids)).order_by(Mutation.received_at)
     ).all()
     log_access(user, "export", "household", household.id)
-    db.session.commit()
+    db.session.flush()
     return {
         "household": _columns(household),
         "consents": [_columns(c) for c in consents],
@@ -115,7 +115,7 @@ def erase_household(household: Household, user) -> None:
         mutation.reply = _scrub(mutation.reply)
         mutation.conflicts = _scrub(mutation.conflicts)
     log_access(user, "erase", "household", household.id)
-    db.session.commit()
+    db.session.flush()
 
 
 def _scrub(data):

@@ -86,7 +86,7 @@ def save_producer(producer: Producer | None, fields: dict) -> Producer:
     db.session.flush()
     for product in producer.products:
         product.search_text = _product_search_text(product)
-    db.session.commit()
+    db.session.flush()
     return producer
 
 
@@ -104,7 +104,7 @@ def save_product(product: Product | None, producer: Producer, fields: dict) -> P
         setattr(product, name, fields.get(name))
     product.search_text = _product_search_text(product)
     db.session.add(product)
-    db.session.commit()
+    db.session.flush()
     return product
 
 
@@ -118,7 +118,7 @@ def save_lot(lot: Lot | None, product: Product, fields: dict) -> Lot:
     for name in ("code", "harvested_on", "packed_on", "quantity", "unit"):
         setattr(lot, name, fields.get(name))
     db.session.add(lot)
-    db.session.commit()
+    db.session.flush()
     return lot
 
 
@@ -138,7 +138,7 @@ def gtin_owner(gtin: str) -> Product | None:
 def delete_lot(lot: Lot) -> None:
     """Tombstone a lot; its public page answers 404 from now on."""
     lot.deleted_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def _tombstone_product(product: Product, now) -> None:
@@ -152,7 +152,7 @@ def _tombstone_product(product: Product, now) -> None:
 def delete_product(product: Product) -> None:
     """Tombstone a product and its lots."""
     _tombstone_product(product, utcnow())
-    db.session.commit()
+    db.session.flush()
 
 
 def delete_producer(producer: Producer) -> None:
@@ -162,4 +162,4 @@ def delete_producer(producer: Producer) -> None:
     for product in producer.products:
         if product.deleted_at is None:
             _tombstone_product(product, now)
-    db.session.commit()
+    db.session.flush()

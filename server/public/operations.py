@@ -43,7 +43,7 @@ def count_scan(lot: Lot) -> None:
     """Add one scan to the lot, atomically, remembering the first one.
 
     A plain UPDATE rather than an ORM change: concurrent scans never lose a count, and a
-    scan does not give the lot a new sync version.
+    scan does not give the lot a new sync version. Kept by the request's commit (server/transaction.py).
     """
     table = Lot.__table__
     db.session.execute(
@@ -56,7 +56,6 @@ def count_scan(lot: Lot) -> None:
             ),
         )
     )
-    db.session.commit()
     db.session.refresh(lot)
 
 

@@ -1,4 +1,4 @@
-"""Writes of the reports domain: baselines and targets (this module commits)."""
+"""Writes of the reports domain: baselines and targets (flushed; the request commits)."""
 
 from decimal import Decimal
 
@@ -35,4 +35,4 @@ def save_baseline_and_targets(place: Place, year: int, farm_households: int | No
         percent = targets.get(indicator)
         row_values = {**values, "indicator": indicator, "percent": Decimal(percent if percent is not None else 0)}
         _set(existing.get(indicator), Target, row_values, percent is not None)
-    db.session.commit()
+    db.session.flush()

@@ -2,8 +2,8 @@
 
 Every flush notes the households whose figures a write may change (a household itself, its
 attendance and accounts, everyone at a training session whose date, topics or tombstone
-changed); just before the commit their rows are recomputed from the source tables in a few
-set-based statements (server/reports/summary.py).
+changed); just before the commit, in the commit's second step (server/transaction.py), their
+rows are recomputed from the source tables in a few set-based statements (server/reports/summary.py).
 
 ORM writes are seen at flush. Core INSERT/UPDATE/DELETE statements run through the session
 (`db.session.execute(sa.update(...))`) are seen in do_orm_execute. Statements run on a bare
@@ -184,10 +184,9 @@ def _note_core_write(state):
     return result
 
 
-@event.listens_for(orm.Session, "before_commit")
-def _refresh_before_commit(session):
-    # Registered after server/models_base.py's hook (this module imports the models), so the
-    # rows are flushed with their versions once, and then their summaries are recomputed.
+def refresh_summaries(session: orm.Session) -> None:
+    """Commit step 2 (server/transaction.py): recompute the summaries of what the transaction changed."""
+    # After the versions step, whose flush is the commit's last write to the source tables.
     if session.get_nested_transaction() is not None:
         return  # a SAVEPOINT is released: the outer commit refreshes
     session.flush()

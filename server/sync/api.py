@@ -108,7 +108,6 @@ def pull_changes(args: dict):
     token = current_device_token()
     if token is not None and not body["has_more"]:
         token.last_sync_at = utcnow()
-        db.session.commit()
     return _json_maybe_gzip(body)
 
 

@@ -51,7 +51,7 @@ def _push_once(user, token, envelope: dict, checked: list[dict], fresh: bool) ->
         batch.logs.write()
     records = [_reply_record(batch, m, reply) for m, reply in zip(checked, replies, strict=True)]
     known = {record: record.version for record in records if record is not None}
-    db.session.commit()
+    db.session.commit()  # a push is its own unit: its reply carries the versions this commit hands out
     _add_versions(checked, replies, records, known, db.session.info.pop(ASSIGNED_VERSIONS, {}))
     return {"results": replies, "cursor_hint": current_version(db.session)}
 
@@ -107,4 +107,4 @@ def revoke_device(token) -> None:
     """Stop a device token from working, at once and for good."""
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-    db.session.commit()
+    db.session.flush()

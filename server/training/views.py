@@ -65,7 +65,6 @@ def session(session_id):
             db.session.rollback()
             flash(error.detail, "error")
         else:
-            db.session.commit()
             flash(_("Changes saved.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for("training.session", session_id=training.id))
     present = [a for a in training.attendance if a.deleted_at is None]

@@ -124,6 +124,7 @@ def test_password_reset_ends_the_users_other_sessions(app):
     client = _signed_in_client(app, user_id)
     with app.app_context():
         operations.reset_password(db.session.get(User, user_id), "another long password")
+        db.session.commit()  # operations flush; their caller commits
     assert client.get("/").status_code == 302
     fresh = app.test_client()
     assert _post_login(fresh, "ana", "another long password").status_code == 302

@@ -159,6 +159,7 @@ def test_merged_household_stops_counting_and_the_kept_one_takes_its_figures(ctx)
     f.training(tree["commune"], date(2025, 2, 1), ["livestream"], [other])
     f.seller_account(other, "postmart", opened_on=date(2025, 3, 1), orders_reported=2)
     merge_households(keep, other, supervisor)
+    db.session.commit()  # operations flush; their caller commits
     assert stored(other)["counted"] is False
     row = stored(keep)
     assert (row["trained_livestream"], row["platform_postmart"], row["orders"]) == (
@@ -177,6 +178,7 @@ def test_erased_household_still_counts_without_its_address(ctx):
     household = home(tree, plus_code="7P28QJXV+2C")
     f.payment_account(household, "momo", opened_on=date(2025, 3, 1))
     erase_household(household, f.user("admin"))
+    db.session.commit()
     row = stored(household)
     assert (row["counted"], row["digital_address"], row["payment_account"]) == (True, None, date(2025, 3, 1))
 

@@ -1,0 +1,58 @@
+"""Where a transaction ends: one commit point per web request, and the steps every commit runs.
+
+Web requests: operations add and flush, they never commit. `end_request` (an after_request
+handler) is a request's one commit point: it commits when the answer is a success (status
+below 400) and rolls back otherwise. The error handlers (server/errors.py) roll back before
+they answer, and a view that catches a failed operation and still answers with a page or a
+redirect (a flashed message) rolls back itself. Writes made on the way in (the bearer token's
+last use, the language switch) join the request's commit, so a GET keeps them too.
+
+The other commit points are units of their own, each with a comment saying why:
+- server/sync/operations.py: a push commits once per batch, retried once on IntegrityError;
+  its reply carries the versions that commit handed out.
+- server/auth/operations.py: a refused sign-in keeps its failure count (the lock-out) although
+  the request answers 401 and rolls back.
+- server/households/import_check.py: a background import commits each chunk.
+- server/cli.py, server/auth/cli.py, server/demo/__init__.py, server/places/loader.py: commands
+  and the demo loader.
+
+Every commit runs STEPS, in this order, from one before_commit listener:
+1. assign versions (server/models_base.py): changed rows get their versions and are flushed
+   once, with them;
+2. refresh summaries (server/reports/summary_hooks.py): household_summaries rows are recomputed
+   from the source tables as that last flush left them.
+"""
+
+from flask import Flask
+from sqlalchemy import event, orm
+
+from server.extensions import db
+from server.models_base import assign_versions
+from server.reports.summary_hooks import refresh_summaries
+
+STEPS = (assign_versions, refresh_summaries)
+
+
+@event.listens_for(orm.Session, "before_commit")
+def _before_commit(session: orm.Session) -> None:
+    for step in STEPS:
+        step(session)
+
+
+def init_request_transaction(app: Flask) -> None:
+    """Register the request's commit point; call it last, so it runs before the other after_request handlers."""
+
+    @app.after_request
+    def end_request(response):
+        session = db.session()
+        if response.status_code >= 400:
+            session.rollback()
+            return response
+        try:
+            session.commit()  # the request's one commit point
+        except Exception as error:
+            # The commit itself failed (a constraint, a lost connection): answer as for an
+            # error in the view, with nothing of the request kept.
+            session.rollback()
+            return app.make_response(app.handle_user_exception(error))
+        return response
