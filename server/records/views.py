@@ -11,6 +11,7 @@ from server.auth.models import User
 from server.auth.scope import scope_for
 from server.errors import AppError, NotFound
 from server.extensions import db
+from server.forms import form_values
 from server.households.models import Household
 from server.places.models import Place
 from server.records import lists, operations
@@ -118,7 +119,7 @@ def household(household_id):
     errors = {}
     if request.method == "POST":
         try:
-            changed = operations.correct_household(household, request.form.to_dict(), current_user)
+            changed = operations.correct_household(household, form_values(), current_user)
         except AppError as error:
             db.session.rollback()
             flash(error.detail, "error")
@@ -194,7 +195,7 @@ def session(session_id):
         raise NotFound()
     scope_for(current_user).require_commune(training.commune_code)
     if request.method == "POST":
-        form = {**request.form.to_dict(), "topics": request.form.getlist("topics")}
+        form = form_values(lists=("topics",))
         try:
             changed = operations.correct_session(training, form, current_user)
         except AppError as error:
