@@ -161,9 +161,9 @@ def serving(app):
             db.engine.dispose()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_site(tmp_path_factory, catalogues):
-    """The app with a small demo (server/demo), served for a module's web-page tests; yields its Flask app and URL."""
+    """The app with a small demo (server/demo) for the run's web-page tests, which never rely on each other's edits."""
     app = create_app(
         {
             "TESTING": True,
