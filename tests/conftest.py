@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from server import create_app
 from server.extensions import db, limiter
 from server.models_base import VersionCounter
+from tests.browser_client import BrowserClient
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -40,7 +41,7 @@ def _test_config(tmp_path_factory) -> dict:
         "SECRET_KEY": "test-secret",
         # Production hashes with scrypt; a cheaper PBKDF2 keeps the many test sign-ins fast.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        "WTF_CSRF_ENABLED": False,
+        "WTF_CSRF_ENABLED": True,  # as in production; see tests/browser_client.py
         "PUBLIC_BASE_URL": "https://lensan.example",
         "RATELIMIT_ENABLED": True,
         "SERVER_NAME": None,
@@ -61,6 +62,7 @@ def pytest_collection_modifyitems(config, items):
 def app(tmp_path_factory):
     """One app and schema per test run; every test starts from empty tables."""
     app = create_app(_test_config(tmp_path_factory))
+    app.test_client_class = BrowserClient  # CSRF is on, as in production: clients send the token a page gave them
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -107,7 +109,7 @@ def ctx(app):
 
 @pytest.fixture
 def client(app):
-    """A test client that reads English, the source language (CSRF off; tests that check CSRF turn it on).
+    """A test client that reads English, the source language, and posts forms with the token of the page it loaded.
 
     Language tests build their own clients with app.test_client() to see the default, Vietnamese.
     """

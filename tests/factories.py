@@ -110,7 +110,8 @@ def training(commune: Place, held_on: date | None = None, topics=("digital_skill
 
 
 def login(client, user: User, password: str = PASSWORD):
-    """Sign a test client in through the login form."""
+    """Sign a test client in through the login form, loaded first as a browser does (it holds the CSRF token)."""
+    client.get("/login")
     return client.post("/login", data={"username": user.username, "password": password})
 
 

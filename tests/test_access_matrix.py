@@ -235,12 +235,13 @@ class Callers:
             self.world, self.clients = build_world(), {}
             db.session.remove()
         if role not in self.clients:
-            self.clients[role] = self.app.test_client()
+            self.clients[role] = client = self.app.test_client()
+            with self.app.app_context():
+                client.get("/login")  # a visitor's session and its CSRF token, signed in or not
             if role:
                 with self.app.app_context():
-                    signed_in = self.clients[role].post(
-                        "/login", data={"username": self.world["users"][role], "password": f.PASSWORD}
-                    )
+                    form = {"username": self.world["users"][role], "password": f.PASSWORD}
+                    signed_in = client.post("/login", data=form)
                     assert signed_in.status_code == 302
         return self.clients[role]
 
@@ -312,6 +313,8 @@ def test_session_cookie_is_http_only_same_site_and_secure_over_https(app, ctx):
     admin = f.user("admin")
     for base, secure in (("http://localhost", False), ("https://localhost", True)):
         client = app.test_client()
+        with app.app_context():
+            client.get("/login", base_url=base)
         with app.app_context():
             response = client.post("/login", base_url=base, data={"username": admin.username, "password": f.PASSWORD})
         cookie = next(v for k, v in response.headers.items() if k == "Set-Cookie" and v.startswith("session="))

@@ -110,6 +110,7 @@ def test_session_cookie_is_httponly_and_samesite_but_not_secure_over_http(ctx, c
 def test_cookies_are_secure_over_https(ctx, app):
     user = factories.user("trainer", [factories.small_tree()["commune"]])
     client = app.test_client()
+    client.get("/login", base_url="https://lensan.example")
     response = client.post(
         "/login",
         data={"username": user.username, "password": factories.PASSWORD},

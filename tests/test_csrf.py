@@ -9,6 +9,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from server.extensions import db
 from server.households import import_jobs
@@ -44,9 +45,9 @@ def _api_writes(app):
 
 @pytest.fixture
 def csrf_on(app, monkeypatch):
-    """The CSRF check as in production (tests run without it); restored afterwards."""
-    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "1000 per minute")  # many sign-ins from one address
+    """The CSRF check as in production (the suite's default) and room for many sign-ins from one address."""
+    assert app.config["WTF_CSRF_ENABLED"]
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "1000 per minute")
 
 
 def request(app, client, method: str, url: str, **kwargs):
@@ -56,8 +57,11 @@ def request(app, client, method: str, url: str, **kwargs):
 
 
 def signed_in(app, username: str | None):
-    """A client with a session (signed in through the login form, with its token) and the session's token."""
-    client = app.test_client()
+    """A client with a session (signed in through the login form, with its token) and the session's token.
+
+    A plain FlaskClient, not the suite's BrowserClient: these tests choose by hand which token each request carries.
+    """
+    client = FlaskClient(app, app.response_class, use_cookies=True)
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"  # the refusal is recognised by its English words
     page = request(app, client, "GET", "/login").get_data(as_text=True)
     token = TOKEN.search(page).group(1)

@@ -107,6 +107,7 @@ def test_every_demo_record_has_its_own_version(demo):
 def test_demo_users_sign_in_with_their_scopes(demo, app):
     for username, password, _role in DEMO_LOGINS:
         client = app.test_client()
+        client.get("/login")
         response = client.post("/login", data={"username": username, "password": password})
         assert response.status_code == 302, username
     supervisor = db.session.scalar(sa.select(User).where(User.role == "supervisor"))

@@ -66,6 +66,7 @@ def _user_with_locale(app, locale: str | None) -> int:
 def test_users_saved_language_wins_over_the_browser(app):
     _user_with_locale(app, "km")
     client = app.test_client()
+    client.get("/login")
     client.post("/login", data={"username": "sok", "password": factories.PASSWORD})
     assert _page_language(client, "/", headers={"Accept-Language": "en"}) == "km"
 
@@ -73,11 +74,13 @@ def test_users_saved_language_wins_over_the_browser(app):
 def test_switching_language_when_signed_in_is_saved_for_next_time(app):
     user_id = _user_with_locale(app, None)
     client = app.test_client()
+    client.get("/login")
     client.post("/login", data={"username": "sok", "password": factories.PASSWORD})
     assert _page_language(client, "/?lang=en") == "en"
     with app.app_context():
         assert db.session.get(User, user_id).locale == "en"
     other_phone = app.test_client()
+    other_phone.get("/login")
     other_phone.post("/login", data={"username": "sok", "password": factories.PASSWORD})
     assert _page_language(other_phone, "/", headers={"Accept-Language": "km"}) == "en"
 

@@ -416,6 +416,7 @@ def test_values_sent_with_a_request_come_back_inert(app, ctx, payload):
     assert problems == [], "\n".join(problems)
     assert {"q", "hamlet", "display", "user", "label"} <= seen
     anonymous = app.test_client()
+    request(app, anonymous, "GET", f"/login?next={payload}")
     login = request(
         app, anonymous, "POST", f"/login?next={payload}", data={"username": admin.username, "password": f.PASSWORD}
     )

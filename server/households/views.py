@@ -11,6 +11,7 @@ from server.auth.models import User
 from server.auth.scope import scope_for
 from server.errors import AppError
 from server.extensions import db
+from server.forms import form_values
 from server.households import lists, operations
 from server.households.pages import PAGE, STAFF, bp, household_in_scope, page_asked, place_asked
 from server.places.models import Place
@@ -98,7 +99,7 @@ def household(household_id):
     errors = {}
     if request.method == "POST":
         try:
-            changed = operations.correct_household(household, request.form.to_dict(), current_user)
+            changed = operations.correct_household(household, form_values(), current_user)
         except AppError as error:
             db.session.rollback()
             flash(error.detail, "error")

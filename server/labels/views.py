@@ -10,6 +10,7 @@ from server.auth.decorators import role_required
 from server.auth.scope import scope_for
 from server.errors import AppError, NotFound
 from server.extensions import db
+from server.forms import form_values
 from server.households.models import Household
 from server.labels import jobs
 from server.labels import operations as labels
@@ -77,7 +78,7 @@ def lot_page(lot_id):
 @bp.post("/batches")
 def create_batch():
     """Start a batch PDF from a form and follow its progress."""
-    fields = {k: v for k, v in request.form.items() if k != "csrf_token" and v.strip()}
+    fields = {k: v for k, v in form_values().items() if v.strip()}
     try:
         job_id = start_batch(BatchLoadSchema().load(fields))
     except SchemaError:

@@ -10,6 +10,7 @@ from marshmallow import ValidationError as SchemaError
 from server.auth.decorators import role_required
 from server.auth.scope import scope_for
 from server.errors import ValidationError
+from server.forms import form_values
 from server.households.lists import FOLLOW_UPS, count, export_rows, household_query
 from server.reports import access, charts, operations, tables, targets, wording
 from server.reports.indicators import place_report
@@ -114,7 +115,7 @@ def edit_targets():
     year = _year()
     if request.method == "POST":
         try:
-            values = _form_values(request.form)
+            values = _form_values(form_values())
         except ValidationError as error:
             flash(error.detail, "error")
         else:

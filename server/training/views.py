@@ -9,6 +9,7 @@ from server.auth.decorators import role_required
 from server.auth.scope import scope_for
 from server.errors import AppError, NotFound
 from server.extensions import db
+from server.forms import form_values
 from server.households.pages import PAGE, STAFF, page_asked, place_asked
 from server.places.models import Place
 from server.training import operations
@@ -58,7 +59,7 @@ def session(session_id):
     scope = scope_for(current_user)
     scope.require_commune(training.commune_code)
     if request.method == "POST":
-        form = {**request.form.to_dict(), "topics": request.form.getlist("topics")}
+        form = form_values(lists=("topics",))
         try:
             changed = operations.correct_session(training, form, current_user)
         except AppError as error:

@@ -15,6 +15,8 @@ LOCKED = "Too many wrong passwords. This account is locked for a few minutes; tr
 
 
 def _post_login(client, username, password):
+    """Open the login page, then send it, as a user does (the page holds the form's CSRF token)."""
+    client.get("/login", headers=EN)
     return client.post("/login", data={"username": username, "password": password}, headers=EN)
 
 
@@ -36,9 +38,11 @@ def test_login_with_the_right_password_goes_to_the_start_page(client, trainer):
 
 
 def test_login_keeps_a_safe_next_page_only(client, trainer):
+    client.get("/login?next=/places")
     response = client.post("/login?next=/places", data={"username": "ana", "password": factories.PASSWORD})
     assert response.headers["Location"] == "/places"
     client.post("/logout")
+    client.get("/login?next=//evil.example/")
     response = client.post("/login?next=//evil.example/", data={"username": "ana", "password": factories.PASSWORD})
     assert response.headers["Location"] == "/"
 
@@ -138,29 +142,26 @@ def test_logout_ends_the_session(client, trainer):
     assert client.get("/").status_code == 302
 
 
-@pytest.fixture
-def csrf_on(app):
-    app.config["WTF_CSRF_ENABLED"] = True
-    yield
-    app.config["WTF_CSRF_ENABLED"] = False
-
-
-def test_form_without_csrf_token_is_refused_with_a_clear_message(client, trainer, csrf_on):
-    response = _post_login(client, "ana", factories.PASSWORD)
+def test_form_without_csrf_token_is_refused_with_a_clear_message(client, trainer):
+    client.get("/login")
+    with client.cross_site():
+        response = client.post("/login", data={"username": "ana", "password": factories.PASSWORD}, headers=EN)
     assert response.status_code == 400
     assert "This form has expired. Please go back, reload the page and try again." in _text(response)
     assert client.get("/").status_code == 302
 
 
-def test_form_with_its_csrf_token_is_accepted(client, trainer, csrf_on):
+def test_form_with_its_csrf_token_is_accepted(client, trainer):
     page = _text(client.get("/login"))
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     response = client.post("/login", data={"username": "ana", "password": factories.PASSWORD, "csrf_token": token})
     assert response.status_code == 302
 
 
-def test_api_calls_without_a_token_get_a_problem_for_csrf(client, trainer, csrf_on):
-    response = client.post("/api/v1/places", headers=EN)
+def test_api_calls_without_a_token_get_a_problem_for_csrf(client, trainer):
+    factories.login(client, trainer)
+    with client.cross_site():
+        response = client.post("/api/v1/places", headers=EN)
     assert response.status_code == 400
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["code"] == "csrf"

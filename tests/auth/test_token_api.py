@@ -69,11 +69,7 @@ def test_sign_in_needs_json_and_all_fields(app, client, tree):
 
 def test_sign_in_works_with_csrf_protection_on(app, client, tree):
     f.user("trainer", [tree["commune"]], username="tapsu")
-    app.config["WTF_CSRF_ENABLED"] = True
-    try:
-        response = sign_in(app, client, username="tapsu", password=f.PASSWORD)
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = False
+    response = sign_in(app, client, username="tapsu", password=f.PASSWORD)  # exempt: JSON only, no cookie read
     assert response.status_code == 201
 
 
@@ -113,12 +109,9 @@ def test_devices_page_shows_phones_in_scope_and_revokes_them(app, client, tree):
     page = client.get("/devices").get_data(as_text=True)
     assert "Điện thoại của Lan" in page and "1.3.0" in page
     assert "Phone far away" not in page
-    app.config["WTF_CSRF_ENABLED"] = True
-    try:
+    with client.cross_site():
         refused = client.post(f"/devices/{near_token.id}/revoke")
-        assert refused.status_code == 400  # no CSRF token
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = False
+    assert refused.status_code == 400  # no CSRF token
     far_token = db.session.scalar(sa.select(DeviceToken).where(DeviceToken.user_id == far.id))
     assert client.post(f"/devices/{far_token.id}/revoke").status_code == 403
     assert client.post(f"/devices/{near_token.id}/revoke").status_code == 302

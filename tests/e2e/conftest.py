@@ -2,6 +2,7 @@
 
 import sqlite3
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ from sqlalchemy import event
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from server import create_app
+from server.demo import load_demo
 from server.errors import ServiceUnavailable
 from server.extensions import db
 from server.reports.models import Target
@@ -31,6 +33,7 @@ CHROMIUM_ARGS = [
 ]
 SHOTS = Path("/tmp/pwa-shots")  # noqa: S108 (where people look at the screenshots)
 PHONE = {"width": 360, "height": 740}
+DEMO_HOUSEHOLDS = 60  # enough for every list page, quick to load
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -137,16 +140,46 @@ def live_server(tmp_path, catalogues):
         for row in [trainer, *households, *places.values()]:
             db.session.refresh(row)
         db.session.expunge_all()
+    with serving(app) as url:
+        yield LiveServer(app, url, *server_objects)
+
+
+@contextmanager
+def serving(app):
+    """Serve the app on 127.0.0.1 at a free port in a thread; yields the base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(app, f"http://127.0.0.1:{server.server_port}", *server_objects)
-    server.shutdown()
-    thread.join()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory, catalogues):
+    """The app with a small demo (server/demo) for the run's web-page tests, which never rely on each other's edits."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path_factory.mktemp("demo") / "demo.db"),
+            "SECRET_KEY": "e2e-demo-secret",
+            "LOGIN_RATE_LIMIT": "1000 per minute",
+            "WTF_CSRF_ENABLED": True,
+            "PUBLIC_BASE_URL": "https://lensan.example",
+        }
+    )
     with app.app_context():
+        db.create_all()
+        load_demo(households=DEMO_HOUSEHOLDS)
         db.session.remove()
-        db.engine.dispose()
+    with serving(app) as url:
+        yield LiveServer(app, url, {}, None, [])
 
 
 @pytest.fixture(scope="session")

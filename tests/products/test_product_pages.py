@@ -152,12 +152,10 @@ def test_deleting_a_producer_tombstones_products_and_frees_gtin(client, ctx):
 def test_forms_need_the_csrf_token(app, client, ctx):
     tree = f.small_tree()
     _supervisor(client, [tree["province"]])
-    app.config["WTF_CSRF_ENABLED"] = True
-    try:
+    client.get("/products/producers/new")
+    with client.cross_site():
         response = client.post(
             "/products/producers/new", data={"kind": "cooperative", "name": "X", "commune_code": tree["commune"].code}
         )
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Producer)) == 0

@@ -97,11 +97,9 @@ def test_targets_form_refuses_a_percentage_over_100(client, field):
 
 def test_targets_form_needs_the_csrf_token(app, client, field):
     _supervisor(client, field["province"])
-    app.config["WTF_CSRF_ENABLED"] = True
-    try:
+    client.get("/dashboard/targets?place=29494&year=2025")
+    with client.cross_site():
         response = client.post("/dashboard/targets?place=29494&year=2025", data={"farm_households": "4"})
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 400
 
 
