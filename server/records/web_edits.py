@@ -5,9 +5,7 @@ it changes with a clock later than any the record has seen; the mutation log the
 changed what and when, exactly as for changes pushed from phones.
 """
 
-import time
-from datetime import UTC, datetime
-
+from server import clock as hlc
 from server.extensions import db
 from server.models_base import utcnow, uuid7
 from server.places.models import Place
@@ -20,11 +18,7 @@ WEB_DEVICE = "web"
 
 def web_clock(record, device_id: str = WEB_DEVICE) -> str:
     """A clock later than now and than every clock the record carries."""
-    ms, counter = time.time_ns() // 1_000_000, 0
-    latest = max((record.field_clocks or {}).values(), default=None)
-    if latest and int(latest[:13]) >= ms:
-        ms, counter = int(latest[:13]), int(latest[14:18]) + 1
-    return f"{ms:013d}-{counter:04d}-{device_id}"
+    return hlc.after((record.field_clocks or {}).values(), device_id)
 
 
 def household_search_text(household) -> str:
@@ -40,7 +34,7 @@ def _derived(entity: str, record, changed: dict, clock: str) -> None:
     if {"head_name", "phone", "hamlet_code"} & changed.keys():
         record.search_text = household_search_text(record)
     if changed.get("smartphone") == "yes" and record.smartphone_since is None:
-        record.smartphone_since = datetime.fromtimestamp(int(clock[:13]) / 1000, UTC).date()
+        record.smartphone_since = hlc.day(clock)
 
 
 def _log(entity: str, record, op: str, fields: dict, clock: str, user, device_id: str, base_version) -> Mutation:

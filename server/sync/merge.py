@@ -12,14 +12,10 @@ deliveries.
 import uuid
 from datetime import UTC, date, datetime
 
+from server import clock as hlc
 from server.models_base import utcnow
 
 DELETED = "deleted"
-
-
-def clock_device(clock: str | None) -> str | None:
-    """The device id at the end of a clock."""
-    return clock.split("-", 2)[2] if clock else None
 
 
 def jsonable(value):
@@ -52,7 +48,7 @@ def _store(record, name: str, value) -> None:
 
 def _concurrent(record, name: str, value, other_clock: str | None, clock: str, base_version) -> bool:
     """Whether another device set a different value that this device had not seen."""
-    if other_clock is None or clock_device(other_clock) == clock_device(clock):
+    if other_clock is None or hlc.device_of(other_clock) == hlc.device_of(clock):
         return False
     if jsonable(_current(record, name)) == jsonable(value):
         return False
@@ -69,7 +65,7 @@ def merge_fields(record, values: dict, clock: str, base_version: int | None, is_
             continue  # the same write delivered again
         if not is_new and _concurrent(record, name, value, other, clock, base_version):
             conflicts[name] = {"value": jsonable(_current(record, name)), "clock": other}
-        if other is None or clock > other:
+        if hlc.is_later(clock, other):
             if jsonable(_current(record, name)) != jsonable(value) or is_new:
                 changed.append(name)
             _store(record, name, value)

@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError as SchemaError
 
+from server import clock as hlc
 from server.auth.scope import scope_for
 from server.extensions import db
 from server.models_base import ASSIGNED_VERSIONS, current_version, touch, utcnow
@@ -48,11 +49,16 @@ REJECTIONS = {
     "unknown_session": _l("The training session of this record is not on the server yet."),
     "unknown_record": _l("This record is not on the server yet."),
     "incomplete": _l("A new record is missing required values."),
+    "clock_ahead": _l(
+        "The date and time of this phone are wrong (ahead of the server's). Set them right in the "
+        "phone's settings: the change is kept and sent again."
+    ),
 }
 _MUTATION = MutationSchema()
 _LOADERS = {name: entity.schema() for name, entity in ENTITIES.items()}
 # The phone keeps these in its outbox and sends them again: what is missing may arrive later.
-RETRYABLE = frozenset({"unknown_household", "unknown_session", "unknown_record", "incomplete"})
+# A clock ahead of the server's time is kept too: the phone stamps the change again once its date is right.
+RETRYABLE = frozenset({"unknown_household", "unknown_session", "unknown_record", "incomplete", "clock_ahead"})
 
 
 class Rejected(Exception):
@@ -134,6 +140,8 @@ def apply_mutation(batch: Batch, m: dict) -> dict:
 
 def _resolve(batch: Batch, entity: Entity, m: dict) -> tuple[object | None, dict, bool]:
     """Find the target and check the mutation fully before anything is written."""
+    if hlc.is_ahead(m["clock"]):
+        raise Rejected("clock_ahead", {"clock": ["ahead of the server's time"]})
     values = _load_values(entity, m)
     record = batch.record(entity, m["record_id"])
     merged = record is not None and record.id != m["record_id"]

@@ -1,7 +1,6 @@
 """Creating synced records and keeping their derived columns right after a merge."""
 
-from datetime import UTC, datetime
-
+from server import clock as hlc
 from server.sync.entities import Entity
 from server.text import fold
 
@@ -14,11 +13,6 @@ def new_record(entity: Entity, record_id, values: dict, user):
     return record
 
 
-def clock_date(clock: str):
-    """The calendar day (UTC) of a clock."""
-    return datetime.fromtimestamp(int(clock[:13]) / 1000, UTC).date()
-
-
 def complete_record(entity: Entity, record, values: dict, changed: list, clock: str, batch) -> None:
     """Derived columns: household search text and smartphone date, consent recorder."""
     if entity.name == "household":
@@ -28,7 +22,7 @@ def complete_record(entity: Entity, record, values: dict, changed: list, clock: 
             record.search_text = fold(" ".join(p for p in parts if p))
         if values.get("smartphone") == "yes":
             # The first day "yes" was recorded: the earliest clock saying so, whatever the arrival order.
-            day = clock_date(clock)
+            day = hlc.day(clock)
             if record.smartphone_since is None or day < record.smartphone_since:
                 record.smartphone_since = day
     elif entity.name == "consent" and (record.field_clocks or {}).get("given") == clock:

@@ -4,6 +4,7 @@ from datetime import UTC
 
 from marshmallow import EXCLUDE, Schema, fields, post_load, validate
 
+from server.clock import PATTERN as CLOCK_PATTERN
 from server.households.models import (
     ACCOUNT_STATUSES,
     CONSENT_PURPOSES,
@@ -20,8 +21,6 @@ from server.training.models import CHECK_IN_METHODS, TOPICS
 
 ENTITY_NAMES = ("household", "consent", "marketplace_account", "payment_account", "training_session", "attendance")
 MAX_MUTATIONS = 500
-# f"{ms:013d}-{counter:04d}-{device_id}": plain string order is clock order, ties broken by device.
-CLOCK_PATTERN = r"^[0-9]{13}-[0-9]{4}-[A-Za-z0-9_.-]{1,40}$"  # ASCII digits: \d also matches other scripts' digits
 MAX_VERSION = 2**63 - 1  # versions are BIGINT
 
 
