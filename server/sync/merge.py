@@ -23,8 +23,8 @@ def jsonable(value):
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, datetime):
-        # SQLite hands back naive datetimes; every stored time is UTC.
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+        # One instant, one text: 03:45+07:00 and 20:45+00:00 the day before are the same value.
+        return (value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value
