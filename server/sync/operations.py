@@ -51,7 +51,7 @@ REJECTIONS = {
     "incomplete": _l("A new record is missing required values."),
     "clock_ahead": _l(
         "The date and time of this phone are wrong (ahead of the server's). Set them right in the "
-        "phone's settings: the change is kept and sent again."
+        "phone's settings: your changes are kept and will be sent then."
     ),
 }
 _MUTATION = MutationSchema()
