@@ -24,6 +24,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from server.clock import format_clock, now_ms  # noqa: E402  (the repository root is on the path only now)
+
 PHONES = int(os.environ.get("BENCH_PHONES", 200))
 BUYERS = int(os.environ.get("BENCH_BUYERS", 200))
 MUTATIONS_PER_PHONE = int(os.environ.get("BENCH_MUTATIONS", 20))
@@ -160,7 +163,7 @@ def phone(rec: Recorder, port: int, index: int, signed: dict | None, deadline: f
     token, device, commune = signed["token"], signed["device_id"], signed["scope"]["communes"][0]
     mutations = []
     for n in range(MUTATIONS_PER_PHONE):
-        clock = f"{int(time.time() * 1000):013d}-{n:04d}-{device}"
+        clock = format_clock(now_ms(), n, device)
         mutations.append(
             {
                 "mutation_id": str(uuid.uuid4()),

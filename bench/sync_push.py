@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from sync_common import COMMUNE, make_app, phone_token
 
+from server.clock import format_clock
 from server.extensions import db
 from server.households.models import Household
 from server.mutations.models import Mutation
@@ -29,7 +30,7 @@ def mutations(device_id: str, session_id: uuid.UUID) -> list[dict]:
     for kind in ("household", "attendance"):
         for n, household_id in enumerate(household_ids):
             counter += 1
-            clock = f"{1_760_000_000_000 + counter:013d}-0000-{device_id}"
+            clock = format_clock(1_760_000_000_000 + counter, 0, device_id)
             if kind == "household":
                 fields = {
                     "head_name": f"Nguyễn Văn {n}",

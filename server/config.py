@@ -16,6 +16,8 @@ class Config:
         self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 8 * 1024 * 1024))
         self.SYNC_MAX_BODY = int(env.get("SYNC_MAX_BODY", 2 * 1024 * 1024))
+        # How far ahead of the server's time a phone's clock may be before its changes are refused.
+        self.CLOCK_MAX_AHEAD_SECONDS = int(env.get("CLOCK_MAX_AHEAD_SECONDS", 300))
         self.DEVICE_TOKEN_IDLE_DAYS = int(env.get("DEVICE_TOKEN_IDLE_DAYS", 30))
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=int(env.get("SESSION_HOURS", 12)))
         self.SESSION_COOKIE_HTTPONLY = True

@@ -33,6 +33,32 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UTCDateTime(sa.types.TypeDecorator):
+    """A point in time, stored as its UTC instant on every database and read back aware, in UTC.
+
+    SQLite keeps no offset: without this, 03:45+07:00 would be stored and read back as 03:45 UTC.
+    Naive values are taken as UTC. The DDL is that of DateTime(timezone=True).
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def __init__(self):
+        super().__init__(timezone=True)
+
+    def process_bind_param(self, value, dialect):
+        """Aware values as UTC; naive ones are UTC already."""
+        if isinstance(value, datetime):
+            return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        return value
+
+    def process_result_value(self, value, dialect):
+        """Aware, in UTC, whatever the database or its session time zone."""
+        if isinstance(value, datetime):
+            return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        return value
+
+
 class VersionCounter(db.Model):
     """The one row whose value is the last version handed out."""
 
@@ -44,9 +70,9 @@ class VersionCounter(db.Model):
 class Versioned:
     """Timestamps, tombstone and server version; rows get a new version whenever they change."""
 
-    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
-    updated_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
-    deleted_at = sa.Column(sa.DateTime(timezone=True), nullable=True)
+    created_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)
+    updated_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+    deleted_at = sa.Column(UTCDateTime(), nullable=True)
     version = sa.Column(sa.BigInteger, nullable=False, default=0, index=True)
 
     @property

@@ -4,6 +4,7 @@ import itertools
 from datetime import date
 
 from server.auth.models import User
+from server.clock import format_clock
 from server.extensions import db
 from server.households.models import Consent, Household, MarketplaceAccount, PaymentAccount
 from server.models_base import utcnow
@@ -168,7 +169,7 @@ def bearer(raw: str) -> dict:
 
 def hlc(ms: int, device_id: str, counter: int = 0) -> str:
     """A hybrid logical clock string as phones make them."""
-    return f"{ms:013d}-{counter:04d}-{device_id}"
+    return format_clock(ms, counter, device_id)
 
 
 def mutation(entity: str, record_id, fields: dict, clock: str, op: str = "upsert", base_version=None) -> dict:

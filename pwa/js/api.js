@@ -2,6 +2,7 @@
 
 const TIMEOUT_MS = 30000;
 let bearerToken = null;
+let lastServerTime = null;
 
 /** The server answered with an error (a problem document when it could). */
 export class ApiError extends Error {
@@ -31,6 +32,19 @@ export function setToken(token) {
   bearerToken = token;
 }
 
+/**
+ * The server's time by the Date header of its last reply, and ours when it came: {server, local}
+ * in ms, or null. It tells whether this phone's date is right.
+ */
+export function serverTime() {
+  return lastServerTime;
+}
+
+function noteServerTime(response) {
+  const server = Date.parse(response.headers.get("Date") || "");
+  if (!Number.isNaN(server)) lastServerTime = { server, local: Date.now() };
+}
+
 /** Send a request to the server; resolves with the decoded JSON body (null for 204). */
 export async function request(method, path, body) {
   const headers = { Accept: "application/json" };
@@ -53,6 +67,7 @@ export async function request(method, path, body) {
   } finally {
     clearTimeout(timer);
   }
+  noteServerTime(response);
   if (response.status === 204) return null;
   const payload = await response.json().catch(() => null);
   if (!response.ok) throw new ApiError(response.status, payload, parseRetryAfter(response.headers.get("Retry-After")));

@@ -5,11 +5,21 @@
 import { getMeta } from "./db.js";
 import { _ } from "./i18n.js";
 
+// The read itself is cached, not its result: a read still running when a pull stores a new
+// reference must not put the old one back into the cache after forgetReference().
 let cached = null;
 
 /** The reference part of the last pull, or an empty one before the first sync. */
-export async function reference() {
-  if (!cached) cached = (await getMeta("reference")) || { places: [] };
+export function reference() {
+  if (!cached) {
+    cached = getMeta("reference").then(
+      (stored) => stored || { places: [] },
+      (error) => {
+        cached = null; // a failed read is not kept
+        throw error;
+      },
+    );
+  }
   return cached;
 }
 

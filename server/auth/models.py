@@ -11,7 +11,7 @@ from sqlalchemy import orm
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.extensions import db
-from server.models_base import utcnow
+from server.models_base import UTCDateTime, utcnow
 
 ROLES = ("admin", "supervisor", "trainer")
 
@@ -35,10 +35,10 @@ class User(UserMixin, db.Model):
     locale = sa.Column(sa.String(8), nullable=True)
     active = sa.Column(sa.Boolean, nullable=False, default=True)
     failed_logins = sa.Column(sa.Integer, nullable=False, default=0)
-    locked_until = sa.Column(sa.DateTime(timezone=True), nullable=True)
+    locked_until = sa.Column(UTCDateTime(), nullable=True)
     # Bumped on password reset so that old sessions stop working.
     session_epoch = sa.Column(sa.Integer, nullable=False, default=0)
-    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)
 
     places = orm.relationship("Place", secondary=user_places, lazy="selectin")
 
@@ -80,10 +80,10 @@ class DeviceToken(db.Model):
     label = sa.Column(sa.String(120), nullable=False, default="")
     token_hash = sa.Column(sa.String(64), nullable=False, unique=True)
     device_id = sa.Column(sa.String(64), nullable=False, default="")
-    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
-    last_used_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
-    revoked_at = sa.Column(sa.DateTime(timezone=True), nullable=True)
-    last_sync_at = sa.Column(sa.DateTime(timezone=True), nullable=True)
+    created_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)
+    last_used_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)
+    revoked_at = sa.Column(UTCDateTime(), nullable=True)
+    last_sync_at = sa.Column(UTCDateTime(), nullable=True)
     app_version = sa.Column(sa.String(40), nullable=True)
     queued_changes = sa.Column(sa.Integer, nullable=True)
 

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from server.extensions import db
-from server.models_base import Synced
+from server.models_base import Synced, UTCDateTime
 
 SMARTPHONE = ("yes", "no", "unknown")
 LANGUAGES = ("vi", "km", "en")
@@ -34,7 +34,7 @@ class Household(Synced, db.Model):
     vnpost_code = sa.Column(sa.String(10), nullable=True)
     # Folded name, phone digits and hamlet name, for diacritics-insensitive search.
     search_text = sa.Column(sa.Text, nullable=False, default="")
-    erased_at = sa.Column(sa.DateTime(timezone=True), nullable=True)
+    erased_at = sa.Column(UTCDateTime(), nullable=True)
     merged_into_id = sa.Column(sa.Uuid, sa.ForeignKey("households.id"), nullable=True)
 
     commune = orm.relationship("Place", foreign_keys=[commune_code])
@@ -56,7 +56,7 @@ class Consent(Synced, db.Model):
     household_id = sa.Column(sa.Uuid, sa.ForeignKey("households.id"), nullable=False, index=True)
     purpose = sa.Column(sa.String(24), nullable=False)
     given = sa.Column(sa.Boolean, nullable=False)
-    recorded_at = sa.Column(sa.DateTime(timezone=True), nullable=False)
+    recorded_at = sa.Column(UTCDateTime(), nullable=False)
     recorded_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=True)
 
     household = orm.relationship("Household", back_populates="consents")

@@ -1,6 +1,6 @@
 """A household's rules, whoever writes it: consent, place, and the columns derived from its fields."""
 
-from server.mutations.merge import clock_date
+from server import clock as hlc
 from server.mutations.rejections import Rejected
 from server.text import fold
 
@@ -34,7 +34,7 @@ def complete_household(batch, record, values: dict, changed: list, clock) -> Non
         record.search_text = fold(" ".join(p for p in parts if p))
     if values.get("smartphone") == "yes":
         # The earliest clock saying "yes", whatever the arrival order.
-        day = clock_date(clock)
+        day = hlc.day(clock)
         if record.smartphone_since is None or day < record.smartphone_since:
             record.smartphone_since = day
 

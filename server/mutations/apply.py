@@ -18,6 +18,7 @@ commune send the exit as a "gone" change; phones of the new commune get the reco
 import sqlalchemy as sa
 from marshmallow import ValidationError as SchemaError
 
+from server import clock as hlc
 from server.extensions import db
 from server.models_base import touch
 from server.mutations.batch import Batch
@@ -56,6 +57,10 @@ def apply_mutation(batch: Batch, m: dict) -> dict:
 
 def _resolve(batch: Batch, entity: Entity, m: dict) -> tuple[object | None, dict, bool]:
     """Find the target and check the mutation fully before anything is written."""
+    # A phone's clock must not run ahead of the server's; the server's own clocks (web pages,
+    # imports) are made after every clock a record carries, old frozen ones included.
+    if batch.token is not None and hlc.is_ahead(m["clock"]):
+        raise Rejected("clock_ahead", {"clock": ["ahead of the server's time"]})
     values = load_values(entity, m)
     record = batch.record(entity, m["record_id"])
     merged = record is not None and record.id != m["record_id"]

@@ -12,19 +12,10 @@ deliveries.
 import uuid
 from datetime import UTC, date, datetime
 
+from server import clock as hlc
 from server.models_base import utcnow
 
 DELETED = "deleted"
-
-
-def clock_device(clock: str | None) -> str | None:
-    """The device id at the end of a clock."""
-    return clock.split("-", 2)[2] if clock else None
-
-
-def clock_date(clock: str) -> date:
-    """The calendar day (UTC) of a clock."""
-    return datetime.fromtimestamp(int(clock[:13]) / 1000, UTC).date()
 
 
 def jsonable(value):
@@ -32,8 +23,8 @@ def jsonable(value):
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, datetime):
-        # SQLite hands back naive datetimes; every stored time is UTC.
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+        # One instant, one text: 03:45+07:00 and 20:45+00:00 the day before are the same value.
+        return (value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -57,7 +48,7 @@ def _store(record, name: str, value) -> None:
 
 def _concurrent(record, name: str, value, other_clock: str | None, clock: str, base_version) -> bool:
     """Whether another device set a different value that this device had not seen."""
-    if other_clock is None or clock_device(other_clock) == clock_device(clock):
+    if other_clock is None or hlc.device_of(other_clock) == hlc.device_of(clock):
         return False
     if jsonable(_current(record, name)) == jsonable(value):
         return False
@@ -87,7 +78,7 @@ def merge_fields(
         for name in unit:
             if not is_new and _concurrent(record, name, values[name], clocks.get(name), clock, base_version):
                 conflicts[name] = {"value": jsonable(_current(record, name)), "clock": clocks.get(name)}
-        if other is None or clock > other:
+        if hlc.is_later(clock, other):
             for name in unit:
                 if jsonable(_current(record, name)) != jsonable(values[name]) or is_new:
                     changed.append(name)

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.models_base import Versioned, utcnow
+from server.models_base import UTCDateTime, Versioned, utcnow
 
 RESULTS = ("applied", "merged", "rejected")
 
@@ -23,7 +23,7 @@ class Mutation(db.Model):
     fields = sa.Column(sa.JSON, nullable=False, default=dict)
     base_version = sa.Column(sa.BigInteger, nullable=True)
     client_clock = sa.Column(sa.String(40), nullable=True)
-    received_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    received_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)
     result = sa.Column(sa.String(12), nullable=False)
     result_code = sa.Column(sa.String(40), nullable=True)
     # The reply sent the first time, returned again for a replayed mutation_id.

@@ -14,9 +14,16 @@ REJECTIONS = {
     "consent_missing": _l("The household's consent to take part in the programme has not reached the server yet."),
     "consent_refused": _l("The household did not agree to take part in the programme, so it is not registered."),
     "consent_needed": _l("Ethnicity and location are kept only when the household has agreed to it."),
+    "clock_ahead": _l(
+        "The date and time of this phone are wrong (ahead of the server's). Set them right in the "
+        "phone's settings: your changes are kept and will be sent then."
+    ),
 }
-# The phone keeps these in its outbox and sends them again: what is missing may arrive later.
-RETRYABLE = frozenset({"unknown_household", "unknown_session", "unknown_record", "incomplete", "consent_missing"})
+# The phone keeps these in its outbox and sends them again: what is missing may arrive later. A
+# clock ahead of the server's time is kept too: the phone stamps the change again once its date is right.
+RETRYABLE = frozenset(
+    {"unknown_household", "unknown_session", "unknown_record", "incomplete", "consent_missing", "clock_ahead"}
+)
 
 
 class Rejected(Exception):

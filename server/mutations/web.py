@@ -10,12 +10,10 @@ writes (record_web_edit, record_web_delete, record_web_restore) stamp clocks and
 same way, without the domain rules of a new record.
 """
 
-import time
-from datetime import UTC, datetime
-
 from flask_babel import gettext as _
 from marshmallow import ValidationError as SchemaError
 
+from server import clock as hlc
 from server.auth.scope import scope_for
 from server.errors import ValidationError
 from server.extensions import db
@@ -35,11 +33,7 @@ WEB_DEVICE = "web"
 
 def web_clock(record, device_id: str = WEB_DEVICE) -> str:
     """A clock later than now and than every clock the record carries."""
-    ms, counter = time.time_ns() // 1_000_000, 0
-    latest = max((record.field_clocks or {}).values(), default=None)
-    if latest and int(latest[:13]) >= ms:
-        ms, counter = int(latest[:13]), int(latest[14:18]) + 1
-    return f"{ms:013d}-{counter:04d}-{device_id}"
+    return hlc.after((record.field_clocks or {}).values(), device_id)
 
 
 def web_mutation(entity: str, record_id, values: dict, record=None, device_id: str = WEB_DEVICE) -> dict:
@@ -124,7 +118,7 @@ def _blank_to_none(value):
 
 def new_clock(device_id: str = WEB_DEVICE) -> str:
     """A server clock for a record that has none yet."""
-    return f"{time.time_ns() // 1_000_000:013d}-0000-{device_id}"
+    return hlc.after((), device_id)
 
 
 def household_search_text(household) -> str:
@@ -140,7 +134,7 @@ def _derived(entity: str, record, changed: dict, clock: str) -> None:
     if {"head_name", "phone", "hamlet_code"} & changed.keys():
         record.search_text = household_search_text(record)
     if changed.get("smartphone") == "yes" and record.smartphone_since is None:
-        record.smartphone_since = datetime.fromtimestamp(int(clock[:13]) / 1000, UTC).date()
+        record.smartphone_since = hlc.day(clock)
 
 
 def _log(entity: str, record, op: str, fields: dict, clock: str, user, device_id: str, base_version) -> Mutation:

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.models_base import utcnow
+from server.models_base import UTCDateTime, utcnow
 
 ACTIONS = ("view", "export", "erase")
 
@@ -17,5 +17,5 @@ class AccessLog(db.Model):
     action = sa.Column(sa.String(16), nullable=False)
     entity = sa.Column(sa.String(32), nullable=False)
     record_id = sa.Column(sa.String(64), nullable=False, index=True)
-    at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+    at = sa.Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
     detail = sa.Column(sa.String(200), nullable=True)

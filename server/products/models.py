@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from server.extensions import db
-from server.models_base import Synced
+from server.models_base import Synced, UTCDateTime
 
 PRODUCER_KINDS = ("household", "cooperative", "enterprise")
 
@@ -60,6 +60,6 @@ class Lot(Synced, db.Model):
     quantity = sa.Column(sa.Numeric(12, 2), nullable=True)
     unit = sa.Column(sa.String(16), nullable=True)
     scan_count = sa.Column(sa.Integer, nullable=False, default=0)
-    first_scanned_at = sa.Column(sa.DateTime(timezone=True), nullable=True)
+    first_scanned_at = sa.Column(UTCDateTime(), nullable=True)
 
     product = orm.relationship("Product", back_populates="lots")

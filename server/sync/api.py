@@ -33,7 +33,10 @@ def push(envelope: dict):
       description: >
         Each mutation is applied on its own: a rejected one does not block the others. A replayed
         mutation_id changes nothing and returns its first result as "duplicate". Rejections with
-        retryable=true should stay in the outbox and be sent again later.
+        retryable=true should stay in the outbox and be sent again later: incomplete,
+        unknown_household, unknown_session, unknown_record, and clock_ahead (the clock is more
+        than CLOCK_MAX_AHEAD_SECONDS ahead of the server's time: stamp it again once the
+        phone's date is right, see the Date header).
       security: [{bearerAuth: []}]
       requestBody:
         required: true

@@ -1,11 +1,11 @@
 """Concurrent edits of one field, read from the mutation log for the supervisors' page."""
 
 import uuid
-from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from server import clock as hlc
 from server.auth.models import User
 from server.auth.scope import Scope
 from server.extensions import db
@@ -51,11 +51,6 @@ FIELD_LABELS = {
 }
 
 
-def clock_time(clock: str | None) -> datetime | None:
-    """When a clock was made on the phone."""
-    return datetime.fromtimestamp(int(clock[:13]) / 1000, UTC) if clock else None
-
-
 def concurrent_edits(scope: Scope) -> list[dict]:
     """The newest conflicting writes in scope, one row per field, with both values and the winner."""
     query = (
@@ -81,10 +76,10 @@ def concurrent_edits(scope: Scope) -> list[dict]:
                     "label": names.get((mutation.entity, mutation.record_id)),
                     "field": field,
                     "this_value": this_value,
-                    "this_time": clock_time(mutation.client_clock),
+                    "this_time": hlc.instant(mutation.client_clock),
                     "other_value": other.get("value"),
-                    "other_time": clock_time(other.get("clock")),
-                    "this_won": (mutation.client_clock or "") > (other.get("clock") or ""),
+                    "other_time": hlc.instant(other.get("clock")),
+                    "this_won": hlc.compare(mutation.client_clock or "", other.get("clock") or "") > 0,
                 }
             )
     return rows

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from server.auth.scope import Scope
 from server.extensions import db
 from server.households.models import Household
-from server.models_base import current_version
+from server.models_base import UTCDateTime, current_version
 from server.mutations.entity import Entity
 from server.mutations.kinds import ENTITIES
 from server.mutations.merge import jsonable
@@ -111,7 +111,7 @@ def _select(entity: Entity, names) -> tuple[list, list]:
             converters.append((position, _dashed))
         else:
             selected.append(column)
-            if isinstance(column.type, sa.Date | sa.DateTime):
+            if isinstance(column.type, sa.Date | sa.DateTime | UTCDateTime):
                 converters.append((position, jsonable))
     return selected, converters
 

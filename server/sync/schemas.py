@@ -5,6 +5,7 @@ from marshmallow import EXCLUDE, Schema, fields, missing, validate
 from marshmallow import ValidationError as SchemaError
 
 from server.apiargs import WholeNumber
+from server.clock import PATTERN as CLOCK_PATTERN
 from server.households.schemas import (
     ConsentDumpSchema,
     HouseholdDumpSchema,
@@ -18,8 +19,6 @@ from server.training.schemas import AttendanceDumpSchema, TrainingSessionDumpSch
 
 ENTITY_NAMES = ("household", "consent", "marketplace_account", "payment_account", "training_session", "attendance")
 MAX_MUTATIONS = 500
-# f"{ms:013d}-{counter:04d}-{device_id}": plain string order is clock order, ties broken by device.
-CLOCK_PATTERN = r"^[0-9]{13}-[0-9]{4}-[A-Za-z0-9_.-]{1,40}$"  # ASCII digits: \d also matches other scripts' digits
 MAX_VERSION = 2**63 - 1  # versions are BIGINT
 MAX_COMMUNES_ARG = 2000
 

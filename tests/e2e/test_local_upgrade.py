@@ -104,7 +104,7 @@ def _phone_data(live_server) -> dict:
             "record_id": queued_id,
             "op": "upsert",
             "base_version": 0,
-            "clock": f"1760000000000-0000-{device_id}",
+            "clock": factories.hlc(1_760_000_000_000, device_id),
             "fields": fields,
             "state": "queued",
             "created_at": 1760000000000,

@@ -8,7 +8,7 @@ from server.auth.models import User
 from server.extensions import db
 from server.households.models import Household
 from server.places.models import Place
-from tests.e2e.phone_app import answer_consent, go, sign_in, sync
+from tests.e2e.phone_app import SYNC_IDLE, TIMEOUT, answer_consent, go, sign_in, sync
 
 pytestmark = pytest.mark.e2e
 
@@ -43,6 +43,7 @@ def test_a_refused_change_is_corrected_and_sent_again(phone, live_server):
     expect(refused).to_contain_text("This record belongs to a commune you do not work in.")
     # The household waits to be corrected, and its consent answer waits for the household.
     expect(page.get_by_test_id("pending-count")).to_have_text("2")
+    page.wait_for_function(SYNC_IDLE, timeout=TIMEOUT)  # the refusal shows before the pull has brought the scope
 
     refused.get_by_role("link", name="Correct").click()
     commune = page.get_by_label("Commune")

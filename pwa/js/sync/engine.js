@@ -12,7 +12,8 @@ const PERIOD_MS = 3 * 60 * 1000;
 
 /**
  * What the sync is doing now: read by the progress bar and the sync status. `error` is null,
- * "offline", "busy" (the server asked to wait), "server", "local" or "unauthorized";
+ * "offline", "busy" (the server asked to wait), "server", "local", "unauthorized" or "clock"
+ * (the sync ran, but changes wait because this phone's date is ahead of the server's);
  * `queued` is true while a sync waits for the running one to end.
  */
 export const syncState = {
@@ -74,7 +75,7 @@ async function run() {
   clearTimeout(retryTimer);
   update({ running: true, progress: 0.02, error: null, retryAt: null });
   try {
-    const hint = await push((sent, total) => update({ progress: 0.5 * (sent / total) }));
+    const { cursorHint: hint, dateWrong } = await push((sent, total) => update({ progress: 0.5 * (sent / total) }));
     const start = (await getMeta("cursor")) || 0;
     await pull((cursor) => {
       const known = hint && hint > start && cursor !== null;
@@ -83,7 +84,14 @@ async function run() {
     });
     const now = Date.now();
     await setMeta("last_sync", now);
-    update({ running: false, progress: 1, lastSync: now, failures: 0, retryAt: null });
+    update({
+      running: false,
+      progress: 1,
+      lastSync: now,
+      failures: 0,
+      retryAt: null,
+      error: dateWrong ? "clock" : null,
+    });
     syncEvents.dispatchEvent(new Event("synced"));
     return true;
   } catch (error) {

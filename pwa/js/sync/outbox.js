@@ -4,7 +4,9 @@
 
 import { ENTITIES, KEYS, META, OUTBOX, done, recordById, storeKey, transaction } from "../db.js";
 import { uuid7 } from "../uuid.js";
-import { tick } from "./clock.js";
+import { later, parse, tick } from "./clock.js";
+
+const ACKNOWLEDGED = "hlc_acknowledged"; // the latest clock of ours the server accepted
 
 /** Fired (on `outboxEvents`) after local records or the outbox changed. */
 export const outboxEvents = new EventTarget();
@@ -100,7 +102,8 @@ export function outcome(result) {
 /** Apply the server's results for the sent entries: acknowledged ones leave, rejected ones stay. */
 export async function settle(entries, results) {
   const byMutation = new Map(results.map((r) => [r.mutation_id, r]));
-  await transaction([OUTBOX, ...ENTITIES], "readwrite", async (s) => {
+  await transaction([OUTBOX, META, ...ENTITIES], "readwrite", async (s) => {
+    let acknowledged = (await done(s[META].get(ACKNOWLEDGED)))?.value || null;
     for (const entry of entries) {
       const result = byMutation.get(entry.mutation_id);
       if (!result) continue; // not answered: stays queued and is sent again
@@ -113,6 +116,7 @@ export async function settle(entries, results) {
         continue;
       }
       s[OUTBOX].delete(entry.seq);
+      acknowledged = later(acknowledged, parse(entry.clock));
       let recordId = entry.record_id;
       if (result.record_id && result.record_id !== entry.record_id) {
         await adoptServerId(s, entry.entity, entry.record_id, result.record_id);
@@ -123,6 +127,29 @@ export async function settle(entries, results) {
         s[entry.entity].put({ ...record, version: result.version });
       }
     }
+    if (acknowledged) s[META].put({ key: ACKNOWLEDGED, value: { ms: acknowledged.ms, counter: acknowledged.counter } });
+  });
+  announce();
+}
+
+/**
+ * Stamp changes the server refused as made at a wrong future date again, in queue order, now
+ * that our date is right. Our clock comes back from that future too: it goes on from the latest
+ * clock the server accepted from us, or from now. The mutation ids stay (the server tries a
+ * change refused this way again), and so does the place in the queue.
+ */
+export async function restamp(entries) {
+  await transaction([OUTBOX, META], "readwrite", async (s) => {
+    const session = (await done(s[META].get("session")))?.value;
+    let state = (await done(s[META].get(ACKNOWLEDGED)))?.value || null;
+    for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) {
+      const queued = await done(s[OUTBOX].get(entry.seq));
+      if (!queued || queued.clock !== entry.clock) continue; // sent or changed meanwhile
+      const [clock, next] = tick(state, Date.now(), session.device_id);
+      state = next;
+      s[OUTBOX].put({ ...queued, clock });
+    }
+    if (state) s[META].put({ key: "hlc", value: state });
   });
   announce();
 }

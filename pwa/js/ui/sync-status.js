@@ -14,6 +14,10 @@ function problemText() {
       return _("The server is busy. Your changes are safe on this phone.");
     case "server":
       return _("The server could not take the changes right now.");
+    case "clock":
+      return _(
+        "The date and time of this phone are wrong (ahead of the server's). Set them right in the phone's settings: your changes are kept and will be sent then.",
+      );
     case "unauthorized":
       return _("The server no longer accepts this phone's sign-in. Please sign in again.");
     case "local":
