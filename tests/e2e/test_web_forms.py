@@ -118,6 +118,7 @@ def _import(page) -> None:
     )
     page.get_by_role("button", name="Upload").click()
     page.get_by_role("button", name="Check every row (nothing is added yet)").click()
+    page.get_by_label("The households in this file agreed to take part in the programme.", exact=False).check()
     page.get_by_role("button", name="Import now").click()
     expect(page.locator("#import-state")).to_have_text("Finished: 2 households added.", timeout=60000)
 
