@@ -41,6 +41,7 @@ _MARSHMALLOW_WORDS = {
     "Missing data for required field.": lambda: _("Please fill in this field."),
     "Not a valid date.": lambda: _("Please enter a date, e.g. 2026-03-01."),
     "Not a valid number.": lambda: _("Please enter a number."),
+    "Not a valid integer.": lambda: _("Please choose from the list."),
     "Special numeric values (nan or infinity) are not permitted.": lambda: _("Please enter a number."),
     "Not a valid string.": lambda: _("This value is not valid."),
     "Must be one of: {choices}.": lambda: _("Please choose from the list."),
