@@ -3,43 +3,20 @@
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import login_required, login_user, logout_user
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired
 
 from server.auth import operations
 from server.auth.decorators import role_required
+from server.auth.forms import USER_ROLES, LoginFormSchema, PasswordFormSchema, UserFormSchema
 from server.auth.models import User
 from server.errors import AppError
 from server.extensions import db, limiter, login_manager
+from server.forms import form_values, load_form
 from server.security import uses_bearer_token
 from server.vocab import ROLE_NAMES
 
 bp = Blueprint("auth", __name__)
 SIGNED_IN_COOKIE = "ls_signed_in"
-
-
-class LoginForm(FlaskForm):
-    username = StringField(_l("User name"), validators=[DataRequired()])
-    password = PasswordField(_l("Password"), validators=[DataRequired()])
-
-
-class UserForm(FlaskForm):
-    username = StringField(_l("User name"))
-    display_name = StringField(_l("Full name"))
-    role = SelectField(
-        _l("Role"),
-        choices=[SelectChoice(role, ROLE_NAMES[role]) for role in ("trainer", "supervisor", "admin")],
-    )
-    places = StringField(_l("Place codes (comma-separated)"))
-    active = BooleanField(_l("May sign in"), default=True)
-    password = PasswordField(_l("Password"))
-
-
-class PasswordForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=[DataRequired()])
 
 
 @login_manager.user_loader
@@ -80,14 +57,14 @@ def _safe_next(target: str | None) -> str:
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     """Sign in with a user name and password."""
-    form = LoginForm()
-    status = 200
-    if form.validate_on_submit():
+    values, errors, status = {}, {}, 200
+    if request.method == "POST":
+        values, errors = load_form(LoginFormSchema(), form_values())
+    if request.method == "POST" and not errors:
         try:
-            user = operations.authenticate(form.username.data, form.password.data)
+            user = operations.authenticate(values["username"], values["password"])
         except operations.LoginRefused as refusal:
-            form.password.errors.append(_refusal_message(refusal))
-            status = 401
+            errors, status = {"password": _refusal_message(refusal)}, 401
         else:
             login_user(user)
             from flask import session
@@ -96,7 +73,7 @@ def login():
             response = redirect(_safe_next(request.args.get("next")))
             response.set_cookie(SIGNED_IN_COOKIE, "1", httponly=True, samesite="Lax", secure=request.is_secure)
             return response
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", values=values, errors=errors), status
 
 
 def _refusal_message(refusal: "operations.LoginRefused") -> str:
@@ -125,8 +102,12 @@ def logout():
 @role_required("admin")
 def users():
     """List every user."""
+    return _users_page({"role": "trainer"}, {}), 200
+
+
+def _users_page(values: dict, errors: dict) -> str:
     rows = db.session.scalars(sa.select(User).order_by(User.role, User.username)).all()
-    return render_template("admin/users.html", users=rows, form=UserForm())
+    return render_template("admin/users.html", users=rows, values=values, errors=errors, roles=_role_options())
 
 
 @bp.post("/admin/users")
@@ -134,23 +115,22 @@ def users():
 @role_required("admin")
 def create_user():
     """Create a user from the admin page."""
-    form = UserForm()
-    if form.validate_on_submit():
+    values, errors = load_form(UserFormSchema(), form_values())
+    if not errors:
         try:
             operations.create_user(
-                form.username.data,
-                form.password.data,
-                form.role.data,
-                _codes(form.places.data),
-                display_name=form.display_name.data or "",
+                values["username"] or "",
+                values["password"] or "",
+                values["role"],
+                _codes(values["places"]),
+                display_name=values["display_name"] or "",
             )
         except AppError as error:
             flash(error.detail, "error")
         else:
-            flash(_("User %(name)s created.", name=form.username.data.strip().lower()), "success")
+            flash(_("User %(name)s created.", name=(values["username"] or "").strip().lower()), "success")
             return redirect(url_for("auth.users"))
-    rows = db.session.scalars(sa.select(User).order_by(User.role, User.username)).all()
-    return render_template("admin/users.html", users=rows, form=form), 422
+    return _users_page(form_values(), errors), 422
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -159,16 +139,19 @@ def create_user():
 def edit_user(user_id: int):
     """Change a user's role, places and access, or reset the password."""
     user = db.get_or_404(User, user_id)
-    # Only a GET fills the form from the user: WTForms falls back to the object for a POST with
-    # an empty body, and the user's places are a list, not the text the form expects.
-    form = UserForm(obj=user) if request.method == "GET" else UserForm()
-    password_form = PasswordForm(prefix="pw")
-    if request.method == "GET":
-        form.places.data = ", ".join(p.code for p in user.places)
-    elif form.validate_on_submit():
+    values = {
+        "display_name": user.display_name,
+        "role": user.role,
+        "places": ", ".join(p.code for p in user.places),
+        "active": user.active,
+    }
+    errors = {}
+    if request.method == "POST":
+        values, errors = load_form(UserFormSchema(), form_values())
+    if request.method == "POST" and not errors:
         try:
             operations.update_user(
-                user, form.role.data, _codes(form.places.data), form.active.data, form.display_name.data or ""
+                user, values["role"], _codes(values["places"]), values["active"], values["display_name"] or ""
             )
         except AppError as error:
             db.session.rollback()
@@ -176,7 +159,8 @@ def edit_user(user_id: int):
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("auth.edit_user", user_id=user.id))
-    return render_template("admin/user_edit.html", user=user, form=form, password_form=password_form)
+        values = form_values() | {"active": values["active"]}
+    return render_template("admin/user_edit.html", user=user, values=values, errors=errors, roles=_role_options())
 
 
 @bp.post("/admin/users/<int:user_id>/password")
@@ -185,16 +169,22 @@ def edit_user(user_id: int):
 def reset_password(user_id: int):
     """Set a new password for a user."""
     user = db.get_or_404(User, user_id)
-    form = PasswordForm(prefix="pw")
-    if form.validate_on_submit():
+    values, errors = load_form(PasswordFormSchema(), form_values())
+    if errors:
+        flash(errors["pw-password"], "error")
+    else:
         try:
-            operations.reset_password(user, form.password.data)
+            operations.reset_password(user, values["password"])
         except AppError as error:
             db.session.rollback()
             flash(error.detail, "error")
         else:
             flash(_("Password changed. The user's other sessions have ended."), "success")
     return redirect(url_for("auth.edit_user", user_id=user.id))
+
+
+def _role_options() -> list[tuple[str, str]]:
+    return [(role, ROLE_NAMES[role]) for role in USER_ROLES]
 
 
 def _codes(text: str | None) -> list[str]:

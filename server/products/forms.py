@@ -1,105 +1,94 @@
-"""Forms for producers, products and lots; each error is shown next to its field."""
+"""Forms for producers, products and lots, read by marshmallow schemas; each error is shown next to its field."""
 
+import re
 import uuid
 from datetime import date
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    DecimalField,
-    FieldList,
-    Form,
-    FormField,
-    SelectChoice,
-    SelectField,
-    StringField,
-)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from marshmallow import ValidationError, fields, post_load, validate, validates, validates_schema
 
 from server.extensions import db
+from server.forms import FormSchema, optional_text, required_text
 from server.households.models import PLATFORMS, Household
 from server.places.models import Place
 from server.products import gs1
 from server.products.models import PRODUCER_KINDS
 from server.public.codes import record_id
 from server.text import nfc, normalise_phone
-from server.vocab import PLATFORM_NAMES, PRODUCER_KIND_NAMES
+from server.vocab import PLATFORM_NAMES
 
 OCOP_FIRST_YEAR = 2018  # the OCOP programme started rating products in 2018
+ROWS = 3  # certification and marketplace rows a new product's form shows
 GTIN_MESSAGES = {
     "characters": _l("A GTIN has digits only."),
     "length": _l("A GTIN has 8, 12, 13 or 14 digits."),
     "check_digit": _l("The last digit (check digit) does not match: please check the number on the barcode."),
 }
+ROW_NAME = re.compile(r"^(certifications|marketplace_links)-(\d{1,2})-(name|number|platform|url)$")
 
 
-def _blank_to_none(value):
-    return nfc(value) or None if isinstance(value, str) else value
+class ProducerFormSchema(FormSchema):
+    """A producer, checked against the places of the user's scope."""
 
+    def __init__(self, scope, **kwargs):
+        super().__init__(**kwargs)
+        self.scope = scope
 
-class ProducerForm(FlaskForm):
-    """A producer; the view sets `scope` before validating."""
+    kind = fields.String(load_default=PRODUCER_KINDS[0], validate=validate.OneOf(PRODUCER_KINDS))
+    name = required_text(_l("Please enter the name."), max_length=200)
+    commune_code = required_text(_l("Please enter the commune code."))
+    hamlet_code = optional_text()
+    household_ref = optional_text()
+    phone = optional_text(max_length=32)
+    publish_contact = fields.Boolean(load_default=False)
 
-    kind = SelectField(
-        _l("Kind of producer"), choices=[SelectChoice(k, PRODUCER_KIND_NAMES[k]) for k in PRODUCER_KINDS]
-    )
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Please enter the name.")), Length(max=200)])
-    commune_code = StringField(_l("Commune code"), validators=[DataRequired(_l("Please enter the commune code."))])
-    hamlet_code = StringField(_l("Hamlet code (optional)"), filters=[_blank_to_none])
-    household_ref = StringField(_l("Household record (optional)"), filters=[_blank_to_none])
-    phone = StringField(_l("Phone (optional)"), filters=[_blank_to_none], validators=[Length(max=32)])
-    publish_contact = BooleanField(_l("Show the phone number on public pages (cooperatives and enterprises)"))
-
-    scope = None
-
-    def validate_commune_code(self, field):
-        """The commune must exist and lie in the user's scope."""
-        place = db.session.get(Place, (field.data or "").strip())
+    @validates("commune_code")
+    def _commune(self, code: str, **kwargs) -> None:
+        place = db.session.get(Place, code)
         if place is None or place.kind != "commune":
-            raise ValidationError(_l("There is no commune with this code. Find it with the place search."))
+            raise ValidationError(_("There is no commune with this code. Find it with the place search."))
         if not self.scope.covers_commune(place.code):
-            raise ValidationError(_l("This commune is outside the places you work with."))
-        field.data = place.code
+            raise ValidationError(_("This commune is outside the places you work with."))
 
-    def validate_hamlet_code(self, field):
-        """A hamlet must belong to the chosen commune."""
-        if field.data is None:
-            return
-        place = db.session.get(Place, field.data)
-        if place is None or place.kind != "hamlet" or place.parent_code != (self.commune_code.data or "").strip():
-            raise ValidationError(_l("This hamlet is not in the chosen commune."))
+    @validates("phone")
+    def _phone(self, phone: str | None, **kwargs) -> None:
+        if phone and len(normalise_phone(phone) or "") < 9:
+            raise ValidationError(_("Please enter a phone number with at least 9 digits."))
 
-    def validate_household_ref(self, field):
-        """A linked household must exist, be in scope and live in the producer's commune."""
-        self.household_id = None
-        if field.data is None:
-            return
-        household_id = _parse_record_id(field.data)
-        household = db.session.get(Household, household_id) if household_id else None
-        if household is None or household.deleted_at is not None:
-            raise ValidationError(_l("No household has this record id or address code."))
-        if household.commune_code != (self.commune_code.data or "").strip():
-            raise ValidationError(_l("This household lives in another commune."))
-        self.household_id = household.id
+    @validates_schema(skip_on_field_errors=False)
+    def _hamlet_and_household(self, values: dict, **kwargs) -> None:
+        """A hamlet must belong to the chosen commune; a linked household must be in scope and live there."""
+        commune_code, errors = values.get("commune_code"), {}
+        if values.get("hamlet_code"):
+            place = db.session.get(Place, values["hamlet_code"])
+            if place is None or place.kind != "hamlet" or place.parent_code != commune_code:
+                errors["hamlet_code"] = [_("This hamlet is not in the chosen commune.")]
+        if values.get("household_ref"):
+            household_id = _parse_record_id(values["household_ref"])
+            household = db.session.get(Household, household_id) if household_id else None
+            if household is None or household.deleted_at is not None:
+                errors["household_ref"] = [_("No household has this record id or address code.")]
+            elif household.commune_code != commune_code:
+                errors["household_ref"] = [_("This household lives in another commune.")]
+        if errors:
+            raise ValidationError(errors)
 
-    def validate_phone(self, field):
-        """A phone number needs at least 9 digits."""
-        if field.data and len(normalise_phone(field.data) or "") < 9:
-            raise ValidationError(_l("Please enter a phone number with at least 9 digits."))
-
-    def fields_for_save(self) -> dict:
+    @post_load
+    def _for_save(self, values: dict, **kwargs) -> dict:
         """The cleaned values for operations.save_producer."""
+        household_ref = values.get("household_ref")
         return {
-            "kind": self.kind.data,
-            "name": self.name.data,
-            "commune_code": self.commune_code.data,
-            "hamlet_code": self.hamlet_code.data,
-            "household_id": self.household_id if self.kind.data == "household" else None,
-            "phone": normalise_phone(self.phone.data),
-            "publish_contact": bool(self.publish_contact.data) and self.kind.data != "household",
+            "kind": values["kind"],
+            "name": values["name"],
+            "commune_code": values["commune_code"],
+            "hamlet_code": values.get("hamlet_code"),
+            "household_id": _parse_record_id(household_ref)
+            if household_ref and values["kind"] == "household"
+            else None,
+            "phone": normalise_phone(values.get("phone")),
+            "publish_contact": values["publish_contact"] and values["kind"] != "household",
         }
 
 
@@ -110,38 +99,6 @@ def _parse_record_id(text: str):
         return record_id(text)
 
 
-class CertificationForm(Form):
-    """One certification, e.g. VietGAP with its certificate number."""
-
-    name = StringField(_l("Certification"), filters=[_blank_to_none], validators=[Length(max=80)])
-    number = StringField(_l("Certificate number"), filters=[_blank_to_none], validators=[Length(max=80)])
-
-    def validate_number(self, field):
-        """A number needs a certification name, and a name needs a number."""
-        if bool(field.data) != bool(self.name.data):
-            raise ValidationError(_l("Please give both the certification and its number."))
-
-
-class MarketplaceLinkForm(Form):
-    """Where the product is sold online."""
-
-    platform = SelectField(
-        _l("Platform"),
-        choices=[SelectChoice("", "—")] + [SelectChoice(p, PLATFORM_NAMES[p]) for p in PLATFORMS],
-        default="",
-    )
-    url = StringField(_l("Shop or product address (https://…)"), filters=[_blank_to_none])
-
-    def validate_url(self, field):
-        """A link must be a full https:// address and have a platform."""
-        if not field.data and not self.platform.data:
-            return
-        if not self.platform.data:
-            raise ValidationError(_l("Please choose the platform."))
-        if not _is_https_url(field.data):
-            raise ValidationError(_l("Please enter a full address starting with https://"))
-
-
 def _is_https_url(value: str | None) -> bool:
     if not value or len(value) > 500 or any(ch.isspace() for ch in value):
         return False
@@ -149,107 +106,144 @@ def _is_https_url(value: str | None) -> bool:
     return parts.scheme == "https" and "." in (parts.hostname or "") and not parts.username
 
 
-class ProductForm(FlaskForm):
-    """A product; the view sets `product` (None when new) before validating."""
+def product_rows(values: dict) -> dict[str, list[dict]]:
+    """The posted certification and marketplace rows (`certifications-0-name`…), in their order, blanks kept."""
+    rows: dict[str, dict[int, dict]] = {"certifications": {}, "marketplace_links": {}}
+    for key, value in values.items():
+        found = ROW_NAME.match(key)
+        if found and isinstance(value, str):
+            rows[found[1]].setdefault(int(found[2]), {})[found[3]] = nfc(value) or None
+    return {kind: [rows[kind][i] for i in sorted(rows[kind])] for kind in rows}
 
-    name = StringField(_l("Product name"), validators=[DataRequired(_l("Please enter the name.")), Length(max=200)])
-    category = StringField(_l("Category (optional)"), filters=[_blank_to_none], validators=[Length(max=80)])
-    gtin = StringField(_l("GTIN barcode number (optional)"), filters=[_blank_to_none])
-    ocop_stars = SelectField(
-        _l("OCOP stars"),
-        choices=[SelectChoice("", _l("Not rated"))] + [SelectChoice(str(n), "★" * n) for n in range(1, 6)],
-        default="",
+
+class ProductFormSchema(FormSchema):
+    """A product; product is the one edited (None when new)."""
+
+    def __init__(self, product=None, **kwargs):
+        super().__init__(**kwargs)
+        self.product = product
+
+    name = required_text(_l("Please enter the name."), max_length=200)
+    category = optional_text(max_length=80)
+    gtin = optional_text()
+    ocop_stars = fields.Integer(
+        load_default=None, validate=validate.OneOf(range(1, 6), error=_l("Please choose from the list."))
     )
-    ocop_certificate = StringField(_l("OCOP certificate number"), filters=[_blank_to_none], validators=[Length(max=80)])
-    ocop_year = StringField(_l("Year of the OCOP rating"), filters=[_blank_to_none])
-    certifications = FieldList(FormField(CertificationForm), min_entries=3)
-    marketplace_links = FieldList(FormField(MarketplaceLinkForm), min_entries=3)
+    ocop_certificate = optional_text(max_length=80)
+    ocop_year = optional_text()
 
-    product = None
-
-    def validate_gtin(self, field):
-        """A GTIN must have a right check digit and belong to no other product."""
-        if field.data is None:
+    @validates("gtin")
+    def _gtin(self, gtin: str | None, **kwargs) -> None:
+        if gtin is None:
             return
         try:
-            field.data = gs1.normalise_gtin(field.data)
+            gtin = gs1.normalise_gtin(gtin)
         except gs1.GtinError as error:
-            raise ValidationError(GTIN_MESSAGES[error.reason]) from None
+            raise ValidationError(str(GTIN_MESSAGES[error.reason])) from None
         from server.products.operations import gtin_owner
 
-        owner = gtin_owner(field.data)
+        owner = gtin_owner(gtin)
         if owner is not None and owner is not self.product:
-            raise ValidationError(_l("Another product already has this GTIN."))
+            raise ValidationError(_("Another product already has this GTIN."))
 
-    def validate_ocop_certificate(self, field):
-        """A rated product needs its certificate number."""
-        if self.ocop_stars.data and not field.data:
-            raise ValidationError(_l("Please enter the OCOP certificate number."))
-
-    def validate_ocop_year(self, field):
-        """A rated product needs the year of its rating."""
-        if not self.ocop_stars.data:
+    @validates_schema(skip_on_field_errors=False)
+    def _rating(self, values: dict, **kwargs) -> None:
+        """A rated product needs its certificate number and the year of its rating."""
+        if not values.get("ocop_stars"):
             return
-        this_year = date.today().year
-        if not (field.data or "").isdigit() or not OCOP_FIRST_YEAR <= int(field.data) <= this_year:
-            raise ValidationError(
-                _l("Please enter the year, from %(first)s to %(last)s.", first=OCOP_FIRST_YEAR, last=this_year)
-            )
+        errors = {}
+        if not values.get("ocop_certificate"):
+            errors["ocop_certificate"] = [_("Please enter the OCOP certificate number.")]
+        year, this_year = values.get("ocop_year") or "", date.today().year
+        if not year.isdigit() or not OCOP_FIRST_YEAR <= int(year) <= this_year:
+            errors["ocop_year"] = [
+                _("Please enter the year, from %(first)s to %(last)s.", first=OCOP_FIRST_YEAR, last=this_year)
+            ]
+        if errors:
+            raise ValidationError(errors)
 
-    def fields_for_save(self) -> dict:
+    @validates_schema(pass_original=True)
+    def _rows(self, values: dict, original: dict, **kwargs) -> None:
+        """A certification needs both its name and number; a link needs a platform and an https:// address."""
+        errors = {}
+        rows = product_rows(original)
+        for i, row in enumerate(rows["certifications"]):
+            name, number = row.get("name"), row.get("number")
+            for field, value in (("name", name), ("number", number)):
+                if value and len(value) > 80:
+                    errors[f"certifications-{i}-{field}"] = [_("At most %(count)s characters.", count=80)]
+            if bool(name) != bool(number):
+                errors[f"certifications-{i}-number"] = [_("Please give both the certification and its number.")]
+        for i, row in enumerate(rows["marketplace_links"]):
+            platform, url = row.get("platform"), row.get("url")
+            if platform and platform not in PLATFORMS:
+                errors[f"marketplace_links-{i}-platform"] = [_("Please choose from the list.")]
+            elif url and not platform:
+                errors[f"marketplace_links-{i}-url"] = [_("Please choose the platform.")]
+            elif platform and not _is_https_url(url):
+                errors[f"marketplace_links-{i}-url"] = [_("Please enter a full address starting with https://")]
+        if errors:
+            raise ValidationError(errors)
+
+    @post_load(pass_original=True)
+    def _for_save(self, values: dict, original: dict, **kwargs) -> dict:
         """The cleaned values for operations.save_product."""
-        rated = bool(self.ocop_stars.data)
+        rated = bool(values.get("ocop_stars"))
+        rows = product_rows(original)
         return {
-            "name": self.name.data,
-            "category": self.category.data,
-            "gtin": self.gtin.data,
-            "ocop_stars": int(self.ocop_stars.data) if rated else None,
-            "ocop_certificate": self.ocop_certificate.data if rated else None,
-            "ocop_year": int(self.ocop_year.data) if rated else None,
+            "name": values["name"],
+            "category": values.get("category"),
+            "gtin": gs1.normalise_gtin(values["gtin"]) if values.get("gtin") else None,
+            "ocop_stars": values["ocop_stars"] if rated else None,
+            "ocop_certificate": values.get("ocop_certificate") if rated else None,
+            "ocop_year": int(values["ocop_year"]) if rated else None,
             "certifications": [
-                {"name": e.form.name.data, "number": e.form.number.data}
-                for e in self.certifications
-                if e.form.name.data
+                {"name": r["name"], "number": r.get("number")} for r in rows["certifications"] if r.get("name")
             ],
             "marketplace_links": [
-                {"platform": e.form.platform.data, "url": e.form.url.data}
-                for e in self.marketplace_links
-                if e.form.url.data
+                {"platform": r.get("platform"), "url": r["url"]} for r in rows["marketplace_links"] if r.get("url")
             ],
         }
 
 
-class LotForm(FlaskForm):
-    """A harvest or packing lot; the view sets `product` and `lot` before validating."""
+def platform_options() -> list[tuple[str, str]]:
+    """The platforms a marketplace row offers, after an empty choice."""
+    return [("", "—")] + [(p, PLATFORM_NAMES[p]) for p in PLATFORMS]
 
-    code = StringField(_l("Lot code"), validators=[InputRequired(_l("Please enter the lot code."))])
-    harvested_on = DateField(_l("Harvest date"), validators=[Optional()])
-    packed_on = DateField(_l("Packing date"), validators=[Optional()])
-    quantity = DecimalField(
-        _l("Quantity"),
-        places=2,
-        validators=[Optional(), NumberRange(min=0, message=_l("The quantity cannot be negative."))],
+
+class LotFormSchema(FormSchema):
+    """A harvest or packing lot of a product; lot is the one edited (None when new)."""
+
+    def __init__(self, product, lot=None, **kwargs):
+        super().__init__(**kwargs)
+        self.product, self.lot = product, lot
+
+    code = required_text(_l("Please enter the lot code."))
+    harvested_on = fields.Date(load_default=None)
+    packed_on = fields.Date(load_default=None)
+    quantity = fields.Decimal(
+        load_default=None, validate=validate.Range(min=0, error=_l("The quantity cannot be negative."))
     )
-    unit = StringField(_l("Unit (kg, box…)"), filters=[_blank_to_none], validators=[Length(max=16)])
+    unit = optional_text(max_length=16)
 
-    product = None
-    lot = None
-
-    def validate_code(self, field):
+    @validates("code")
+    def _code(self, code: str, **kwargs) -> None:
         """Lot codes go into the QR link: letters, digits, - . _ only, unique per product."""
-        field.data = (field.data or "").strip()
-        if not gs1.is_typed_lot(field.data):
-            raise ValidationError(_l("Use 1 to 20 letters, digits, '-', '.' or '_' (no spaces)."))
+        if not gs1.is_typed_lot(code):
+            raise ValidationError(_("Use 1 to 20 letters, digits, '-', '.' or '_' (no spaces)."))
         from server.products.operations import lot_code_taken
 
-        if lot_code_taken(self.product, field.data, self.lot):
-            raise ValidationError(_l("This product already has a lot with this code."))
+        if lot_code_taken(self.product, code, self.lot):
+            raise ValidationError(_("This product already has a lot with this code."))
 
-    def validate_packed_on(self, field):
+    @validates_schema(skip_on_field_errors=False)
+    def _dates(self, values: dict, **kwargs) -> None:
         """Packing cannot come before the harvest."""
-        if field.data and self.harvested_on.data and field.data < self.harvested_on.data:
-            raise ValidationError(_l("The packing date is before the harvest date."))
+        packed, harvested = values.get("packed_on"), values.get("harvested_on")
+        if packed and harvested and packed < harvested:
+            raise ValidationError(_("The packing date is before the harvest date."), "packed_on")
 
-    def fields_for_save(self) -> dict:
+    @post_load
+    def _for_save(self, values: dict, **kwargs) -> dict:
         """The cleaned values for operations.save_lot."""
-        return {name: getattr(self, name).data for name in ("code", "harvested_on", "packed_on", "quantity", "unit")}
+        return {name: values.get(name) for name in ("code", "harvested_on", "packed_on", "quantity", "unit")}

@@ -1,7 +1,5 @@
 """Supervisor pages for producers, products and lots (every read and write checks scope)."""
 
-from types import SimpleNamespace
-
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,9 +8,11 @@ from flask_login import current_user, login_required
 from server.auth.decorators import role_required
 from server.auth.scope import scope_for
 from server.extensions import db
+from server.forms import form_values, load_form
 from server.places.models import Place
 from server.products import operations
-from server.products.forms import LotForm, ProducerForm, ProductForm
+from server.products.forms import ROWS, LotFormSchema, ProducerFormSchema, ProductFormSchema, platform_options
+from server.vocab import PRODUCER_KIND_NAMES
 
 bp = Blueprint("products", __name__, url_prefix="/products")
 STAFF = ("admin", "supervisor")
@@ -58,20 +58,33 @@ def edit_producer(producer_id):
 
 
 def _producer_page(producer):
-    form = ProducerForm(obj=producer)
-    form.scope = _scope()
-    if request.method == "GET" and producer is not None and producer.household_id:
-        form.household_ref.data = str(producer.household_id)
-    if form.validate_on_submit():
-        producer = operations.save_producer(producer, form.fields_for_save())
-        flash(_("Changes saved."), "success")
-        return redirect(url_for("products.edit_producer", producer_id=producer.id))
-    status = 422 if form.errors else 200
+    scope, values, errors = _scope(), _producer_initial(producer), {}
+    if request.method == "POST":
+        values, errors = load_form(ProducerFormSchema(scope), form_values())
+        if not errors:
+            producer = operations.save_producer(producer, values)
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("products.edit_producer", producer_id=producer.id))
     products = operations.live_products(producer) if producer else []
-    communes = _commune_choices(form.scope)
     return render_template(
-        "products/producer.html", form=form, producer=producer, products=products, communes=communes
-    ), status
+        "products/producer.html",
+        values=values,
+        errors=errors,
+        kinds=list(PRODUCER_KIND_NAMES.items()),
+        producer=producer,
+        products=products,
+        communes=_commune_choices(scope),
+    ), 422 if errors else 200
+
+
+def _producer_initial(producer) -> dict:
+    """A producer's values for the form (a new one is a household producer)."""
+    if producer is None:
+        return {"kind": "household"}
+    names = ("kind", "name", "commune_code", "hamlet_code", "phone", "publish_contact")
+    values = {name: getattr(producer, name) for name in names}
+    values["household_ref"] = str(producer.household_id) if producer.household_id else None
+    return values
 
 
 @bp.post("/producers/<uuid:producer_id>/delete")
@@ -97,35 +110,51 @@ def edit_product(product_id):
 
 
 def _product_page(producer, product):
-    form = ProductForm(data=_product_initial(product) if request.method == "GET" else None)
-    form.product = product
-    if form.validate_on_submit():
-        product = operations.save_product(product, producer, form.fields_for_save())
-        flash(_("Changes saved."), "success")
-        return redirect(url_for("products.edit_product", product_id=product.id))
-    status = 422 if form.errors else 200
+    values, errors = _product_initial(product), {}
+    if request.method == "POST":
+        values, errors = load_form(ProductFormSchema(product), form_values())
+        if not errors:
+            product = operations.save_product(product, producer, values)
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("products.edit_product", product_id=product.id))
     lots = operations.live_lots(product) if product else []
-    lot_form = LotForm(formdata=None) if product else None
     return render_template(
-        "products/product.html", form=form, producer=producer, product=product, lots=lots, lot_form=lot_form
-    ), status
+        "products/product.html",
+        values=values,
+        errors=errors,
+        rows=_row_count(values),
+        platforms=platform_options(),
+        producer=producer,
+        product=product,
+        lots=lots,
+    ), 422 if errors else 200
 
 
-def _product_initial(product) -> dict | None:
-    """A product's values for the form: existing certifications and links plus two empty rows."""
+def _product_initial(product) -> dict:
+    """A product's values for the form, its certifications and links as `certifications-0-name`… rows."""
     if product is None:
-        return None
-    rows = SimpleNamespace
-    return {
+        return {}
+    values = {
         "name": product.name,
         "category": product.category,
         "gtin": product.gtin,
         "ocop_stars": str(product.ocop_stars or ""),
         "ocop_certificate": product.ocop_certificate,
         "ocop_year": str(product.ocop_year or ""),
-        "certifications": [rows(**c) for c in product.certifications or []] + [rows(), rows()],
-        "marketplace_links": [rows(**link) for link in product.marketplace_links or []] + [rows(), rows()],
     }
+    for kind, names in (("certifications", ("name", "number")), ("marketplace_links", ("platform", "url"))):
+        for i, row in enumerate(getattr(product, kind) or []):
+            values.update({f"{kind}-{i}-{name}": row.get(name) for name in names})
+    return values
+
+
+def _row_count(values: dict) -> dict[str, int]:
+    """Rows to show: the filled ones plus two empty ones, and at least three."""
+    counts = {}
+    for kind in ("certifications", "marketplace_links"):
+        filled = [int(key.split("-")[1]) + 1 for key, value in values.items() if key.startswith(f"{kind}-") and value]
+        counts[kind] = min(max(ROWS, max(filled, default=0) + (2 if filled else 0)), 40)
+    return counts
 
 
 @bp.post("/items/<uuid:product_id>/delete")
@@ -151,14 +180,22 @@ def edit_lot(lot_id):
 
 
 def _lot_page(product, lot):
-    form = LotForm(obj=lot)
-    form.product, form.lot = product, lot
-    if form.validate_on_submit():
-        lot = operations.save_lot(lot, product, form.fields_for_save())
-        flash(_("Changes saved."), "success")
-        return redirect(url_for("products.edit_lot", lot_id=lot.id))
-    status = 422 if form.errors else 200
-    return render_template("products/lot.html", form=form, product=product, lot=lot), status
+    values, errors = _lot_initial(lot), {}
+    if request.method == "POST":
+        values, errors = load_form(LotFormSchema(product, lot), form_values())
+        if not errors:
+            lot = operations.save_lot(lot, product, values)
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("products.edit_lot", lot_id=lot.id))
+    return render_template(
+        "products/lot.html", values=values, errors=errors, product=product, lot=lot
+    ), 422 if errors else 200
+
+
+def _lot_initial(lot) -> dict:
+    """A lot's values for the form."""
+    names = ("code", "harvested_on", "packed_on", "quantity", "unit")
+    return {name: getattr(lot, name) for name in names} if lot else {}
 
 
 @bp.post("/lots/<uuid:lot_id>/delete")
