@@ -3,6 +3,8 @@ SHELL := /bin/sh
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# The server reads PORT too: labels point at this port unless PUBLIC_BASE_URL is set.
+export PORT
 export FLASK_APP := wsgi.py
 
 .PHONY: run test test-sqlite test-postgres lint translations bench bench-dashboard bench-load clean

@@ -13,7 +13,10 @@ class Config:
         self.SECRET_KEY = env.get("SECRET_KEY") or _instance_secret(instance_path)
         self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(env.get("DATABASE_URL", default_db))
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-        self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        # Labels encode this URL. Unset, it is the local server on the port `make run` (PORT) or
+        # `flask run --port` (FLASK_RUN_PORT) starts it on; a PUBLIC_BASE_URL that is set always wins.
+        port = env.get("PORT") or env.get("FLASK_RUN_PORT") or "5000"
+        self.PUBLIC_BASE_URL = (env.get("PUBLIC_BASE_URL") or f"http://127.0.0.1:{port}").rstrip("/")
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 8 * 1024 * 1024))
         self.SYNC_MAX_BODY = int(env.get("SYNC_MAX_BODY", 2 * 1024 * 1024))
         # How far ahead of the server's time a phone's clock may be before its changes are refused.

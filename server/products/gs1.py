@@ -4,9 +4,9 @@ import re
 
 GTIN_LENGTHS = (8, 12, 13, 14)
 # GS1 "AI encodable character set 82", the characters a lot (AI 10) may hold.
-_CSET82 = re.compile(r"^[!\"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}$")
+_CSET82 = re.compile(r"[!\"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}")
 # What we let people type for a lot: safe in a URL path without escaping and a subset of set 82.
-_LOT_INPUT = re.compile(r"^[A-Za-z0-9._-]{1,20}$")
+_LOT_INPUT = re.compile(r"[A-Za-z0-9._-]{1,20}")
 
 
 class GtinError(ValueError):
@@ -37,9 +37,14 @@ def normalise_gtin(text: str) -> str:
 
 def is_gs1_lot(value: str) -> bool:
     """Whether a lot code fits AI 10: 1 to 20 characters of GS1 character set 82."""
-    return bool(_CSET82.match(value or ""))
+    return bool(_CSET82.fullmatch(value or ""))
+
+
+def is_gs1_serial(value: str) -> bool:
+    """Whether a serial number fits AI 21: like a lot, 1 to 20 characters of set 82."""
+    return bool(_CSET82.fullmatch(value or ""))
 
 
 def is_typed_lot(value: str) -> bool:
     """Whether a lot code typed on our forms is acceptable (letters, digits, - . _)."""
-    return bool(_LOT_INPUT.match(value or ""))
+    return bool(_LOT_INPUT.fullmatch(value or ""))

@@ -1,7 +1,8 @@
 """Public pages behind the QR codes: no sign-in, no JavaScript, small enough for slow 3G."""
 
-from flask import Blueprint, jsonify, redirect, render_template, request
+from flask import Blueprint, jsonify, make_response, redirect, render_template, request
 from flask_babel import gettext as _
+from werkzeug.routing import PathConverter
 
 from server.products.models import Product
 from server.public import digital_link
@@ -12,6 +13,16 @@ from server.vocab import PLATFORM_NAMES
 
 bp = Blueprint("public", __name__)
 GS1 = "https://gs1.org/voc/"
+LINKSET = "application/linkset+json"
+
+
+class _AnyPath(PathConverter):
+    """Like `path`, but also matching line breaks, so a lot ending in one reaches the parser (400)."""
+
+    regex = r"(?s:[^/].*?)"
+
+
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("anypath", _AnyPath))
 
 
 def _page(template: str, status: int = 200, **context):
@@ -37,24 +48,24 @@ def _unknown():
     )
 
 
-@bp.get("/01/<gtin>")
-@bp.get("/01/<gtin>/10/<lot>")
-def digital_link_page(gtin, lot=None):
-    """GS1 Digital Link resolver: the origin of a product (and lot) by GTIN."""
+@bp.get("/01/<anypath:rest>")
+def digital_link_page(rest):
+    """GS1 Digital Link resolver: the origin of a product (and lot) by GTIN.
+
+    `/01/<gtin>[/10/<lot>][/21/<serial>]`, with or without a trailing slash. A serial number is
+    valid syntax but names no page of its own: it answers like the link without it (the lot's
+    page, or the product's). Bad syntax gets 400, a GTIN or lot we do not know 404.
+    """
     try:
-        link = digital_link.parse(gtin, lot)
+        link = digital_link.parse_path(rest)
     except digital_link.MalformedLink:
         return _bad_link()
-    if link.gtin != gtin:  # GTIN-8/12/13 written short: send scanners to the canonical 14-digit form
-        return redirect(f"{base_url()}/01/{link.gtin}" + (f"/10/{lot}" if lot is not None else ""), 301)
+    if link.gtin != rest.split("/", 1)[0]:  # GTIN-8/12/13 written short: send scanners to the canonical form
+        query = request.query_string.decode("latin-1")
+        response = redirect(f"{base_url()}{link.path}" + (f"?{query}" if query else ""), 301)
+        return _with_linkset_header(response, f"{base_url()}{link.path}")
     product = lookup.product_by_gtin(link.gtin)
-    return _origin(product, link.lot)
-
-
-@bp.get("/01/<path:rest>")
-def malformed_digital_link(rest):
-    """Anything else under /01/ is not a Digital Link this resolver understands."""
-    return _bad_link()
+    return _origin(product, link.lot, anchor=f"{base_url()}{link.path}")
 
 
 @bp.get("/p/<code>/<lot>")
@@ -63,22 +74,44 @@ def product_page(code, lot):
     return _origin(lookup.product_by_code(code), lot)
 
 
-def _origin(product: Product | None, lot_code: str | None):
+def _origin(product: Product | None, lot_code: str | None, anchor: str | None = None):
     if product is None:
         return _unknown()
     lot = lookup.lot_of(product, lot_code) if lot_code is not None else None
     if lot_code is not None and lot is None:
         return _unknown()
-    if request.args.get("linkType") == "all":
-        return _linkset(product, lot)
-    if lot is not None and request.method == "GET":
-        lookup.count_scan(lot)
-    return _page("public/origin.html", facts=origin_facts(product, lot), lot=lot, platform_names=PLATFORM_NAMES)
+    anchor = anchor or origin_url(product, lot.code)
+    if _wants_linkset():
+        response = _linkset(product, lot, anchor)
+    else:
+        # gs1:pip, gs1:defaultLink, traceability or a type we do not have: GS1 resolvers answer
+        # those with the default link, which is this page itself.
+        if lot is not None and request.method == "GET":
+            lookup.count_scan(lot)
+        facts = origin_facts(product, lot)
+        response = make_response(_page("public/origin.html", facts=facts, lot=lot, platform_names=PLATFORM_NAMES))
+    response.vary.add("Accept")
+    return _with_linkset_header(response, anchor)
 
 
-def _linkset(product: Product, lot):
+def _wants_linkset() -> bool:
+    """`?linkType=linkset` (or the older `all`), or an Accept header preferring the linkset."""
+    link_type = request.args.get("linkType")
+    if link_type in ("all", "linkset"):
+        return True
+    if link_type:
+        return False
+    return request.accept_mimetypes.best_match(["text/html", LINKSET]) == LINKSET
+
+
+def _with_linkset_header(response, anchor: str):
+    """GS1-conformant resolvers point every answer at the identifier's linkset in a Link header."""
+    response.headers.add("Link", f'<{anchor}?linkType=linkset>; rel="linkset"; type="{LINKSET}"')
+    return response
+
+
+def _linkset(product: Product, lot, anchor: str):
     """The GS1 linkset (RFC 9264 JSON) of a product or lot: its page and where to buy it."""
-    anchor = origin_url(product, lot.code) if lot else f"{base_url()}/01/{product.gtin}"
     page = [{"href": anchor, "title": product.name, "type": "text/html", "hreflang": ["vi", "km", "en"]}]
     links = {"anchor": anchor, GS1 + "defaultLink": page, GS1 + "pip": page}
     if lot is not None:
@@ -90,7 +123,7 @@ def _linkset(product: Product, lot):
     if retailers:
         links[GS1 + "hasRetailers"] = retailers
     response = jsonify(linkset=[links])
-    response.mimetype = "application/linkset+json"
+    response.mimetype = LINKSET
     return response
 
 

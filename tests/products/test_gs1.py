@@ -59,3 +59,13 @@ def test_gs1_lot_charset_82():
     assert gs1.is_gs1_lot("AB+C%1")
     assert not gs1.is_gs1_lot("AB C")
     assert not gs1.is_gs1_lot("ĐÀ")
+
+
+@pytest.mark.parametrize("code", ["L-05\n", "L-05\r\n", "\nL-05"])
+def test_a_line_break_is_no_lot_or_serial(code):
+    assert not gs1.is_gs1_lot(code) and not gs1.is_typed_lot(code) and not gs1.is_gs1_serial(code)
+
+
+def test_gs1_serial_is_ai_21():
+    assert gs1.is_gs1_serial("12345678901234567890") and gs1.is_gs1_serial("x!%")
+    assert not gs1.is_gs1_serial("123456789012345678901") and not gs1.is_gs1_serial("a b")

@@ -141,3 +141,88 @@ def test_product_level_link_without_lot(client, ctx):
     response = client.get(f"/01/{GTIN}")
     assert response.status_code == 200 and "Bưởi da xanh" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(Lot.scan_count)) == 0
+
+
+LINKSET = "application/linkset+json"
+
+
+def _linkset_target(response):
+    """The URI the Link header names with rel="linkset" (one per answer)."""
+    [target] = [
+        part.split(">", 1)[0].lstrip(" <")
+        for part in response.headers.get("Link", "").split(",")
+        if 'rel="linkset"' in part
+    ]
+    return target
+
+
+@pytest.mark.parametrize("query", ["", "?linkType=gs1:pip", "?linkType=https://gs1.org/voc/pip", "?linkType=gs1:nope"])
+def test_the_product_page_for_pip_the_default_and_unknown_link_types(client, ctx, query):
+    _lot()
+    response = client.get(f"/01/{GTIN}/10/L-05{query}", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "Bưởi da xanh" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "accept"),
+    [("?linkType=all", "text/html"), ("?linkType=linkset", None), ("", LINKSET), ("", f"{LINKSET}, text/html;q=0.5")],
+)
+def test_linkset_by_link_type_or_accept_header(client, ctx, query, accept):
+    _lot()
+    headers = {"Accept": accept} if accept else {}
+    response = client.get(f"/01/{GTIN}/10/L-05{query}", headers=headers)
+    assert response.status_code == 200 and response.mimetype == LINKSET
+    [links] = response.get_json()["linkset"]
+    assert links["anchor"] == f"https://lensan.example/01/{GTIN}/10/L-05"
+    assert links["https://gs1.org/voc/pip"][0]["href"] == links["anchor"]
+    assert "Accept" in response.headers.get("Vary", "")
+
+
+def test_every_answer_links_to_its_linkset(client, ctx):
+    _lot()
+    for path in (f"/01/{GTIN}/10/L-05", f"/01/{GTIN}/10/L-05?linkType=all", f"/01/{GTIN}", f"/01/{GTIN}/21/SN1"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        target = _linkset_target(response)
+        assert target == "https://lensan.example" + path.split("?")[0] + "?linkType=linkset"
+        assert 'type="application/linkset+json"' in response.headers["Link"]
+        assert client.get(target).mimetype == LINKSET
+    short = client.get("/01/8931234567897/10/L-05")
+    assert short.status_code == 301
+    assert _linkset_target(short) == f"https://lensan.example/01/{GTIN}/10/L-05?linkType=linkset"
+
+
+@pytest.mark.parametrize("serial", ["SN1", "12345678901234567890", "x!%25"])
+def test_a_serial_number_answers_with_the_product_page(client, ctx, serial):
+    _lot()
+    response = client.get(f"/01/{GTIN}/21/{serial}")
+    assert response.status_code == 200 and "Bưởi da xanh" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(Lot.scan_count)) == 0
+    lot_and_serial = client.get(f"/01/{GTIN}/10/L-05/21/{serial}")
+    assert lot_and_serial.status_code == 200
+    assert db.session.scalar(sa.select(Lot.scan_count)) == 1
+    assert client.get(f"/01/09506000134352/21/{serial}").status_code == 404
+    linkset = client.get(f"/01/{GTIN}/21/{serial}?linkType=all").get_json()["linkset"][0]
+    assert linkset["anchor"].startswith(f"https://lensan.example/01/{GTIN}/21/")
+
+
+@pytest.mark.parametrize("path", [f"/01/{GTIN}/21/123456789012345678901", f"/01/{GTIN}/21/a%20b", f"/01/{GTIN}/21/"])
+def test_a_bad_serial_is_400(client, ctx, path):
+    _lot()
+    assert client.get(path).status_code == 400
+
+
+@pytest.mark.parametrize("path", [f"/01/{GTIN}/", f"/01/{GTIN}/10/L-05/", f"/01/{GTIN}/21/SN1/"])
+def test_a_trailing_slash_is_tolerated(client, ctx, path):
+    _lot()
+    response = client.get(path + "?linkType=all", follow_redirects=True)
+    assert response.status_code == 200 and response.mimetype == LINKSET
+    assert response.get_json()["linkset"][0]["anchor"] == "https://lensan.example" + path.rstrip("/")
+    assert client.get(path, follow_redirects=True).status_code == 200
+
+
+@pytest.mark.parametrize("lot", ["L-05%0A", "L-05%0D%0A", "%0AL-05"])
+def test_a_lot_with_a_line_break_is_400(client, ctx, lot):
+    _lot()
+    assert client.get(f"/01/{GTIN}/10/{lot}").status_code == 400
