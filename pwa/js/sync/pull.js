@@ -7,6 +7,7 @@
 // (a "catch-up", remembered until done so that an interrupted sync resumes it), while our own
 // cursor stays. Records of communes taken away are removed from the phone.
 
+import { forgetReference } from "../reference.js";
 import { get } from "../api.js";
 import { ENTITIES, KEYS, META, OUTBOX, done, storeKey, transaction } from "../db.js";
 
@@ -21,6 +22,7 @@ export async function pull(onPage = () => {}) {
     // Reference data (places, vocabularies, scope, progress) comes with the first page of every pull.
     const page = await get(PULL + `cursor=${cursor}&limit=${PAGE_SIZE}` + (first ? "&reference=1" : ""));
     await storePage(page, cursor);
+    if (page.reference) forgetReference(); // screens opened from now on read the new scope
     cursor = page.next_cursor;
     first = false;
     onPage(cursor);
