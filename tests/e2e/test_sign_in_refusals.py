@@ -59,3 +59,11 @@ def test_a_busy_server_says_so_in_the_trainers_language(phone, live_server):
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page.get_by_role("alert")).to_have_text("Máy chủ đang bận. Vui lòng thử lại sau vài phút.", timeout=TIMEOUT)
+
+
+def test_an_empty_username_is_asked_for_in_the_trainers_language(phone, live_server):
+    page = phone.new_page()
+    _open_sign_in(page, "ភាសាខ្មែរ")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("button[type=submit]").click()
+    expect(page.get_by_role("alert")).to_have_text("សូមបញ្ចូលឈ្មោះអ្នកប្រើ និងពាក្យសម្ងាត់របស់អ្នក។")

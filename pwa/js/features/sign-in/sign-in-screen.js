@@ -68,6 +68,11 @@ export function renderSignIn(main, { onSignedIn }) {
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
     const username = form.username.value.trim();
+    if (!username || !form.password.value) {
+      replace(error, _("Please enter your username and password."));
+      button.disabled = false;
+      return;
+    }
     try {
       const refusal = await makeRoomFor(username);
       if (refusal) throw new Error(refusal);
