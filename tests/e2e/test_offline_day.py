@@ -35,10 +35,10 @@ def _record_the_day_offline(phone, page):
     check_in_by_search(page, "0912345672", "Thạch Sô Phi")  # by phone
     check_in_by_search(page, "lê thi dao", "Lê Thị Đào")
     row = page.get_by_test_id("roster").get_by_role("listitem").filter(has_text="Nguyễn Văn Ánh")
-    row.get_by_role("button", name="Got a smartphone").click()
-    row.get_by_role("button", name="Opened a seller account").click()
+    row.get_by_role("button", name="Record a smartphone").click()
+    row.get_by_role("button", name="Record a seller account").click()
     row.get_by_role("button", name="Postmart").click()
-    expect(row.get_by_role("button", name="Has a smartphone")).to_be_disabled()
+    expect(row.get_by_test_id("smartphone-state")).to_have_text("Smartphone: yes")
 
     page.get_by_role("link", name="Register a new household").click()
     page.get_by_label("Head of household's name").fill("Sơn Thị Mai")

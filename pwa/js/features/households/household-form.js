@@ -1,6 +1,7 @@
 // Register or edit a household: name, phone, place, language, smartphone, accounts, consent and
 // location. Everything is saved on the phone at once and queued for the server.
 
+import { getRecord } from "../../db.js";
 import { cleanValue, fieldRules } from "../../field-rules.js";
 import { _ } from "../../i18n.js";
 import {
@@ -62,14 +63,23 @@ function householdFields(form, location, rules) {
   };
 }
 
+// Registered from a session: the household most likely lives where the session is held.
+async function newHousehold(sessionId) {
+  const training = sessionId ? await getRecord("training_session", sessionId) : null;
+  return {
+    preferred_language: session().user.locale || "vi",
+    smartphone: "unknown",
+    commune_code: training?.commune_code,
+    hamlet_code: training?.hamlet_code,
+  };
+}
+
 /** The register / edit screen; `?session=<id>` checks the new household in to that session. */
 export async function renderHouseholdForm(main, { id, query }) {
   const found = id ? await loadHousehold(id) : null;
   if (id && !found) return replace(main, h("h1", {}, _("This household is not on this phone.")));
   const householdId = id || uuid7();
-  const household = found
-    ? found.household
-    : { preferred_language: session().user.locale || "vi", smartphone: "unknown" };
+  const household = found ? found.household : await newHousehold(query.get("session"));
   const rules = await fieldRules("household");
   const location = locationCapture(household);
   const registering = !found?.household.version; // not on the server yet: needs its Yes to the programme

@@ -10,11 +10,22 @@ import { inputField } from "../../ui/field.js";
 import { languageSwitch } from "../../ui/language-switch.js";
 import { h, replace } from "../../ui/h.js";
 
+// The server names each refusal by its problem `code` (docs/sync.md); say it in the trainer's
+// language rather than in the server's words, which follow the server's locale.
+const REFUSALS = {
+  wrong_password: () => _("The username or password is not right."),
+  locked: () => _("Too many wrong passwords. This account is locked for a few minutes; try again later."),
+  inactive: () => _("This account is switched off. Ask your administrator."),
+};
+
 function errorText(error) {
   if (error instanceof NetworkError)
     return _("Signing in needs a connection to the server. Please try again when online.");
-  if (error instanceof ApiError && error.status === 401) return _("The username or password is not right.");
-  if (error instanceof ApiError && error.status === 429) return _("Too many attempts. Please wait a few minutes.");
+  if (!(error instanceof ApiError)) return error.message;
+  if (REFUSALS[error.code]) return REFUSALS[error.code]();
+  if (error.status === 429) return _("Too many attempts. Please wait a few minutes.");
+  if (error.status === 503) return _("The server is busy right now. Please try again in a few minutes.");
+  if (error.status === 401) return _("The username or password is not right.");
   return error.message;
 }
 
@@ -57,6 +68,11 @@ export function renderSignIn(main, { onSignedIn }) {
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
     const username = form.username.value.trim();
+    if (!username || !form.password.value) {
+      replace(error, _("Please enter your username and password."));
+      button.disabled = false;
+      return;
+    }
     try {
       const refusal = await makeRoomFor(username);
       if (refusal) throw new Error(refusal);

@@ -1,5 +1,6 @@
 // What changed for a household since last time, recorded during check-in in one or two taps.
 
+import { recordsBy } from "../../db.js";
 import { _ } from "../../i18n.js";
 import { PLATFORMS, PROVIDERS, nameOf } from "../../reference.js";
 import { h, replace } from "../../ui/h.js";
@@ -16,15 +17,33 @@ function chips(codes, vocabulary, onPick) {
   );
 }
 
-/** Buttons for one household: got a smartphone, opened a seller account, opened an e-payment account. */
-export function quickChanges(household, onChanged) {
+const SMARTPHONE_STATE = {
+  yes: () => _("Smartphone: yes"),
+  no: () => _("Smartphone: no"),
+  unknown: () => _("Smartphone: not known"),
+};
+
+// What the household has now, apart from the button that records a change: a button's words
+// say what pressing it does, never what is already true.
+function change(testId, state, button) {
+  return h("div", { class: "quick-change", "data-testid": testId }, h("span", { class: "state" }, state), button);
+}
+
+function accountsState(accounts, key, vocabulary, some, none) {
+  const names = accounts.map((account) => nameOf(vocabulary, account[key]));
+  return names.length ? some(names.join(", ")) : none();
+}
+
+/** One household's smartphone, seller and e-payment accounts, each with the button that records a new one. */
+export async function quickChanges(household, onChanged) {
+  const [sellers, wallets] = await Promise.all([
+    recordsBy("marketplace_account", "household_id", household.id),
+    recordsBy("payment_account", "household_id", household.id),
+  ]);
   const picker = h("div", { class: "picker" });
-  const smartphone = h(
-    "button",
-    { type: "button", class: "small", disabled: household.smartphone === "yes" },
-    household.smartphone === "yes" ? _("Has a smartphone") : _("Got a smartphone"),
-  );
-  smartphone.addEventListener("click", async () => {
+  const hasSmartphone = household.smartphone === "yes";
+  const smartphone = hasSmartphone ? null : h("button", { type: "button", class: "small" }, _("Record a smartphone"));
+  smartphone?.addEventListener("click", async () => {
     await gotSmartphone(household.id);
     notice(_("Recorded: %(name)s has a smartphone.", { name: household.head_name }));
     onChanged();
@@ -43,19 +62,32 @@ export function quickChanges(household, onChanged) {
         onChanged();
       }),
     );
+  const action = (label, onclick) => h("button", { type: "button", class: "small", onclick }, label);
   return h(
     "div",
     { class: "quick-changes" },
-    smartphone,
-    h(
-      "button",
-      { type: "button", class: "small", onclick: open("platform", PLATFORMS, openedSellerAccount) },
-      _("Opened a seller account"),
+    change("smartphone-state", (SMARTPHONE_STATE[household.smartphone] || SMARTPHONE_STATE.unknown)(), smartphone),
+    change(
+      "seller-accounts-state",
+      accountsState(
+        sellers,
+        "platform",
+        "platform",
+        (names) => _("Seller accounts: %(names)s", { names }),
+        () => _("Seller accounts: none"),
+      ),
+      action(_("Record a seller account"), open("platform", PLATFORMS, openedSellerAccount)),
     ),
-    h(
-      "button",
-      { type: "button", class: "small", onclick: open("provider", PROVIDERS, openedPaymentAccount) },
-      _("Opened an e-payment account"),
+    change(
+      "payment-accounts-state",
+      accountsState(
+        wallets,
+        "provider",
+        "provider",
+        (names) => _("E-payment accounts: %(names)s", { names }),
+        () => _("E-payment accounts: none"),
+      ),
+      action(_("Record an e-payment account"), open("provider", PROVIDERS, openedPaymentAccount)),
     ),
     picker,
   );

@@ -54,26 +54,25 @@ function searchPanel(sessionId, names, refresh) {
   return h("section", { class: "card" }, h("h2", {}, _("Check in")), input, results);
 }
 
+async function rosterRow(attendance, names, refresh) {
+  const household = await getRecord("household", attendance.household_id);
+  if (!household) return h("li", {}, attendance.attendee_name);
+  return h(
+    "li",
+    {},
+    householdRow(household, names, `#/households/${household.id}`),
+    await quickChanges(household, refresh),
+  );
+}
+
 async function roster(sessionId, names, refresh) {
   const attendance = await attendanceOf(sessionId);
-  const rows = await Promise.all(attendance.map(async (a) => [a, await getRecord("household", a.household_id)]));
+  const rows = await Promise.all(attendance.map((a) => rosterRow(a, names, refresh)));
   return h(
     "section",
     { class: "card" },
     h("h2", {}, _("Present: %(count)s", { count: formatNumber(attendance.length) })),
-    h(
-      "ul",
-      { class: "rows roster", "data-testid": "roster" },
-      rows.map(([a, household]) =>
-        h(
-          "li",
-          {},
-          household
-            ? [householdRow(household, names, `#/households/${household.id}`), quickChanges(household, refresh)]
-            : a.attendee_name,
-        ),
-      ),
-    ),
+    h("ul", { class: "rows roster", "data-testid": "roster" }, rows),
   );
 }
 

@@ -1,0 +1,69 @@
+"""The phone's sign-in says why the server refused, in the trainer's language, not always "wrong password"."""
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from server.auth.models import User
+from server.extensions import db
+from tests.e2e.phone_app import TIMEOUT
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+WRONG = "The username or password is not right."
+LOCKED = "Too many wrong passwords. This account is locked for a few minutes; try again later."
+SWITCHED_OFF = "This account is switched off. Ask your administrator."
+BUSY = "The server is busy right now. Please try again in a few minutes."
+
+
+def _open_sign_in(page, language="English"):
+    page.goto("/app/")
+    page.get_by_role("button", name=language).click()
+
+
+def _try(page, password: str, username: str = "trang"):
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    return page.get_by_role("alert")
+
+
+def _switch_off(username: str):
+    db.session.scalar(sa.select(User).where(User.username == username)).active = False
+    db.session.commit()
+
+
+def test_a_locked_account_says_it_is_locked_even_with_the_right_password(phone, live_server):
+    page = phone.new_page()
+    _open_sign_in(page)
+    for attempt in range(4):
+        expect(_try(page, f"wrong-{attempt}")).to_have_text(WRONG, timeout=TIMEOUT)
+    expect(_try(page, "wrong-5")).to_have_text(LOCKED, timeout=TIMEOUT)
+    expect(_try(page, PASSWORD)).to_have_text(LOCKED, timeout=TIMEOUT)
+    expect(page.get_by_test_id("last-sync")).to_have_count(0)
+
+
+def test_a_switched_off_account_says_so(phone, live_server):
+    live_server.query(lambda: _switch_off("trang"))
+    page = phone.new_page()
+    _open_sign_in(page)
+    expect(_try(page, PASSWORD)).to_have_text(SWITCHED_OFF, timeout=TIMEOUT)
+
+
+def test_a_busy_server_says_so_in_the_trainers_language(phone, live_server):
+    page = phone.new_page()
+    _open_sign_in(page, "Tiếng Việt")
+    live_server.database_down()
+    page.get_by_label("Tên đăng nhập").fill("trang")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("alert")).to_have_text("Máy chủ đang bận. Vui lòng thử lại sau vài phút.", timeout=TIMEOUT)
+
+
+def test_an_empty_username_is_asked_for_in_the_trainers_language(phone, live_server):
+    page = phone.new_page()
+    _open_sign_in(page, "ភាសាខ្មែរ")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("button[type=submit]").click()
+    expect(page.get_by_role("alert")).to_have_text("សូមបញ្ចូលឈ្មោះអ្នកប្រើ និងពាក្យសម្ងាត់របស់អ្នក។")
