@@ -23,9 +23,7 @@ ALLOWED = {SIGNED_IN: {"trainer", "supervisor", "admin"}, STAFF: {"supervisor", 
 # rule -> (who may use it, what its URL points at: None, a scoped record kind, "missing", or a fixed value)
 ACCESS = {
     "/": (SIGNED_IN, None),
-    "/01/<gtin>": (PUBLIC, "gtin"),
-    "/01/<gtin>/10/<lot>": (PUBLIC, "gtin"),
-    "/01/<path:rest>": (PUBLIC, "bad link"),
+    "/01/<anypath:rest>": (PUBLIC, "gtin"),  # every GS1 Digital Link path: GTIN, lot, serial
     "/a/<code>": (PUBLIC, "address"),
     "/p/<code>/<lot>": (PUBLIC, "origin"),
     "/admin/users": (ADMIN, None),
@@ -165,10 +163,7 @@ def url_for_rule(rule: str, target, world: dict, side: str) -> str:
     if target in ("address", "origin"):
         return ids[target].removeprefix(base_url())
     if target == "gtin":
-        gtin, lot = world["inside"]["gtin"].split("/")[2], world["inside"]["gtin"].split("/")[4]
-        return rule.replace("<gtin>", gtin).replace("<lot>", lot)
-    if target == "bad link":
-        return "/01/not-a-gtin/x/y"
+        return world["inside"]["gtin"]
     url = rule
     for name, value in (
         ("<uuid:household_id>", ids["household"]),

@@ -164,9 +164,12 @@ GTIN = "08938500000010"
 # Every rule of the app -> the URLs that show the world's records, or why it shows no stored text.
 PAGES = {
     "/": lambda w: ["/"],
-    "/01/<gtin>": lambda w: [f"/01/{GTIN}", f"/01/{GTIN}?linkType=all"],
-    "/01/<gtin>/10/<lot>": _one(f"/01/{GTIN}/10/{{lot_code}}"),
-    "/01/<path:rest>": "a fixed message for a malformed link",
+    "/01/<anypath:rest>": lambda w: [
+        f"/01/{GTIN}",
+        f"/01/{GTIN}?linkType=all",
+        f"/01/{GTIN}/10/{w['ids']['lot_code']}",
+        f"/01/{GTIN}/10/{w['ids']['lot_code']}?linkType=linkset",
+    ],
     "/a/<code>": _one("{address}"),
     "/p/<code>/<lot>": _one("{plain_origin}"),
     "/admin/users": lambda w: ["/admin/users"],
