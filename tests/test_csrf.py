@@ -104,7 +104,7 @@ def test_only_the_phone_sign_in_is_exempt(app):
 
 
 def test_the_phone_sign_in_takes_json_only(app, ctx, csrf_on):
-    f.user("trainer", username="kim")
+    f.user("trainer", [f.small_tree()["commune"]], username="kim")
     form = {"username": "kim", "password": f.PASSWORD, "device_label": "Phone"}
     assert request(app, app.test_client(), "POST", "/api/v1/auth/token", data=form).status_code == 415
     assert request(app, app.test_client(), "POST", "/api/v1/auth/token", json=form).status_code == 201

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from server.apiargs import json_body
@@ -11,13 +12,14 @@ from server.auth.schemas import TokenReplySchema, TokenRequestSchema
 from server.auth.scope import scope_for
 from server.auth.tokens import current_device_token
 from server.auth.views import _refusal_message
-from server.errors import Unauthorized
+from server.errors import Forbidden, Unauthorized
 from server.extensions import db, limiter
 from server.security import csrf_exempt
 from server.sync.operations import revoke_device
 
 bp = Blueprint("auth_api", __name__)
 MAX_SIGN_IN_BODY = 16 * 1024
+NO_COMMUNES = _l("No commune is assigned to this account yet. Ask your supervisor to assign your communes.")
 
 
 @bp.post("/api/v1/auth/token")
@@ -44,6 +46,7 @@ def issue_token(data: dict):
               schema: TokenReplySchema
         400: MalformedJson
         401: Unauthorized
+        403: Forbidden
         415: NotJson
         422: Invalid
         429: TooManyRequests
@@ -52,11 +55,14 @@ def issue_token(data: dict):
         user = operations.authenticate(data["username"], data["password"])
     except operations.LoginRefused as refusal:
         raise Unauthorized(_refusal_message(refusal), code=refusal.reason) from refusal
+    scope = scope_for(user)
+    if user.role == "trainer" and not scope.everything and not scope.communes:
+        # A phone with no commune would sync nothing: say why instead of showing an empty app.
+        raise Forbidden(str(NO_COMMUNES), code="no_communes")
     token, raw = DeviceToken.issue(user, data["device_label"].strip())
     token.app_version = data["app_version"]
     db.session.add(token)
     db.session.flush()
-    scope = scope_for(user)
     reply = {
         "token": raw,
         "device_id": token.device_id,

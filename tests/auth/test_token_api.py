@@ -121,3 +121,12 @@ def test_devices_page_shows_phones_in_scope_and_revokes_them(app, client, tree):
 def test_trainers_cannot_see_the_devices_page(client, tree):
     f.login(client, f.user("trainer", [tree["commune"]]))
     assert client.get("/devices").status_code == 403
+
+
+def test_a_trainer_with_no_commune_is_told_so_and_gets_no_token(app, client, tree):
+    f.user("trainer", [], username="moi")
+    response = sign_in(app, client, username="moi", password=f.PASSWORD)
+    assert (response.status_code, response.mimetype) == (403, "application/problem+json")
+    assert response.get_json()["code"] == "no_communes"
+    assert "No commune is assigned" in response.get_json()["detail"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DeviceToken)) == 0

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.e2e
 WRONG = "The username or password is not right."
 LOCKED = "Too many wrong passwords. This account is locked for a few minutes; try again later."
 SWITCHED_OFF = "This account is switched off. Ask your administrator."
+NO_COMMUNES = "No commune is assigned to this account yet. Ask your supervisor to assign your communes."
 BUSY = "The server is busy right now. Please try again in a few minutes."
 
 
@@ -49,6 +50,19 @@ def test_a_switched_off_account_says_so(phone, live_server):
     page = phone.new_page()
     _open_sign_in(page)
     expect(_try(page, PASSWORD)).to_have_text(SWITCHED_OFF, timeout=TIMEOUT)
+
+
+def _no_communes(username: str):
+    db.session.scalar(sa.select(User).where(User.username == username)).places = []
+    db.session.commit()
+
+
+def test_a_trainer_with_no_commune_is_told_so(phone, live_server):
+    live_server.query(lambda: _no_communes("trang"))
+    page = phone.new_page()
+    _open_sign_in(page)
+    expect(_try(page, PASSWORD)).to_have_text(NO_COMMUNES, timeout=TIMEOUT)
+    expect(page.get_by_test_id("last-sync")).to_have_count(0)
 
 
 def test_a_busy_server_says_so_in_the_trainers_language(phone, live_server):

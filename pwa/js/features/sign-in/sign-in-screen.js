@@ -16,6 +16,7 @@ const REFUSALS = {
   wrong_password: () => _("The username or password is not right."),
   locked: () => _("Too many wrong passwords. This account is locked for a few minutes; try again later."),
   inactive: () => _("This account is switched off. Ask your administrator."),
+  no_communes: () => _("No commune is assigned to this account yet. Ask your supervisor to assign your communes."),
 };
 
 function errorText(error) {
