@@ -4,6 +4,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
 
+from server.field_rules import FieldRule
 from server.text import nfc
 
 
@@ -69,14 +70,9 @@ def optional_text(max_length: int | None = None) -> fields.String:
     return fields.String(load_default=None, allow_none=True, validate=at_most(max_length))
 
 
-def at_most(max_length: int | None):
-    """A validator refusing text longer than max_length characters, in the page's language."""
-
-    def check(value: str) -> None:
-        if max_length is not None and len(value) > max_length:
-            raise ValidationError(_("At most %(count)s characters.", count=max_length))
-
-    return check if max_length is not None else None
+def at_most(max_length: int | None) -> FieldRule | None:
+    """A validator refusing text longer than max_length characters: the field rule the push uses."""
+    return FieldRule(max_length=max_length) if max_length is not None else None
 
 
 def load_form(schema: Schema, values: dict) -> tuple[dict, dict]:

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from server.auth.scope import Scope
 from server.extensions import db
+from server.field_rules import FORMATS, NAME
 from server.households import imports
 from server.households.duplicates import phone_key
 from server.households.models import Household
@@ -89,12 +90,12 @@ def check_row(line: int, row: list[str], mapping: dict, context: Context) -> imp
     vnpost = imports.cell(row, mapping, "vnpost_code") or None
     problems = [
         ("no_name", not name),
-        ("long_name", len(name) > 200),
+        ("long_name", len(name) > NAME.max_length),
         ("phone", not phone_ok),
         ("commune", commune is None),
         ("smartphone", smartphone is None),
         ("language", language is None),
-        ("vnpost", vnpost is not None and not (vnpost.isdigit() and len(vnpost) == 10)),
+        ("vnpost", vnpost is not None and not FORMATS["vnpost_code"].matches(vnpost)),
     ]
     check.errors = [code for code, failed in problems if failed]
     hamlet = _hamlet(check, context, commune, imports.cell(row, mapping, "hamlet")) if commune else None

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from openpyxl import load_workbook
 
+from server.field_rules import FORMATS
 from server.text import fold, nfc, normalise_phone
 
 FIELDS = ("head_name", "phone", "commune", "hamlet", "preferred_language", "smartphone", "vnpost_code")
@@ -120,7 +121,7 @@ def parse_phone(text: str) -> tuple[str | None, bool]:
     digits = normalise_phone(text)
     if digits and len(digits) == 9 and not digits.startswith("0"):
         digits = "0" + digits  # spreadsheets drop the leading zero of numbers
-    return digits, bool(digits) and len(digits) == 10 and digits.startswith("0")
+    return digits, bool(digits) and FORMATS["phone"].matches(digits)
 
 
 def cell(row: list[str], mapping: dict[str, int], name: str) -> str:

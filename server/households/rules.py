@@ -23,16 +23,24 @@ def check_household(batch, record, values: dict, record_id) -> None:
     for purpose, names in CONSENTED_FIELDS.items():
         sent = [name for name in names if values.get(name) is not None]
         if sent and not batch.consent(household_id, purpose):
-            raise Rejected("consent_needed", {name: [purpose] for name in sent})
+            # Values kept only with consent are not kept in the log of their refusal either.
+            raise Rejected("consent_needed", {name: [purpose] for name in sent}, withheld=tuple(sent))
 
 
 def complete_household(batch, record, values: dict, changed: list, clock) -> None:
-    """Search text after a name, phone or hamlet change; the first day a smartphone was recorded."""
+    """The derived columns after a merge (see derive_household)."""
+    derive_household(record, batch.place(record.hamlet_code), changed, values.get("smartphone"), clock)
+
+
+def derive_household(record, hamlet, changed, smartphone: str | None, clock: str) -> None:
+    """Search text after a name, phone or hamlet change; the first day a smartphone was recorded.
+
+    `changed` names the fields this write changed, `smartphone` is the value it sent, if any.
+    """
     if {"head_name", "phone", "hamlet_code"} & set(changed):
-        hamlet = batch.place(record.hamlet_code)
         parts = (record.head_name, record.phone, hamlet.name if hamlet else None)
         record.search_text = fold(" ".join(p for p in parts if p))
-    if values.get("smartphone") == "yes":
+    if smartphone == "yes":
         # The earliest clock saying "yes", whatever the arrival order.
         day = hlc.day(clock)
         if record.smartphone_since is None or day < record.smartphone_since:

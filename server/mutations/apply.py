@@ -48,9 +48,8 @@ def apply_mutation(batch: Batch, m: dict) -> dict:
         reply = _reply(str(m["mutation_id"]), "merged" if merged else "applied", str(record.id))
     except Rejected as rejection:
         reply = rejected_reply(m["mutation_id"], m["record_id"], rejection)
-        if rejection.code == "consent_needed":
-            # Values kept only with consent are not kept in the log of their refusal either.
-            m = {**m, "changed": scrub(m["changed"], tuple(rejection.errors))}
+        if rejection.withheld:
+            m = {**m, "changed": scrub(m["changed"], rejection.withheld)}
     batch.logs.add(m, reply, conflicts)
     return reply
 

@@ -29,9 +29,10 @@ RETRYABLE = frozenset(
 class Rejected(Exception):
     """A mutation that cannot be applied; `code` is stable, the message is translated."""
 
-    def __init__(self, code: str, errors: dict | None = None):
+    def __init__(self, code: str, errors: dict | None = None, withheld: tuple[str, ...] = ()):
         super().__init__(code)
-        self.code, self.errors = code, errors
+        # withheld: fields whose values are not kept, not even in the log of the refusal.
+        self.code, self.errors, self.withheld = code, errors, withheld
 
     @property
     def message(self) -> str:

@@ -18,6 +18,7 @@ from server.auth.scope import scope_for
 from server.errors import ValidationError
 from server.extensions import db
 from server.field_rules import RuleMessage
+from server.households.rules import derive_household
 from server.models_base import utcnow, uuid7
 from server.mutations.apply import apply_mutation
 from server.mutations.batch import Batch
@@ -26,14 +27,13 @@ from server.mutations.merge import DELETED, jsonable
 from server.mutations.models import Mutation
 from server.mutations.rejections import Rejected
 from server.places.models import Place
-from server.text import fold
 
 WEB_DEVICE = "web"
 
 
 def web_clock(record, device_id: str = WEB_DEVICE) -> str:
-    """A clock later than now and than every clock the record carries."""
-    return hlc.after((record.field_clocks or {}).values(), device_id)
+    """A clock later than now and than every clock the record (if any yet) carries."""
+    return hlc.after((record.field_clocks or {}).values() if record is not None else (), device_id)
 
 
 def web_mutation(entity: str, record_id, values: dict, record=None, device_id: str = WEB_DEVICE) -> dict:
@@ -44,7 +44,7 @@ def web_mutation(entity: str, record_id, values: dict, record=None, device_id: s
         "record_id": record_id,
         "op": "upsert",
         "base_version": record.version if record is not None else None,
-        "clock": web_clock(record, device_id) if record is not None else new_clock(device_id),
+        "clock": web_clock(record, device_id),
         "changed": {name: jsonable(value) for name, value in values.items()},
     }
 
@@ -116,25 +116,11 @@ def _blank_to_none(value):
     return value
 
 
-def new_clock(device_id: str = WEB_DEVICE) -> str:
-    """A server clock for a record that has none yet."""
-    return hlc.after((), device_id)
-
-
-def household_search_text(household) -> str:
-    """Folded name, phone and hamlet name, as the search box matches them."""
-    hamlet = db.session.get(Place, household.hamlet_code) if household.hamlet_code else None
-    parts = (household.head_name, household.phone, hamlet.name if hamlet else None)
-    return fold(" ".join(p for p in parts if p))
-
-
 def _derived(entity: str, record, changed: dict, clock: str) -> None:
-    if entity != "household":
-        return
-    if {"head_name", "phone", "hamlet_code"} & changed.keys():
-        record.search_text = household_search_text(record)
-    if changed.get("smartphone") == "yes" and record.smartphone_since is None:
-        record.smartphone_since = hlc.day(clock)
+    """The household's derived columns, as its rules keep them after a merge."""
+    if entity == "household":
+        hamlet = db.session.get(Place, record.hamlet_code) if record.hamlet_code else None
+        derive_household(record, hamlet, changed, changed.get("smartphone"), clock)
 
 
 def _log(entity: str, record, op: str, fields: dict, clock: str, user, device_id: str, base_version) -> Mutation:
