@@ -89,10 +89,14 @@ export function done(request) {
   });
 }
 
-/** Run `work(stores)` in one transaction; resolves with its result once the transaction commits. */
-export async function transaction(storeNames, mode, work) {
+/**
+ * Run `work(stores)` in one transaction; resolves with its result once the transaction commits.
+ * `durability: "relaxed"` (for data the server still holds, such as a pulled page) commits without
+ * waiting for the disk: a page lost to a crash is pulled again, its cursor being lost with it.
+ */
+export async function transaction(storeNames, mode, work, { durability = "default" } = {}) {
   const db = await openDb();
-  const tx = db.transaction(storeNames, mode);
+  const tx = db.transaction(storeNames, mode, { durability });
   const stores = Object.fromEntries(storeNames.map((name) => [name, tx.objectStore(name)]));
   const committed = new Promise((resolve, reject) => {
     tx.oncomplete = resolve;

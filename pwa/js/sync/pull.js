@@ -11,22 +11,25 @@ import { forgetReference } from "../reference.js";
 import { get } from "../api.js";
 import { ENTITIES, KEYS, META, OUTBOX, done, storeKey, transaction } from "../db.js";
 
-const PAGE_SIZE = 500;
+const PAGE_SIZE = 1000;
+const RELAXED = { durability: "relaxed" };
 const PULL = "/api/v1/sync/pull?";
 
 /** Pull until the server has nothing more; `onPage(cursor)` is told after each stored page. */
 export async function pull(onPage = () => {}) {
   let cursor = (await getMeta("cursor")) || 0;
-  let first = true;
+  // Reference data (places, vocabularies, scope, progress) comes with the first page of every pull.
+  let fetching = get(PULL + `cursor=${cursor}&limit=${PAGE_SIZE}&reference=1`);
   for (;;) {
-    // Reference data (places, vocabularies, scope, progress) comes with the first page of every pull.
-    const page = await get(PULL + `cursor=${cursor}&limit=${PAGE_SIZE}` + (first ? "&reference=1" : ""));
+    const page = await fetching;
+    // The next page travels while this one is stored: the server and IndexedDB work side by side.
+    fetching = page.has_more ? get(PULL + `cursor=${page.next_cursor}&limit=${PAGE_SIZE}`) : null;
+    fetching?.catch(() => {}); // a failed prefetch is reported when it is awaited
     await storePage(page, cursor);
     if (page.reference) forgetReference(); // screens opened from now on read the new scope
     cursor = page.next_cursor;
-    first = false;
     onPage(cursor);
-    if (!page.has_more) break;
+    if (!fetching) break;
   }
   await catchUp(onPage);
   return cursor;
@@ -38,12 +41,17 @@ function getMeta(key) {
 
 // Stores one page of our own pull; the cursor moves in the same transaction as the records it covers.
 async function storePage(page, cursor) {
-  await transaction([...ENTITIES, OUTBOX, META], "readwrite", async (s) => {
-    await storeChanges(s, page);
-    if (page.reference) await storeReference(s, page.reference, cursor);
-    const current = (await done(s[META].get("cursor")))?.value || 0;
-    if (current === cursor) s[META].put({ key: "cursor", value: page.next_cursor });
-  });
+  await transaction(
+    [...ENTITIES, OUTBOX, META],
+    "readwrite",
+    async (s) => {
+      await storeChanges(s, page);
+      if (page.reference) await storeReference(s, page.reference, cursor);
+      const current = (await done(s[META].get("cursor")))?.value || 0;
+      if (current === cursor) s[META].put({ key: "cursor", value: page.next_cursor });
+    },
+    RELAXED,
+  );
 }
 
 // Fetch the records of communes given to the trainer since the last pull, from cursor 0.
@@ -53,25 +61,39 @@ async function catchUp(onPage) {
     if (!pending) return;
     const only = pending.communes ? "&communes=" + encodeURIComponent(pending.communes.join(",")) : "";
     const page = await get(PULL + `cursor=${pending.cursor}&limit=${PAGE_SIZE}` + only);
-    await transaction([...ENTITIES, OUTBOX, META], "readwrite", async (s) => {
-      await storeChanges(s, page);
-      const now = (await done(s[META].get("catch_up")))?.value;
-      if (JSON.stringify(now) !== JSON.stringify(pending)) return; // the scope changed again meanwhile
-      if (page.has_more) s[META].put({ key: "catch_up", value: { ...pending, cursor: page.next_cursor } });
-      else s[META].delete("catch_up");
-    });
+    await transaction(
+      [...ENTITIES, OUTBOX, META],
+      "readwrite",
+      async (s) => {
+        await storeChanges(s, page);
+        const now = (await done(s[META].get("catch_up")))?.value;
+        if (JSON.stringify(now) !== JSON.stringify(pending)) return; // the scope changed again meanwhile
+        if (page.has_more) s[META].put({ key: "catch_up", value: { ...pending, cursor: page.next_cursor } });
+        else s[META].delete("catch_up");
+      },
+      RELAXED,
+    );
     onPage(null);
   }
 }
 
+// One page in a few round trips: the outbox is read once, and every stored record the page
+// touches is asked for at once (requests of a transaction are answered in order), then written
+// without waiting on each put. Waiting on two reads per row made a first sync take minutes.
 async function storeChanges(s, page) {
-  for (const [entity, block] of Object.entries(page.records || {})) {
-    if (!ENTITIES.includes(entity)) continue;
-    for (const row of block.rows) await storeChange(s, entity, named(block.columns, row));
+  const blocks = Object.entries(page.records || {}).filter(([entity]) => ENTITIES.includes(entity));
+  const exits = Object.entries(page.exits || {}).filter(([entity]) => ENTITIES.includes(entity));
+  if (!blocks.length && !exits.length) return;
+  const queued = await outboxByRecord(s);
+  for (const [entity, block] of blocks) {
+    const rows = block.rows.map((row) => named(block.columns, row));
+    const stored = await storedFor(s, entity, rows);
+    rows.forEach((values, i) => storeChange(s[entity], entity, values, stored[i], queued));
   }
-  for (const [entity, block] of Object.entries(page.exits || {})) {
-    if (!ENTITIES.includes(entity)) continue;
-    for (const row of block.rows) await dropRecord(s, entity, named(block.columns, row));
+  for (const [entity, block] of exits) {
+    const rows = block.rows.map((row) => named(block.columns, row));
+    const stored = await storedFor(s, entity, rows);
+    rows.forEach((values, i) => dropStored(s[entity], entity, values, stored[i], queued));
   }
 }
 
@@ -81,37 +103,54 @@ function named(columns, row) {
   return values;
 }
 
-// Changes queued in the outbox for a stored record (attendance is queued under the id it has, if any).
-async function queuedFor(s, entity, record, id) {
-  const recordId = KEYS[entity] ? record?.id : id;
-  if (!recordId) return [];
-  return done(s[OUTBOX].index("record_id").getAll(recordId));
+// The outbox's entries by the record id they are queued under (the outbox is small: unsent changes).
+async function outboxByRecord(s) {
+  const byRecord = new Map();
+  for (const entry of await done(s[OUTBOX].getAll())) {
+    const list = byRecord.get(entry.record_id);
+    if (list) list.push(entry);
+    else byRecord.set(entry.record_id, [entry]);
+  }
+  return byRecord;
 }
 
-async function storeChange(s, entity, values) {
-  const { id, version, deleted, ...fields } = values;
+// The stored records for a list of changes, in the same order, asked for all at once.
+function storedFor(s, entity, rows) {
   const store = s[entity];
-  const key = storeKey(entity, id, fields);
-  const existing = await done(store.get(key));
-  const pending = await queuedFor(s, entity, existing, id);
+  return Promise.all(rows.map((values) => done(store.get(storeKey(entity, values.id, values)))));
+}
+
+// Changes queued for a stored record (attendance is queued under the id it has, if any).
+function queuedFor(queued, entity, record, id) {
+  const recordId = KEYS[entity] ? record?.id : id;
+  return (recordId && queued.get(recordId)) || [];
+}
+
+function storeChange(store, entity, values, existing, queued) {
+  const { id, version, deleted, ...fields } = values;
+  const pending = queuedFor(queued, entity, existing, id);
   if (deleted) {
-    if (pending.length === 0) store.delete(key);
+    if (pending.length === 0) store.delete(storeKey(entity, id, fields));
     else if (existing) store.put({ ...existing, version });
     return;
   }
-  const localFields = new Set(pending.flatMap((entry) => Object.keys(entry.fields)));
-  const pulled = Object.fromEntries(Object.entries(fields).filter(([name]) => !localFields.has(name)));
-  const record = { ...existing, ...pulled, version, deleted: pending.some((entry) => entry.op === "delete") };
+  let record;
+  if (pending.length === 0) {
+    record = existing ? { ...existing, ...fields, version, deleted: false } : { ...fields, version, deleted: false };
+  } else {
+    const localFields = new Set(pending.flatMap((entry) => Object.keys(entry.fields)));
+    const pulled = Object.fromEntries(Object.entries(fields).filter(([name]) => !localFields.has(name)));
+    record = { ...existing, ...pulled, version, deleted: pending.some((entry) => entry.op === "delete") };
+  }
   if (!KEYS[entity]) record.id = id;
   store.put(record);
 }
 
 // A record no longer for this phone (it left the scope): removed unless it has unsent changes.
-async function dropRecord(s, entity, values) {
-  const key = storeKey(entity, values.id, values);
-  const existing = await done(s[entity].get(key));
-  if (existing && (await queuedFor(s, entity, existing, values.id)).length === 0) s[entity].delete(key);
-  return Boolean(existing);
+function dropStored(store, entity, values, existing, queued) {
+  if (existing && queuedFor(queued, entity, existing, values.id).length === 0) {
+    store.delete(storeKey(entity, values.id, values));
+  }
 }
 
 // Keep the new reference; when the scope grew, remember a catch-up, and forget communes taken away.
@@ -153,15 +192,16 @@ async function forgetOutside(s, kept) {
     training_session: ["attendance"],
   };
   const link = { household: "household_id", training_session: "session_id" };
+  const queued = await outboxByRecord(s);
   for (const entity of ["household", "training_session"]) {
     const outside = (await done(s[entity].getAll())).filter((record) => !kept.has(record.commune_code));
     for (const record of outside) {
       for (const follower of followers[entity]) {
         for (const row of await done(s[follower].index(link[entity]).getAll(record.id))) {
-          await dropRecord(s, follower, row);
+          dropStored(s[follower], follower, row, row, queued);
         }
       }
-      await dropRecord(s, entity, record);
+      dropStored(s[entity], entity, record, record, queued);
     }
   }
 }
