@@ -1,4 +1,4 @@
-"""Push 10,000 mutations (households, then their attendance) in batches of 500 and compare with a bulk insert.
+"""Push 10,000 mutations (households with their consent, then attendance) in batches of 500; compare to a bulk insert.
 
     python bench/sync_push.py                       # SQLite
     tools/with-postgres python bench/sync_push.py   # PostgreSQL
@@ -7,6 +7,8 @@ Prints mutations per second through POST /api/v1/sync/push and the ratio of its 
 SQLAlchemy Core bulk insert of the same rows into the same tables in the same run.
 """
 
+import gzip
+import json
 import time
 import uuid
 from datetime import UTC, date, datetime
@@ -16,42 +18,44 @@ from sync_common import COMMUNE, make_app, phone_token
 
 from server.clock import format_clock
 from server.extensions import db
-from server.households.models import Household
+from server.households.models import Consent, Household
 from server.mutations.models import Mutation
 from server.training.models import Attendance, TrainingSession
 
-HOUSEHOLDS = 5_000
+HOUSEHOLDS = 2_500  # each with its programme consent and two sessions' attendance: 10,000 mutations
 BATCH = 500
 
 
-def mutations(device_id: str, session_id: uuid.UUID) -> list[dict]:
-    made, counter = [], 0
+def mutations(device_id: str, session_ids: list[uuid.UUID]) -> list[dict]:
+    """Households registered with their consent (together, as the phone sends them), then attendance."""
+    made = []
+
+    def add(entity: str, record_id, fields: dict) -> None:
+        clock = format_clock(1_760_000_000_000 + len(made), 0, device_id)
+        made.append(
+            {
+                "mutation_id": str(uuid.uuid4()),
+                "entity": entity,
+                "record_id": str(record_id),
+                "op": "upsert",
+                "base_version": None,
+                "clock": clock,
+                "fields": fields,
+            }
+        )
+
     household_ids = [uuid.uuid4() for _ in range(HOUSEHOLDS)]
-    for kind in ("household", "attendance"):
-        for n, household_id in enumerate(household_ids):
-            counter += 1
-            clock = format_clock(1_760_000_000_000 + counter, 0, device_id)
-            if kind == "household":
-                fields = {
-                    "head_name": f"Nguyễn Văn {n}",
-                    "commune_code": COMMUNE,
-                    "phone": f"09{n:08d}",
-                    "smartphone": "yes",
-                }
-                record_id = household_id
-            else:
-                fields = {"session_id": str(session_id), "household_id": str(household_id), "method": "qr"}
-                record_id = uuid.uuid4()
-            made.append(
-                {
-                    "mutation_id": str(uuid.uuid4()),
-                    "entity": kind,
-                    "record_id": str(record_id),
-                    "op": "upsert",
-                    "base_version": None,
-                    "clock": clock,
-                    "fields": fields,
-                }
+    for n, household_id in enumerate(household_ids):
+        fields = {"head_name": f"Nguyễn Văn {n}", "commune_code": COMMUNE, "phone": f"09{n:08d}", "smartphone": "yes"}
+        add("household", household_id, fields)
+        given = {"household_id": str(household_id), "purpose": "programme", "given": True}
+        add("consent", uuid.uuid4(), {**given, "recorded_at": "2026-03-01T08:00:00Z"})
+    for session_id in session_ids:
+        for household_id in household_ids:
+            add(
+                "attendance",
+                uuid.uuid4(),
+                {"session_id": str(session_id), "household_id": str(household_id), "method": "qr"},
             )
     return made
 
@@ -70,7 +74,7 @@ def push_all(app, raw: str, batch: list[dict]) -> float:
     return time.perf_counter() - started
 
 
-def bulk_insert(app, batch: list[dict], session_id) -> float:
+def bulk_insert(app, batch: list[dict]) -> float:
     now = datetime.now(UTC)
     households = [
         dict(
@@ -89,10 +93,25 @@ def bulk_insert(app, batch: list[dict], session_id) -> float:
         for m in batch
         if m["entity"] == "household"
     ]
+    consents = [
+        dict(
+            id=uuid.UUID(m["record_id"]),
+            household_id=uuid.UUID(m["fields"]["household_id"]),
+            purpose="programme",
+            given=True,
+            recorded_at=now,
+            field_clocks={},
+            created_at=now,
+            updated_at=now,
+            version=0,
+        )
+        for m in batch
+        if m["entity"] == "consent"
+    ]
     attendance = [
         dict(
             id=uuid.UUID(m["record_id"]),
-            session_id=session_id,
+            session_id=uuid.UUID(m["fields"]["session_id"]),
             household_id=uuid.UUID(m["fields"]["household_id"]),
             method="qr",
             field_clocks={},
@@ -106,11 +125,13 @@ def bulk_insert(app, batch: list[dict], session_id) -> float:
     with app.app_context():
         db.session.execute(sa.delete(Mutation))
         db.session.execute(sa.delete(Attendance))
+        db.session.execute(sa.delete(Consent))
         db.session.execute(sa.delete(Household))
         db.session.commit()
         started = time.perf_counter()
         with db.engine.begin() as conn:
             conn.execute(sa.insert(Household.__table__), households)
+            conn.execute(sa.insert(Consent.__table__), consents)
             conn.execute(sa.insert(Attendance.__table__), attendance)
         return time.perf_counter() - started
 
@@ -128,22 +149,46 @@ def validation_only(app, batch: list[dict]) -> float:
         return time.perf_counter() - started
 
 
+def daily_push_sizes(app, raw: str, day: list[dict]) -> tuple[int, int, int, int]:
+    """Bytes of a day's push (up, raw and gzipped as the phone sends it) and of its reply (down)."""
+    body = json.dumps({"app_version": "bench", "queued": 0, "mutations": day}, separators=(",", ":")).encode()
+    packed = gzip.compress(body, compresslevel=6)  # what the browser's CompressionStream("gzip") makes
+    headers = {
+        "Authorization": f"Bearer {raw}",
+        "Content-Type": "application/json",
+        "Content-Encoding": "gzip",
+        "Accept-Encoding": "gzip",
+    }
+    with app.app_context():
+        response = app.test_client().post("/api/v1/sync/push", data=packed, headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    down = response.get_data()
+    return len(body), len(packed), len(gzip.decompress(down)), len(down)
+
+
 def main() -> None:
     app, dialect = make_app()
     raw, device_id = phone_token(app)
-    session_id = uuid.uuid4()
+    session_ids = [uuid.uuid4(), uuid.uuid4()]
     with app.app_context():
-        db.session.add(
-            TrainingSession(id=session_id, commune_code=COMMUNE, held_on=date(2026, 3, 1), topics=["e_payment"])
-        )
+        for n, session_id in enumerate(session_ids):
+            held_on = date(2026, 3, 1 + n)
+            db.session.add(TrainingSession(id=session_id, commune_code=COMMUNE, held_on=held_on, topics=["e_payment"]))
         db.session.commit()
-    batch = mutations(device_id, session_id)
+    batch = mutations(device_id, session_ids)
     pushed = push_all(app, raw, batch)
-    bulk = bulk_insert(app, batch, session_id)
+    bulk = bulk_insert(app, batch)
     validation = validation_only(app, batch)
+    up, up_gzip, down, down_gzip = daily_push_sizes(
+        app, raw, batch[:100] + batch[2 * HOUSEHOLDS : 2 * HOUSEHOLDS + 100]
+    )
     print(f"{dialect}: pushed {len(batch)} mutations in {pushed:.2f} s = {len(batch) / pushed:,.0f} mutations/s")
     print(f"{dialect}: Core bulk insert of the same rows {bulk:.3f} s; push / bulk = {pushed / bulk:.1f}x (goal 3x)")
     print(f"{dialect}: of which marshmallow validation alone {validation:.2f} s = {validation / bulk:.1f}x bulk")
+    print(
+        f"{dialect}: a day's push of 200 mutations: up {up / 1024:.1f} KB, gzipped {up_gzip / 1024:.1f} KB"
+        f" (goal <= 15 KB); reply {down / 1024:.1f} KB, gzipped {down_gzip / 1024:.1f} KB"
+    )
 
 
 if __name__ == "__main__":

@@ -1,8 +1,15 @@
-"""Reading JSON request bodies for the API: too large is 413, not JSON is 400, both problem documents."""
+"""JSON bodies of the API, both ways: too large is 413, not JSON is 400, both problem documents.
 
+A body may come gzip-compressed (`Content-Encoding: gzip`, as the phone sends its pushes); its
+limit is on the inflated size, which is never inflated past it, so a small bomb is only a 413.
+Replies are gzip-compressed for clients that accept it (`json_reply`).
+"""
+
+import gzip
 import json
+import zlib
 
-from flask import request
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 
 from server.errors import AppError, ValidationError
@@ -26,8 +33,17 @@ class NotJson(AppError):
     title = _l("Please send JSON (Content-Type: application/json).")
 
 
+class UnknownEncoding(AppError):
+    status = 415
+    code = "unsupported_encoding"
+    title = _l("Please send the body uncompressed or gzip-compressed.")
+
+
+GZIP_MIN_BYTES = 1024
+
+
 def read_json(max_bytes: int, require_json_type: bool = False) -> dict:
-    """The request's JSON object, reading at most `max_bytes`."""
+    """The request's JSON object, reading (and inflating) at most `max_bytes`."""
     if require_json_type and not request.is_json:
         raise NotJson()
     if request.content_length is not None and request.content_length > max_bytes:
@@ -35,6 +51,7 @@ def read_json(max_bytes: int, require_json_type: bool = False) -> dict:
     raw = request.stream.read(max_bytes + 1)
     if len(raw) > max_bytes:
         raise BodyTooLarge()
+    raw = _decoded(raw, max_bytes)
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
@@ -44,3 +61,33 @@ def read_json(max_bytes: int, require_json_type: bool = False) -> dict:
     if not isinstance(body, dict):
         raise ValidationError(_l("Please send a JSON object."), code="not_an_object")
     return body
+
+
+def _decoded(raw: bytes, max_bytes: int) -> bytes:
+    """The body as sent before its Content-Encoding (none or gzip), at most `max_bytes` of it."""
+    encoding = (request.headers.get("Content-Encoding") or "identity").strip().lower()
+    if encoding == "identity":
+        return raw
+    if encoding != "gzip":
+        raise UnknownEncoding()
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        body = inflater.decompress(raw, max_bytes + 1)
+    except zlib.error as error:
+        raise MalformedJson() from error
+    if len(body) > max_bytes or inflater.unconsumed_tail:
+        raise BodyTooLarge()
+    if not inflater.eof:
+        raise MalformedJson()  # cut short
+    return body
+
+
+def json_reply(body: dict, status: int = 200):
+    """`body` as a JSON reply, gzip-compressed when the client accepts it and it is worth it."""
+    payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    response = current_app.response_class(payload, status=status, mimetype="application/json")
+    response.vary.add("Accept-Encoding")
+    if len(payload) >= GZIP_MIN_BYTES and request.accept_encodings["gzip"]:
+        response.set_data(gzip.compress(payload, compresslevel=5))
+        response.headers["Content-Encoding"] = "gzip"
+    return response

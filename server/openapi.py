@@ -42,6 +42,7 @@ PROBLEMS = {
     "Forbidden": "Outside the caller's role or scope.",
     "NotFound": "Nothing with that code or id.",
     "TooLarge": "The body is over the size limit (code too_large).",
+    "UnsupportedEncoding": "The body's Content-Encoding is neither absent nor gzip (code unsupported_encoding).",
     "NotJson": "The body is not sent as application/json (code not_json).",
     "Invalid": "Some values are not valid; see errors.",
     "TooManyRequests": "Too many attempts; wait a minute.",

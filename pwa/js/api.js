@@ -45,11 +45,24 @@ function noteServerTime(response) {
   if (!Number.isNaN(server)) lastServerTime = { server, local: Date.now() };
 }
 
+const GZIP_MIN_BYTES = 1024;
+
+// The JSON text of a body, gzip-compressed when it is worth it and the browser can: a day's push
+// shrinks to a fifth on a slow rural connection. The server inflates it (Content-Encoding: gzip).
+async function encoded(body, headers) {
+  const text = JSON.stringify(body);
+  if (text.length < GZIP_MIN_BYTES || typeof CompressionStream === "undefined") return text;
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
+  headers["Content-Encoding"] = "gzip";
+  return new Response(stream).arrayBuffer();
+}
+
 /** Send a request to the server; resolves with the decoded JSON body (null for 204). */
 export async function request(method, path, body) {
   const headers = { Accept: "application/json" };
   if (bearerToken) headers.Authorization = "Bearer " + bearerToken;
   if (body !== undefined) headers["Content-Type"] = "application/json";
+  const sent = body === undefined ? undefined : await encoded(body, headers);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
   let response;
@@ -57,7 +70,7 @@ export async function request(method, path, body) {
     response = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: sent,
       signal: controller.signal,
       credentials: "omit",
       cache: "no-store",

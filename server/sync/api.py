@@ -1,10 +1,7 @@
 """/api/v1/sync: push a phone's changes, pull everything in scope since a cursor."""
 
-import gzip
-import json
-
 import sqlalchemy as sa
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app
 from flask_login import current_user, login_required
 
 from server.apiargs import json_body, query
@@ -12,6 +9,7 @@ from server.auth.scope import scope_for
 from server.auth.tokens import current_device_token
 from server.errors import ServiceUnavailable
 from server.extensions import db
+from server.jsonbody import json_reply
 from server.models_base import utcnow
 from server.sync import operations
 from server.sync.pull import narrowed, pull
@@ -19,7 +17,6 @@ from server.sync.reference import reference_data
 from server.sync.schemas import PullQuerySchema, PushEnvelopeSchema
 
 bp = Blueprint("sync_api", __name__)
-GZIP_MIN_BYTES = 1024
 
 
 @bp.post("/api/v1/sync/push")
@@ -36,7 +33,9 @@ def push(envelope: dict):
         retryable=true should stay in the outbox and be sent again later: incomplete,
         unknown_household, unknown_session, unknown_record, and clock_ahead (the clock is more
         than CLOCK_MAX_AHEAD_SECONDS ahead of the server's time: stamp it again once the
-        phone's date is right, see the Date header).
+        phone's date is right, see the Date header). The body may be gzip-compressed
+        (Content-Encoding: gzip; the size limit applies to it inflated), and the reply is
+        gzip-compressed when the request accepts it.
       security: [{bearerAuth: []}]
       requestBody:
         required: true
@@ -52,6 +51,7 @@ def push(envelope: dict):
         400: MalformedJson
         401: Unauthorized
         413: TooLarge
+        415: UnsupportedEncoding
         422: Invalid
         503: Unavailable
     """
@@ -62,7 +62,7 @@ def push(envelope: dict):
         # mutation id at the same moment: nothing was kept, and sending again is safe.
         db.session.rollback()
         raise ServiceUnavailable(code="busy") from error
-    return jsonify(reply)
+    return json_reply(reply)
 
 
 @bp.get("/api/v1/sync/pull")
@@ -111,14 +111,4 @@ def pull_changes(args: dict):
     token = current_device_token()
     if token is not None and not body["has_more"]:
         token.last_sync_at = utcnow()
-    return _json_maybe_gzip(body)
-
-
-def _json_maybe_gzip(body: dict):
-    payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    response = current_app.response_class(payload, mimetype="application/json")
-    response.vary.add("Accept-Encoding")
-    if len(payload) >= GZIP_MIN_BYTES and request.accept_encodings["gzip"]:
-        response.set_data(gzip.compress(payload, compresslevel=5))
-        response.headers["Content-Encoding"] = "gzip"
-    return response
+    return json_reply(body)

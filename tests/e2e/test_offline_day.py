@@ -104,9 +104,12 @@ def test_a_day_offline_reaches_the_server(phone, live_server):
     sign_in(page)
     expect(_smartphone_progress(page)).to_contain_text("25% of target 50%")  # 1 of 4 households
     _record_the_day_offline(phone, page)
+    pushes = []
+    page.on("request", lambda r: "/sync/push" in r.url and pushes.append(r.headers.get("content-encoding")))
     phone.set_offline(False)  # the "online" event starts a sync by itself
     expect(page.get_by_test_id("pending-badge")).to_be_hidden(timeout=TIMEOUT)
     live_server.query(_everything_reached_the_server)
+    assert pushes and set(pushes) == {"gzip"}  # the day's changes travel compressed
     expect(_smartphone_progress(page)).to_contain_text("60% of target 50%", timeout=TIMEOUT)  # 3 of 5
     # The Devices page shows the phone's app version and an empty outbox.
     device = live_server.query(
