@@ -92,10 +92,10 @@ def refusal_message(refusal: "operations.LoginRefused") -> str:
     """Why sign-in was refused, in the user's language, with the wait when there is one."""
     if refusal.reason == "locked":
         minutes = max(1, math.ceil((refusal.retry_after or 60) / 60))
-        return _("Too many wrong passwords. Please wait %(minutes)d minutes, then try again.", minutes=minutes)
+        return _("Too many wrong passwords. Please wait %(minutes)s minutes, then try again.", minutes=minutes)
     if refusal.reason == "slow_down":
         return _(
-            "Too many wrong passwords. Please wait %(seconds)d seconds, then try again.",
+            "Too many wrong passwords. Please wait %(seconds)s seconds, then try again.",
             seconds=refusal.retry_after or 1,
         )
     if refusal.reason == "inactive":
