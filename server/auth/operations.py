@@ -128,8 +128,7 @@ def authenticate(username: str, password: str, address: str) -> User:
     else:
         right = user.check_password(password or "")
     if not right:
-        failures = throttle.record_failure(name, address)
-        db.session.commit()  # its own unit: the refused request rolls back, the brake stays
+        failures = _count_failure(name, address)
         if failures >= current_app.config["LOGIN_MAX_FAILURES"]:
             raise LoginRefused("locked", int(throttle.wait_after(failures).total_seconds()))
         raise LoginRefused("wrong_password")
@@ -138,3 +137,16 @@ def authenticate(username: str, password: str, address: str) -> User:
     throttle.forget(name, address)
     db.session.flush()
     return user
+
+
+def _count_failure(name: str, address: str) -> int:
+    """Count a wrong password in its own unit: the refused request rolls back, the brake stays."""
+    try:
+        failures = throttle.record_failure(name, address)
+        db.session.commit()  # its own unit: the count outlives the refused request's rollback
+    except sa.exc.IntegrityError:
+        # Another wrong try for the same name and address inserted its row first: count on it.
+        db.session.rollback()
+        failures = throttle.record_failure(name, address)
+        db.session.commit()  # its own unit, as above
+    return failures

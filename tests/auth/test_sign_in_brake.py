@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from server.auth import operations
+from server.auth import operations, throttle
 from server.auth.models import DeviceToken, LoginFailure
 from server.extensions import db
 from tests import factories
@@ -166,3 +166,18 @@ def test_the_rate_limit_answer_says_when_to_come_back(app, send, admin):
     refused = send(client, "admin", factories.PASSWORD, address=OWNER)
     assert refused.status_code == 429
     assert 1 <= int(refused.headers["Retry-After"]) <= 61  # the rest of the minute
+
+
+def test_two_wrong_tries_at_the_same_moment_both_count(client, admin, monkeypatch):
+    _web(client, "admin", "guess 1")
+    _let_time_pass()
+    real, calls = throttle._row, []
+
+    def another_try_inserted_first(*args):  # the row is not seen, as by a request racing the first
+        calls.append(args)
+        return None if len(calls) == 2 else real(*args)
+
+    monkeypatch.setattr(throttle, "_row", another_try_inserted_first)
+    assert _web(client, "admin", "guess 2").status_code == 401
+    monkeypatch.undo()
+    assert _web(client, "admin", "guess 3").headers["Retry-After"] == "4"
