@@ -15,14 +15,19 @@ def _pull(app, raw):
     return app.test_client().get("/api/v1/sync/pull", headers=factories.bearer(raw)).status_code
 
 
-def test_a_commune_supervisor_cannot_see_or_revoke_the_phones_of_a_province_supervisor(app, client, tree):
-    wide = factories.user("supervisor", [tree["province"]], username="tinh")
-    token, raw = factories.device(wide, "Phone of the province")
-    narrow = factories.user("supervisor", [tree["commune"]], username="xa")
+def test_a_one_commune_supervisor_cannot_see_or_revoke_the_phones_of_a_two_commune_supervisor(app, client, tree):
+    wide = factories.user("supervisor", [tree["commune"], tree["commune2"]], username="haixa")
+    token, raw = factories.device(wide, "Phone of two communes")
+    narrow = factories.user("supervisor", [tree["commune"]], username="motxa")
     factories.login(client, narrow)
-    assert "Phone of the province" not in client.get("/devices").get_data(as_text=True)
+    assert "Phone of two communes" not in client.get("/devices").get_data(as_text=True)
     assert client.post(f"/devices/{token.id}/revoke").status_code == 403
     assert _pull(app, raw) == 200
+
+
+def test_a_commune_supervisor_cannot_manage_a_province_supervisor(tree):
+    province = factories.user("supervisor", [tree["province"]])
+    assert not scope_for(factories.user("supervisor", [tree["commune"], tree["commune2"]])).manages(province)
 
 
 def test_a_trainer_with_one_commune_outside_my_province_is_not_mine(app, client, tree):
