@@ -5,7 +5,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import click
@@ -42,19 +42,36 @@ def _pg_env_and_args(url) -> tuple[dict, list[str]]:
     return env, args
 
 
+@contextmanager
+def _owner_only():
+    """Files created meanwhile (the backup, SQLite's journal, pg_dump's output) are 0600."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
 def backup_database(target: Path) -> Path:
-    """Write a consistent copy of the live database to `target`."""
+    """Write a consistent copy of the live database to `target`, readable by its owner only.
+
+    A backup holds every household's personal data and every password hash.
+    """
     url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
     target.parent.mkdir(parents=True, exist_ok=True)
-    if url.get_backend_name() == "sqlite":
-        db.session.remove()
-        # closing(): a sqlite3 connection's own context manager commits but does not close.
-        with closing(sqlite3.connect(url.database)) as source, closing(sqlite3.connect(target)) as copy:
-            source.backup(copy)
-        return target
-    env, args = _pg_env_and_args(url)
-    cmd = [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "-f", str(target), *args]
-    subprocess.run(cmd, check=True, env=env)  # noqa: S603
+    with _owner_only():
+        # Created (or an older file cut down to nothing) as 0600 before a byte is written.
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+        os.chmod(target, 0o600)
+        if url.get_backend_name() == "sqlite":
+            db.session.remove()
+            # closing(): a sqlite3 connection's own context manager commits but does not close.
+            with closing(sqlite3.connect(url.database)) as source, closing(sqlite3.connect(target)) as copy:
+                source.backup(copy)
+            return target
+        env, args = _pg_env_and_args(url)
+        cmd = [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "-f", str(target), *args]
+        subprocess.run(cmd, check=True, env=env)  # noqa: S603
     return target
 
 

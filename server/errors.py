@@ -1,12 +1,15 @@
 """One error hierarchy: problem+json under /api/, an HTML page elsewhere."""
 
+import math
+import time
+
 import sqlalchemy as sa
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from server.extensions import db, login_manager
+from server.extensions import db, limiter, login_manager
 
 
 class AppError(Exception):
@@ -66,6 +69,18 @@ class ServiceUnavailable(AppError):
     title = _l("The service is unavailable right now. Please try again soon.")
 
 
+class TooManyRequests(AppError):
+    """Too many tries: `retry_after` seconds to wait, sent as Retry-After."""
+
+    status = 429
+    code = "too_many_requests"
+    title = _l("Too many attempts. Please wait a moment and try again.")
+
+    def __init__(self, detail: str | None = None, *, code: str | None = None, retry_after: int = 60):
+        super().__init__(detail, code=code)
+        self.retry_after = retry_after
+
+
 RETRY_AFTER_SECONDS = 30
 
 
@@ -105,6 +120,8 @@ def register_error_handlers(app: Flask) -> None:
             response = make_response(_page(error.status, str(error.title), error.detail))
         if error.status == 503:
             response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        if isinstance(error, TooManyRequests):
+            response.headers["Retry-After"] = str(error.retry_after)
         return response
 
     @app.errorhandler(sa.exc.OperationalError)
@@ -131,8 +148,12 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         title = _HTTP_TITLES.get(error.code, error.name)
         if wants_json():
-            return problem(error.code or 500, _http_code(error), str(title))
-        return _page(error.code or 500, str(title), None)
+            response = problem(error.code or 500, _http_code(error), str(title))
+        else:
+            response = make_response(_page(error.code or 500, str(title), None))
+        if error.code == 429:
+            response.headers["Retry-After"] = str(_rate_limit_reset())
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
@@ -142,6 +163,14 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             return problem(500, "server_error", title)
         return _page(500, title, None)
+
+
+def _rate_limit_reset() -> int:
+    """Seconds until the rate limit that refused this request lets the next one through."""
+    limit = limiter.current_limit
+    if limit is None:
+        return 60
+    return max(1, math.ceil(limit.reset_at - time.time()))
 
 
 def _http_code(error: HTTPException) -> str:

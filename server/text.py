@@ -4,6 +4,14 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# Zero-width and direction-control characters: invisible, they make look-alike names and
+# reorder what is shown ("Trojan Source"). Names lose them before they are stored or searched.
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def strip_invisible(value: str) -> str:
+    """Text without zero-width and direction-control characters."""
+    return INVISIBLE.sub("", value)
 
 
 def nfc(value: str | None) -> str | None:
@@ -17,7 +25,7 @@ def fold(value: str | None) -> str:
     """Lower-case text without Vietnamese diacritics, for search that ignores them."""
     if not value:
         return ""
-    text = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
+    text = unicodedata.normalize("NFD", strip_invisible(value).replace("đ", "d").replace("Đ", "D"))
     # Strip Latin combining marks only: Khmer vowel signs are letters, not accents.
     text = "".join(ch for ch in text if not (unicodedata.combining(ch) and ord(ch) < 0x0370))
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text).lower()).strip()

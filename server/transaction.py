@@ -10,7 +10,7 @@ last use, the language switch) join the request's commit, so a GET keeps them to
 The other commit points are units of their own, each with a comment saying why:
 - server/sync/operations.py: a push commits once per batch, retried once on IntegrityError;
   its reply carries the versions that commit handed out.
-- server/auth/operations.py: a refused sign-in keeps its failure count (the lock-out) although
+- server/auth/operations.py: a refused sign-in keeps its failure count (the sign-in brake) although
   the request answers 401 and rolls back.
 - server/households/import_check.py: a background import commits each chunk.
 - server/cli.py, server/auth/cli.py, server/demo/__init__.py, server/places/loader.py: commands

@@ -6,13 +6,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from server.apiargs import json_body
-from server.auth import operations
+from server.auth import operations, throttle
 from server.auth.models import DeviceToken
 from server.auth.schemas import TokenReplySchema, TokenRequestSchema
 from server.auth.scope import scope_for
 from server.auth.tokens import current_device_token
-from server.auth.views import _refusal_message
-from server.errors import Forbidden, Unauthorized
+from server.auth.views import refusal_message
+from server.errors import Forbidden, TooManyRequests, Unauthorized
 from server.extensions import db, limiter
 from server.security import csrf_exempt
 from server.sync.operations import revoke_device
@@ -52,9 +52,13 @@ def issue_token(data: dict):
         429: TooManyRequests
     """
     try:
-        user = operations.authenticate(data["username"], data["password"])
+        user = operations.authenticate(data["username"], data["password"], throttle.client_address())
     except operations.LoginRefused as refusal:
-        raise Unauthorized(_refusal_message(refusal), code=refusal.reason) from refusal
+        if refusal.retry_after:
+            raise TooManyRequests(
+                refusal_message(refusal), code=refusal.reason, retry_after=refusal.retry_after
+            ) from refusal
+        raise Unauthorized(refusal_message(refusal), code=refusal.reason) from refusal
     scope = scope_for(user)
     if user.role == "trainer" and not scope.everything and not scope.communes:
         # A phone with no commune would sync nothing: say why instead of showing an empty app.

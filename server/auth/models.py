@@ -1,6 +1,7 @@
 """User accounts with a role and a set of places, and the device tokens phones sync with."""
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -14,6 +15,14 @@ from server.extensions import db
 from server.models_base import UTCDateTime, utcnow
 
 ROLES = ("admin", "supervisor", "trainer")
+# Lower-case ASCII letters, digits, ".", "_" and "-": no look-alike letters, no invisible characters.
+USERNAME = re.compile(r"[a-z0-9._-]{1,80}")
+
+
+def valid_username(name: str) -> bool:
+    """Whether a user name is made of the allowed characters only."""
+    return USERNAME.fullmatch(name or "") is not None
+
 
 user_places = sa.Table(
     "user_places",
@@ -34,13 +43,17 @@ class User(UserMixin, db.Model):
     role = sa.Column(sa.String(16), nullable=False)
     locale = sa.Column(sa.String(8), nullable=True)
     active = sa.Column(sa.Boolean, nullable=False, default=True)
-    failed_logins = sa.Column(sa.Integer, nullable=False, default=0)
-    locked_until = sa.Column(UTCDateTime(), nullable=True)
     # Bumped on password reset so that old sessions stop working.
     session_epoch = sa.Column(sa.Integer, nullable=False, default=0)
     created_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)
 
     places = orm.relationship("Place", secondary=user_places, lazy="selectin")
+
+    @orm.validates("username")
+    def _check_username(self, _key: str, name: str) -> str:
+        if not valid_username(name):
+            raise ValueError(f"not a valid user name: {name!r}")
+        return name
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of the password, never the password."""
@@ -109,3 +122,42 @@ class DeviceToken(db.Model):
         if last.tzinfo is None:  # SQLite returns naive datetimes
             last = last.replace(tzinfo=utcnow().tzinfo)
         return utcnow() - last < timedelta(days=idle_days)
+
+
+class WebSession(db.Model):
+    """A browser's signed-in session: the cookie holds a random key, the server its hash.
+
+    The user loader accepts a session cookie only while its row is open, so signing out, a
+    password reset or switching the account off ends it even in a copy of the cookie.
+    """
+
+    __tablename__ = "web_sessions"
+    id = sa.Column(sa.Integer, primary_key=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    key_hash = sa.Column(sa.String(64), nullable=False, unique=True)
+    created_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)
+    last_seen_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)
+    ended_at = sa.Column(UTCDateTime(), nullable=True)
+
+    user = orm.relationship("User", backref=orm.backref("web_sessions", cascade="all, delete-orphan"))
+
+    @classmethod
+    def open(cls, user: User) -> tuple["WebSession", str]:
+        """A new session row and its raw key, which only the cookie keeps."""
+        raw = secrets.token_urlsafe(32)
+        return cls(user=user, key_hash=DeviceToken.hash(raw)), raw
+
+
+class LoginFailure(db.Model):
+    """Wrong passwords typed for one user name from one address, known name or not.
+
+    The name is kept only as a hash (people type passwords into the name field too).
+    """
+
+    __tablename__ = "login_failures"
+    __table_args__ = (sa.UniqueConstraint("account_key", "address"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    account_key = sa.Column(sa.String(64), nullable=False, index=True)
+    address = sa.Column(sa.String(64), nullable=False)
+    failures = sa.Column(sa.Integer, nullable=False, default=0)
+    last_failed_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)

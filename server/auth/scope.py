@@ -37,6 +37,16 @@ class Scope:
             return sa.true()
         return column.in_(sorted(self.communes))
 
+    def manages(self, user) -> bool:
+        """Whether a user's whole scope lies inside this one: only then are they ours to manage
+        (their phones, their account). Admins manage everyone; nobody but an admin manages an
+        admin or a user with no place."""
+        if self.everything:
+            return True
+        if user.role == "admin" or not user.places:
+            return False
+        return all(self.covers_place(place) for place in user.places)
+
     def require_commune(self, code: str | None) -> None:
         """Raise Forbidden unless the commune is in scope."""
         if not self.covers_commune(code):

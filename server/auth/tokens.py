@@ -32,3 +32,16 @@ def load_user_from_bearer(req):
 def current_device_token() -> DeviceToken | None:
     """The device token of this request, if it came with one."""
     return g.get("device_token")
+
+
+def revoke_user_devices(user) -> int:
+    """Revoke every device token of a user at once (password reset, new role or places, switched
+    off); each phone then asks to sign in again and keeps its unsent changes. Returns how many."""
+    now = utcnow()
+    count = 0
+    for token in user.devices:
+        if token.revoked_at is None:
+            token.revoked_at = now
+            count += 1
+    db.session.flush()
+    return count

@@ -1,11 +1,13 @@
 """Sign-in and sign-out pages, and the admin pages for users."""
 
+import math
+
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
-from server.auth import operations
+from server.auth import operations, sessions, throttle
 from server.auth.decorators import role_required
 from server.auth.forms import USER_ROLES, LoginFormSchema, PasswordFormSchema, UserFormSchema
 from server.auth.models import User
@@ -28,6 +30,8 @@ def _load_user(session_id: str):
     user_id, _sep, epoch = session_id.partition(":")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
     if user is None or str(user.session_epoch) != epoch:
+        return None
+    if sessions.current(user.id) is None:  # signed out, ended by a reset, or unused for too long
         return None
     return user
 
@@ -62,13 +66,16 @@ def login():
         values, errors = load_form(LoginFormSchema(), form_values())
     if request.method == "POST" and not errors:
         try:
-            user = operations.authenticate(values["username"], values["password"])
+            user = operations.authenticate(values["username"], values["password"], throttle.client_address())
         except operations.LoginRefused as refusal:
-            errors, status = {"password": _refusal_message(refusal)}, 401
+            errors, status = {"password": refusal_message(refusal)}, refusal_status(refusal)
+            page = make_response(render_template("auth/login.html", values=values, errors=errors), status)
+            if refusal.retry_after:
+                page.headers["Retry-After"] = str(refusal.retry_after)
+            return page
         else:
             login_user(user)
-            from flask import session
-
+            sessions.start(user)
             session.permanent = True
             response = redirect(_safe_next(request.args.get("next")))
             response.set_cookie(SIGNED_IN_COOKIE, "1", httponly=True, samesite="Lax", secure=request.is_secure)
@@ -76,9 +83,21 @@ def login():
     return render_template("auth/login.html", values=values, errors=errors), status
 
 
-def _refusal_message(refusal: "operations.LoginRefused") -> str:
+def refusal_status(refusal: "operations.LoginRefused") -> int:
+    """401 for a refused password or account, 429 while the address must wait."""
+    return 429 if refusal.retry_after else 401
+
+
+def refusal_message(refusal: "operations.LoginRefused") -> str:
+    """Why sign-in was refused, in the user's language, with the wait when there is one."""
     if refusal.reason == "locked":
-        return _("Too many wrong passwords. This account is locked for a few minutes; try again later.")
+        minutes = max(1, math.ceil((refusal.retry_after or 60) / 60))
+        return _("Too many wrong passwords. Please wait %(minutes)s minutes, then try again.", minutes=minutes)
+    if refusal.reason == "slow_down":
+        return _(
+            "Too many wrong passwords. Please wait %(seconds)s seconds, then try again.",
+            seconds=refusal.retry_after or 1,
+        )
     if refusal.reason == "inactive":
         return _("This account is switched off. Ask your administrator.")
     return _("The user name or password is wrong.")
@@ -86,10 +105,9 @@ def _refusal_message(refusal: "operations.LoginRefused") -> str:
 
 @bp.post("/logout")
 def logout():
-    """Sign out and forget the session."""
+    """Sign out and end the session on the server, so no copy of its cookie opens a page again."""
+    sessions.end_current()
     logout_user()
-    from flask import session
-
     session.clear()
     flash(_("You are signed out."), "info")
     response = redirect(url_for("auth.login"))

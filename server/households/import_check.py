@@ -14,7 +14,7 @@ from server.households.models import Household
 from server.models_base import utcnow
 from server.mutations.web import web_changes, web_mutation
 from server.places.models import Place
-from server.text import fold, nfc
+from server.text import fold, nfc, strip_invisible
 
 CHUNK = 200
 IMPORT_DEVICE = "import"
@@ -81,7 +81,7 @@ def _hamlet(row_check, context: Context, commune: str, text: str) -> str | None:
 
 def check_row(line: int, row: list[str], mapping: dict, context: Context) -> imports.RowCheck:
     """Check one row; fill values, errors, and what it duplicates."""
-    name = nfc(imports.cell(row, mapping, "head_name")) or ""
+    name = nfc(strip_invisible(imports.cell(row, mapping, "head_name") or "")) or ""
     check = imports.RowCheck(line, name)
     phone, phone_ok = imports.parse_phone(imports.cell(row, mapping, "phone"))
     commune = context.commune(imports.cell(row, mapping, "commune"))

@@ -19,6 +19,7 @@ from server.mutations.fields import FieldsSchema, nullable_text, text
 
 class HouseholdFieldsSchema(FieldsSchema):
     text_fields = ("head_name", "ethnicity", "plus_code", "vnpost_code")
+    name_fields = ("head_name",)
     head_name = fields.String(required=True, validate=rule("household", "head_name"))
     phone = fields.String(allow_none=True, validate=rule("household", "phone"))
     commune_code = text(24, required=True)

@@ -1,8 +1,8 @@
 """What every record kind's field schema shares: pushed fields are the changed ones only."""
 
-from marshmallow import Schema, fields, post_load, validate
+from marshmallow import Schema, fields, post_load, pre_load, validate
 
-from server.text import nfc
+from server.text import nfc, strip_invisible
 
 
 def text(max_length: int, **kwargs) -> fields.String:
@@ -18,6 +18,17 @@ class FieldsSchema(Schema):
     """Pushed fields: only the changed ones (loaded with partial=True); unknown names are errors."""
 
     text_fields: tuple[str, ...] = ()
+    # Names: zero-width and direction-control characters are removed before they are checked.
+    name_fields: tuple[str, ...] = ()
+
+    @pre_load
+    def _visible_names(self, data, **_kwargs):
+        if isinstance(data, dict) and any(isinstance(data.get(name), str) for name in self.name_fields):
+            data = dict(data)
+            for name in self.name_fields:
+                if isinstance(data.get(name), str):
+                    data[name] = strip_invisible(data[name])
+        return data
 
     @post_load
     def _normalise(self, data: dict, **_kwargs) -> dict:

@@ -10,8 +10,8 @@ from server.extensions import db
 
 
 def may_manage(scope: Scope, user: User) -> bool:
-    """Admins manage every phone; supervisors those of users with a place in their scope."""
-    return scope.everything or any(scope.covers_place(place) for place in user.places)
+    """Admins manage every phone; supervisors those of users whose whole scope lies in theirs."""
+    return scope.manages(user)
 
 
 def visible_devices(scope: Scope) -> list[dict]:

@@ -11,7 +11,6 @@ from tests import factories
 
 EN = {"Accept-Language": "en"}
 WRONG = "The user name or password is wrong."
-LOCKED = "Too many wrong passwords. This account is locked for a few minutes; try again later."
 
 
 def _post_login(client, username, password):
@@ -55,23 +54,6 @@ def test_wrong_password_and_unknown_user_get_the_same_clear_message(client, trai
     assert client.get("/").status_code == 302
 
 
-def test_account_locks_after_too_many_wrong_passwords(app, client, trainer):
-    limit = app.config["LOGIN_MAX_FAILURES"]
-    for _ in range(limit - 1):
-        assert WRONG in _text(_post_login(client, "ana", "wrong password"))
-    assert LOCKED in _text(_post_login(client, "ana", "wrong password"))
-    locked = _post_login(client, "ana", factories.PASSWORD)
-    assert locked.status_code == 401
-    assert LOCKED in _text(locked)
-
-
-def test_password_reset_unlocks_the_account(app, client, trainer):
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        _post_login(client, "ana", "wrong password")
-    operations.reset_password(trainer, "a brand new password")
-    assert _post_login(client, "ana", "a brand new password").status_code == 302
-
-
 def test_switched_off_account_cannot_sign_in(client, trainer):
     trainer.active = False
     db.session.commit()
@@ -101,8 +83,8 @@ def test_switching_an_account_off_ends_its_open_session(app):
 
 def test_too_many_attempts_are_rate_limited(app, client, trainer):
     allowed = int(app.config["LOGIN_RATE_LIMIT"].split()[0])
-    for _ in range(allowed):
-        assert _post_login(client, "nobody", "guess").status_code == 401
+    for n in range(allowed):  # other names each time: the brake on one name is tested in test_sign_in_brake.py
+        assert _post_login(client, f"nobody{n}", "guess").status_code == 401
     refused = _post_login(client, "ana", factories.PASSWORD)
     assert refused.status_code == 429
     assert "Too many attempts. Please wait a moment and try again." in _text(refused)

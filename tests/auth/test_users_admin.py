@@ -1,5 +1,6 @@
 """Creating users: the `flask create-user` command and the admin pages."""
 
+import pytest
 import sqlalchemy as sa
 
 from server.auth.models import User
@@ -95,8 +96,8 @@ def test_admin_resets_a_password(ctx, app, client):
     url = f"/admin/users/{trainer.id}/password"
     response = client.post(url, data={"pw-password": "một mật khẩu mới"}, headers=EN, follow_redirects=True)
     assert "Password changed. The user&#39;s other sessions have ended." in response.get_data(as_text=True)
-    assert factories.login(app.test_client(), trainer).status_code == 401
     assert factories.login(app.test_client(), trainer, "một mật khẩu mới").status_code == 302
+    assert factories.login(app.test_client(), trainer).status_code == 401
 
 
 def test_trainers_and_supervisors_get_403_on_admin_pages(ctx, client):
@@ -112,3 +113,39 @@ def test_trainers_and_supervisors_get_403_on_admin_pages(ctx, client):
 
 def test_admin_pages_need_sign_in(client):
     assert client.get("/admin/users").status_code == 302
+
+
+LOOK_ALIKES = ["\u0430dmin", "\uff53\uff18\uff16", "ad\u200bmin", "lan nguyen", "lan@xa", "trần"]
+BAD_NAME = "A user name may hold only lower-case letters a–z, digits and the signs . _ -"
+
+
+@pytest.mark.parametrize("name", LOOK_ALIKES)
+def test_admin_page_refuses_look_alike_user_names(ctx, client, name):
+    factories.small_tree()
+    _admin_client(client)
+    form = {"username": name, "role": "trainer", "places": "29461", "password": "long enough password"}
+    response = client.post("/admin/users", data=form, headers=EN)
+    assert response.status_code == 422
+    assert BAD_NAME in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1  # the admin only
+
+
+@pytest.mark.parametrize("name", LOOK_ALIKES)
+def test_create_user_command_refuses_look_alike_user_names(ctx, runner, name):
+    result = runner.invoke(args=["create-user", name, "--role", "admin", "--password-stdin"], input="long enough\n")
+    assert result.exit_code == 1
+    assert "a–z" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_user_names_may_hold_dots_dashes_and_underscores(ctx, runner):
+    result = runner.invoke(
+        args=["create-user", "Lan.Nguyen-2_b", "--role", "admin", "--password-stdin"], input="long enough\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert _user("lan.nguyen-2_b") is not None
+
+
+def test_no_code_path_stores_a_look_alike_user_name(ctx):
+    with pytest.raises(ValueError):
+        User(username="\u0430dmin", role="admin", password_hash="x")

@@ -1,18 +1,22 @@
 """The phone's sign-in says why the server refused, in the trainer's language, not always "wrong password"."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from server.auth.models import User
+from server.auth.models import LoginFailure, User
+from server.auth.throttle import account_key
 from server.extensions import db
+from server.models_base import utcnow
 from tests.e2e.phone_app import TIMEOUT
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
 WRONG = "The username or password is not right."
-LOCKED = "Too many wrong passwords. This account is locked for a few minutes; try again later."
+SLOW_DOWN = re.compile(r"^Too many wrong passwords\. Please wait [12] seconds, then try again\.$")
 SWITCHED_OFF = "This account is switched off. Ask your administrator."
 NO_COMMUNES = "No commune is assigned to this account yet. Ask your supervisor to assign your communes."
 BUSY = "The server is busy right now. Please try again in a few minutes."
@@ -35,14 +39,35 @@ def _switch_off(username: str):
     db.session.commit()
 
 
-def test_a_locked_account_says_it_is_locked_even_with_the_right_password(phone, live_server):
+def test_wrong_passwords_make_the_phone_wait_and_it_says_how_long(phone, live_server):
     page = phone.new_page()
     _open_sign_in(page)
-    for attempt in range(4):
-        expect(_try(page, f"wrong-{attempt}")).to_have_text(WRONG, timeout=TIMEOUT)
-    expect(_try(page, "wrong-5")).to_have_text(LOCKED, timeout=TIMEOUT)
-    expect(_try(page, PASSWORD)).to_have_text(LOCKED, timeout=TIMEOUT)
+    expect(_try(page, "wrong-1")).to_have_text(WRONG, timeout=TIMEOUT)
+    # The next try counts only after 2 seconds, even with the right password.
+    expect(_try(page, PASSWORD)).to_have_text(SLOW_DOWN, timeout=TIMEOUT)
     expect(page.get_by_test_id("last-sync")).to_have_count(0)
+
+
+def _lock_from_this_address(username: str):
+    failures = db.session.scalar(sa.select(LoginFailure).where(LoginFailure.account_key == account_key(username)))
+    failures.failures = 5
+    failures.last_failed_at = utcnow()
+    db.session.commit()
+
+
+def test_a_locked_address_says_how_many_minutes_even_with_the_right_password(phone, live_server):
+    page = phone.new_page()
+    _open_sign_in(page, "Tiếng Việt")
+    page.get_by_label("Tên đăng nhập").fill("trang")
+    page.get_by_label("Mật khẩu").fill("wrong-1")
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("alert")).to_have_text("Tên đăng nhập hoặc mật khẩu không đúng.", timeout=TIMEOUT)
+    live_server.query(lambda: _lock_from_this_address("trang"))
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "Nhập sai mật khẩu quá nhiều lần. Vui lòng chờ 15 phút rồi thử lại.", timeout=TIMEOUT
+    )
 
 
 def test_a_switched_off_account_says_so(phone, live_server):

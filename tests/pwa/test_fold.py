@@ -10,6 +10,7 @@ SAMPLES = [
     "Phum Sóc Chuối",
     "ឃុំត្រាំង",  # Khmer vowel signs are letters and stay
     "Ấp Ba Cụm",
+    "Th\u200bạch\u202e Sa\u2060 Rinh\ufeff\u200e",  # invisible characters are dropped
     "",
 ]
 

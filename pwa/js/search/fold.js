@@ -1,10 +1,14 @@
 // The same search key as the server's text.fold(): lower case, Vietnamese diacritics removed.
 // Only Latin combining marks go: Khmer vowel signs are letters, not accents.
 
+// Zero-width and direction-control characters, which the server removes too (server/text.py).
+const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
 /** Text folded for diacritics-insensitive search. */
 export function fold(text) {
   if (!text) return "";
   return text
+    .replace(INVISIBLE, "")
     .replace(/đ/g, "d")
     .replace(/Đ/g, "D")
     .normalize("NFD")

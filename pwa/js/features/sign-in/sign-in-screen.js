@@ -10,11 +10,20 @@ import { inputField } from "../../ui/field.js";
 import { languageSwitch } from "../../ui/language-switch.js";
 import { h, replace } from "../../ui/h.js";
 
+// The wait the server asked for (Retry-After) in whole seconds.
+const waitSeconds = (error) => Math.max(1, Math.ceil((error.retryAfter ?? 1000) / 1000));
+
 // The server names each refusal by its problem `code` (docs/sync.md); say it in the trainer's
 // language rather than in the server's words, which follow the server's locale.
 const REFUSALS = {
   wrong_password: () => _("The username or password is not right."),
-  locked: () => _("Too many wrong passwords. This account is locked for a few minutes; try again later."),
+  // Wrong passwords from this phone's address: the next try counts only after the wait.
+  slow_down: (error) =>
+    _("Too many wrong passwords. Please wait %(seconds)s seconds, then try again.", { seconds: waitSeconds(error) }),
+  locked: (error) =>
+    _("Too many wrong passwords. Please wait %(minutes)s minutes, then try again.", {
+      minutes: Math.ceil(waitSeconds(error) / 60),
+    }),
   inactive: () => _("This account is switched off. Ask your administrator."),
   no_communes: () => _("No commune is assigned to this account yet. Ask your supervisor to assign your communes."),
 };
@@ -23,7 +32,7 @@ function errorText(error) {
   if (error instanceof NetworkError)
     return _("Signing in needs a connection to the server. Please try again when online.");
   if (!(error instanceof ApiError)) return error.message;
-  if (REFUSALS[error.code]) return REFUSALS[error.code]();
+  if (REFUSALS[error.code]) return REFUSALS[error.code](error);
   if (error.status === 429) return _("Too many attempts. Please wait a few minutes.");
   if (error.status === 503) return _("The server is busy right now. Please try again in a few minutes.");
   if (error.status === 401) return _("The username or password is not right.");
