@@ -58,6 +58,7 @@ STYLES = {
     "title": Style(3.0, bold=True),
     "body": Style(2.4),
     "small": Style(2.0),
+    "code": Style(2.6, bold=True),
     "caption": Style(2.0, bold=True),
 }
 
