@@ -47,18 +47,22 @@ def plan_label(content: LabelContent, layout: Layout) -> LabelPlan:
     caption_size = round(STYLES["caption"].size_mm * layout.px_per_mm)
     ascent, descent = fonts.vertical_extent(content.caption, caption_size, True)
     caption_height = ascent + descent
+    margin = layout.px(layout.cut_margin_mm)
+    # The caption under the QR is margin enough at the bottom when it is taller than the margin.
+    bottom = max(margin, pad + caption_height if layout.arrangement == "stacked" else caption_height)
     if layout.arrangement == "stacked":
-        space = min(width, layout.px(layout.qr_max_mm), height // 2)
+        space = min(width - 2 * margin, layout.px(layout.qr_max_mm), height // 2)
     else:
-        space = min(height - caption_height - pad, layout.px(layout.qr_max_mm), width * 55 // 100)
+        space_high = height - margin - bottom
+        space = min(space_high, layout.px(layout.qr_max_mm), width * 55 // 100 - margin)
     module = qr.module_dots(len(modules), space)
     block = count * module
     if layout.arrangement == "stacked":
-        block_x, block_y = (width - block) // 2, height - pad - caption_height - block
+        block_x, block_y = (width - block) // 2, height - bottom - block
         text_box = (pad, pad, width - 2 * pad, block_y - pad)
     else:
-        block_x, block_y = 0, max(0, (height - caption_height - block) // 2)
-        text_box = (block, pad, width - block - pad, height - 2 * pad)
+        block_x, block_y = margin, margin + max(0, (space_high - block) // 2)
+        text_box = (block_x + block, pad, width - block_x - block - pad, height - 2 * pad)
     quiet = qr.QUIET_MODULES * module
     plan = LabelPlan(
         width, height, layout, modules, module, block_x + quiet, block_y + quiet, language=content.language

@@ -22,13 +22,13 @@ def _split_unit(name: str) -> tuple[str | None, str]:
 
 
 def abbreviated(name: str) -> str:
-    """"X. Ngãi Xuyên" for "Xã Ngãi Xuyên"; a name without a unit word stays as it is."""
+    """ "X. Ngãi Xuyên" for "Xã Ngãi Xuyên"; a name without a unit word stays as it is."""
     unit, rest = _split_unit(name)
     return f"{dict(_UNIT_ABBREVIATIONS)[unit]} {rest}" if unit else name
 
 
 def bare(name: str) -> str:
-    """"Ngãi Xuyên" for "Xã Ngãi Xuyên"; a numbered unit ("Phường 5") keeps its abbreviation."""
+    """ "Ngãi Xuyên" for "Xã Ngãi Xuyên"; a numbered unit ("Phường 5") keeps its abbreviation."""
     unit, rest = _split_unit(name)
     return abbreviated(name) if unit and rest.isdigit() else rest
 

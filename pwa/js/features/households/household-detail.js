@@ -69,7 +69,10 @@ export async function renderHouseholdDetail(main, { id }) {
     h(
       "dl",
       { class: "card facts" },
-      fact(_("Household code"), h("span", { class: "household-code", "data-testid": "household-code" }, householdCode(id))),
+      fact(
+        _("Household code"),
+        h("span", { class: "household-code", "data-testid": "household-code" }, householdCode(id)),
+      ),
       fact(_("Phone"), household.phone),
       fact(_("Commune"), names.get(household.commune_code)),
       fact(_("Hamlet"), names.get(household.hamlet_code)),
