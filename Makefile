@@ -28,6 +28,7 @@ translations: $(BIN)/.installed
 run: $(BIN)/.installed node_modules/.installed translations
 	@$(BIN)/flask db upgrade
 	@$(BIN)/flask demo-data --if-empty
+	@$(BIN)/flask web-fonts
 	@echo ""
 	@echo "Lên Sàn is running at http://127.0.0.1:$(PORT)/  (phone app: http://127.0.0.1:$(PORT)/app/)"
 	@echo ""
@@ -57,6 +58,7 @@ bench: $(BIN)/.installed
 	tools/with-postgres $(BIN)/python bench/sync_pull.py
 	$(BIN)/python bench/labels.py 1000
 	$(BIN)/python bench/pwa.py
+	$(BIN)/python bench/origin_page.py
 
 bench-dashboard: $(BIN)/.installed
 	tools/with-postgres $(BIN)/python bench/dashboard.py

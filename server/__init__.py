@@ -81,11 +81,11 @@ def _register_blueprints(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from server.auth.cli import create_user
     from server.backup import backup_command, restore_command
-    from server.cli import demo_data_command, load_places_command, rebuild_summaries_command
+    from server.cli import demo_data_command, load_places_command, rebuild_summaries_command, web_fonts_command
     from server.translate import translate
 
     commands = (create_user, demo_data_command, load_places_command, translate, backup_command, restore_command)
-    commands += (rebuild_summaries_command,)
+    commands += (rebuild_summaries_command, web_fonts_command)
     for command in commands:
         app.cli.add_command(command)
 

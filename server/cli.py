@@ -1,4 +1,5 @@
-"""Operator commands: load the official places, load demo data, rebuild the indicator summaries."""
+"""Operator commands: load the official places, load demo data, rebuild the indicator summaries,
+make the web fonts."""
 
 import click
 from flask.cli import with_appcontext
@@ -39,3 +40,12 @@ def rebuild_summaries_command():
     rows = rebuild(db.session.connection())
     db.session.commit()  # a command is its own unit of work
     click.echo(f"Household summaries rebuilt ({rows} households).")
+
+
+@click.command("web-fonts")
+@with_appcontext
+def web_fonts_command():
+    """Make the Khmer web font subset now, so the first page read in Khmer does not wait for it."""
+    from server.webfonts import khmer_web_font
+
+    click.echo(f"Khmer web font ready ({len(khmer_web_font()) // 1000} KB).")

@@ -2,19 +2,16 @@
 
 from pathlib import Path
 
-import fontpkg_noto_sans
-import fontpkg_noto_sans_khmer
-from flask import Blueprint, jsonify, redirect, render_template, send_from_directory, url_for
+from flask import Blueprint, jsonify, make_response, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 
 from server.errors import NotFound
+from server.webfonts import KHMER_WEB, PACKAGED, khmer_web_font
 
 bp = Blueprint("core", __name__)
 
-FONTS = {
-    "noto-sans.ttf": (fontpkg_noto_sans.ROOT / "files", "NotoSans[wdth,wght].ttf"),
-    "noto-sans-khmer.ttf": (fontpkg_noto_sans_khmer.ROOT / "files", "NotoSansKhmer[wdth,wght].ttf"),
-}
+FONTS = {name: (path.parent, path.name) for name, path in PACKAGED.items()}
+FONT_MAX_AGE = 31536000
 
 
 @bp.get("/healthz")
@@ -40,8 +37,13 @@ def index():
 @bp.get("/fonts/<name>")
 def font(name: str):
     """Serve the packaged Noto fonts so Khmer renders on desktops without Khmer fonts."""
+    if name == KHMER_WEB:
+        response = make_response(khmer_web_font())
+        response.content_type = "font/woff2"
+        response.cache_control.public = True
+        response.cache_control.max_age = FONT_MAX_AGE
+        return response
     if name not in FONTS:
         raise NotFound()
     folder, filename = FONTS[name]
-    response = send_from_directory(Path(folder), filename, max_age=31536000)
-    return response
+    return send_from_directory(Path(folder), filename, max_age=FONT_MAX_AGE)

@@ -15,6 +15,7 @@ from server.forms import form_values
 from server.households import lists, operations
 from server.households.pages import PAGE, STAFF, bp, household_in_scope, page_asked, place_asked
 from server.places.models import Place
+from server.public.codes import household_code
 from server.reports import tables
 from server.training.models import Attendance, TrainingSession
 from server.vocab import LANGUAGE_CODES, PLATFORM_NAMES, PROVIDER_NAMES, SMARTPHONE_NAMES
@@ -125,6 +126,7 @@ def household(household_id):
     return render_template(
         "households/household.html",
         household=household,
+        code=household_code(household.id),
         attendance=attendance,
         hamlets=hamlets,
         errors=errors,

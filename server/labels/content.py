@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from server import i18n
 from server.labels.fit import Block
 from server.labels.plan import LabelContent
-from server.public.codes import address_url, origin_url, public_domain
+from server.places.names import former_units
+from server.public.codes import address_url, household_code, origin_url, public_domain
 from server.public.facts import PlaceNames, address_facts, origin_facts
 from server.text import nfc
 
@@ -25,6 +26,9 @@ def address_content(household, language: str) -> LabelContent:
         blocks = []
         if facts.head_name:
             blocks.append(Block(nfc(facts.head_name), "title", max_lines=2, priority=1))
+        # Never dropped: without a name it is what tells one hamlet's labels apart.
+        code = household_code(household.id)
+        blocks.append(Block(_("Household %(code)s", code=code), "code", max_lines=1, priority=0, shorter=(code,)))
         if places.hamlet:
             blocks.append(Block(places.hamlet, "body", max_lines=1, priority=2))
         blocks.append(Block(places.commune, "body", max_lines=1, priority=1))
@@ -35,9 +39,10 @@ def address_content(household, language: str) -> LabelContent:
             blocks.append(Block(short, "small", max_lines=1, priority=3))
         if facts.vnpost_code:
             blocks.append(Block(_("VNPost %(code)s", code=facts.vnpost_code), "small", max_lines=1, priority=2))
-        if places.commune_formerly:
-            formerly = _("Formerly: %(names)s", names=places.commune_formerly[0])
-            blocks.append(Block(formerly, "small", max_lines=2, priority=4))
+        forms = former_units(places.commune_formerly)
+        if forms:
+            formerly = [_("Formerly: %(names)s", names=names) for names in forms]
+            blocks.append(Block(formerly[0], "small", max_lines=2, priority=4, shorter=tuple(formerly[1:])))
     return LabelContent(address_url(household.id), [_nfc(b) for b in blocks], public_domain(), language)
 
 
@@ -66,4 +71,5 @@ def _lot_line(facts) -> str:
 
 def _nfc(block: Block) -> Block:
     block.text = nfc(block.text) or ""
+    block.shorter = tuple(nfc(text) or "" for text in block.shorter)
     return block

@@ -33,6 +33,7 @@ class Block:
     max_lines: int = 2
     priority: int = 1
     stars: int = 0  # OCOP stars drawn after the text
+    shorter: tuple[str, ...] = ()  # shorter ways to say the same, tried in order before cutting text
 
 
 @dataclass
@@ -122,11 +123,11 @@ def _layout(blocks, styles, px_per_mm, box_width, strict):
         style = styles[block.style]
         size = max(6, round(style.size_mm * px_per_mm))
         stars = block.stars if line_width("", size, style.bold, block.stars) <= box_width else 0
-        wrapped = wrap(block.text, size, style.bold, box_width, stars)
-        too_wide = any(line_width(t, size, style.bold) > box_width for t in wrapped)
-        if len(wrapped) > block.max_lines or too_wide:
+        wrapped = _wrap_shortest(block, size, style.bold, box_width, stars)
+        if wrapped is None:
             if strict:
                 return None
+            wrapped = wrap(([block.text, *block.shorter])[-1], size, style.bold, box_width, stars)
             rest = " ".join(wrapped[block.max_lines - 1 :])
             wrapped = [truncate(t, size, style.bold, box_width) for t in wrapped[: block.max_lines - 1]]
             wrapped.append(truncate(rest, size, style.bold, box_width, stars))
@@ -134,6 +135,15 @@ def _layout(blocks, styles, px_per_mm, box_width, strict):
             last = index == len(wrapped) - 1
             lines.append(Line(text, size, style.bold, 0, 0, stars=stars if last else 0))
     return lines
+
+
+def _wrap_shortest(block: Block, size: int, bold: bool, box_width: int, stars: int) -> list[str] | None:
+    """The first of the block's texts (longest first) that wraps into its lines, or None."""
+    for text in (block.text, *block.shorter):
+        wrapped = wrap(text, size, bold, box_width, stars)
+        if len(wrapped) <= block.max_lines and all(line_width(t, size, bold) <= box_width for t in wrapped):
+            return wrapped
+    return None
 
 
 def _height(lines: list[Line]) -> int:

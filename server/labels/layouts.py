@@ -22,6 +22,9 @@ class Layout:
     arrangement: str = "side"
     padding_mm: float = 1.5
     qr_max_mm: float = 26.0
+    # Blank paper kept between the QR's quiet zone and every edge: die cuts wander by up to about
+    # 1 mm, and a cut into the quiet zone puts the packaging's colour right against the code.
+    cut_margin_mm: float = 1.0
     # Sheets: A4 page, columns × rows, first label's top-left corner and the step to the next one.
     page_mm: tuple[float, float] | None = None
     columns: int = 1
@@ -58,13 +61,15 @@ STYLES = {
     "title": Style(3.0, bold=True),
     "body": Style(2.4),
     "small": Style(2.0),
+    "code": Style(2.6, bold=True),
     "caption": Style(2.0, bold=True),
 }
 
 LAYOUTS = {
     layout.key: layout
     for layout in (
-        Layout("thermal-50x30", _l("Thermal label 50 × 30 mm (203 dpi)"), 50, 30, 203, qr_max_mm=22),
+        # 5 dots (0.63 mm) a module: thermal dot gain makes 4-dot modules unreadable to many phones.
+        Layout("thermal-50x30", _l("Thermal label 50 × 30 mm (203 dpi)"), 50, 30, 203, qr_max_mm=27),
         # A 58 mm roll prints 48 mm (384 dots) wide; each label is cut at 60 mm.
         Layout("roll-58", _l("Thermal roll 58 mm (203 dpi)"), 48, 60, 203, arrangement="stacked", qr_max_mm=30),
         Layout(

@@ -41,24 +41,12 @@ def plan_label(content: LabelContent, layout: Layout) -> LabelPlan:
     """Lay out a label: the biggest QR the layout allows, then text fitted to the rest."""
     fonts.require_raqm()
     width, height = layout.size_px
-    pad = layout.px(layout.padding_mm)
     modules = qr.matrix(content.uri)
-    count = len(modules) + 2 * qr.QUIET_MODULES
     caption_size = round(STYLES["caption"].size_mm * layout.px_per_mm)
     ascent, descent = fonts.vertical_extent(content.caption, caption_size, True)
     caption_height = ascent + descent
-    if layout.arrangement == "stacked":
-        space = min(width, layout.px(layout.qr_max_mm), height // 2)
-    else:
-        space = min(height - caption_height - pad, layout.px(layout.qr_max_mm), width * 55 // 100)
-    module = qr.module_dots(len(modules), space)
-    block = count * module
-    if layout.arrangement == "stacked":
-        block_x, block_y = (width - block) // 2, height - pad - caption_height - block
-        text_box = (pad, pad, width - 2 * pad, block_y - pad)
-    else:
-        block_x, block_y = 0, max(0, (height - caption_height - block) // 2)
-        text_box = (block, pad, width - block - pad, height - 2 * pad)
+    module, block_x, block_y, text_box = _qr_block(layout, len(modules), caption_height)
+    block = (len(modules) + 2 * qr.QUIET_MODULES) * module
     quiet = qr.QUIET_MODULES * module
     plan = LabelPlan(
         width, height, layout, modules, module, block_x + quiet, block_y + quiet, language=content.language
@@ -66,6 +54,28 @@ def plan_label(content: LabelContent, layout: Layout) -> LabelPlan:
     plan.lines = _text_lines(content.blocks, layout, text_box)
     plan.lines += _caption_lines(content.caption, layout, (block_x, block_y + block, block, caption_height))
     return plan
+
+
+def _qr_block(layout: Layout, modules: int, caption_height: int):
+    """Dots per module, the top-left corner of the QR with its quiet zone, and the text box.
+
+    The QR block keeps the layout's cut margin from every edge; under it, the caption is margin
+    enough when it is taller than the margin.
+    """
+    width, height = layout.size_px
+    pad = layout.px(layout.padding_mm)
+    margin = layout.px(layout.cut_margin_mm)
+    count = modules + 2 * qr.QUIET_MODULES
+    if layout.arrangement == "stacked":
+        bottom = max(margin, pad + caption_height)
+        module = qr.module_dots(modules, min(width - 2 * margin, layout.px(layout.qr_max_mm), height // 2))
+        block_x, block_y = (width - count * module) // 2, height - bottom - count * module
+        return module, block_x, block_y, (pad, pad, width - 2 * pad, block_y - pad)
+    high = height - margin - max(margin, caption_height)
+    module = qr.module_dots(modules, min(high, layout.px(layout.qr_max_mm), width * 55 // 100 - margin))
+    block = count * module
+    block_x, block_y = margin, margin + max(0, (high - block) // 2)
+    return module, block_x, block_y, (block_x + block, pad, width - block_x - block - pad, height - 2 * pad)
 
 
 def _text_lines(blocks, layout: Layout, box: tuple[int, int, int, int]) -> list[fit.Line]:

@@ -5,6 +5,12 @@ Crockford base32 (26 characters). It is stable for the life of the record, needs
 no extra column, cannot be guessed (UUIDv7 carries 74 random bits, so nobody can
 walk through published addresses), and avoids letters that are easy to misread
 (i, l, o, u). The same encoding shortens product ids in `/p/<product>/<lot>`.
+
+A household code is the short form people read off an address label ("K7M-4QXR"):
+seven characters of the same alphabet taken from a hash of the record id, so it
+needs no column, is the same on the phone (pwa/js/public-code.js), carries no
+personal data and gives away nothing of the address code. 35 bits: two households
+of one commune share a code about once in 7,000 communes of 5,000 households.
 """
 
 import uuid
@@ -26,6 +32,30 @@ def public_code(record_id: uuid.UUID) -> str:
         chars.append(_ALPHABET[value & 31])
         value >>= 5
     return "".join(reversed(chars))
+
+
+HOUSEHOLD_CODE_LENGTH = 7
+_MASK64 = (1 << 64) - 1
+
+
+def _mix(record_id: uuid.UUID) -> int:
+    """FNV-1a over the id's 16 bytes, then MurmurHash3's finaliser so every bit counts."""
+    value = 0xCBF29CE484222325
+    for byte in record_id.bytes:
+        value = ((value ^ byte) * 0x100000001B3) & _MASK64
+    value ^= value >> 33
+    value = (value * 0xFF51AFD7ED558CCD) & _MASK64
+    value ^= value >> 33
+    value = (value * 0xC4CEB9FE1A85EC53) & _MASK64
+    return value ^ (value >> 33)
+
+
+def household_code(record_id: uuid.UUID) -> str:
+    """The short code printed on a household's address label, e.g. "K7M-4QXR"."""
+    value = _mix(record_id) >> (64 - 5 * HOUSEHOLD_CODE_LENGTH)
+    chars = [_ALPHABET[(value >> (5 * i)) & 31] for i in reversed(range(HOUSEHOLD_CODE_LENGTH))]
+    code = "".join(chars).upper()
+    return f"{code[:3]}-{code[3:]}"
 
 
 def record_id(code: str) -> uuid.UUID | None:

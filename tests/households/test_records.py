@@ -8,7 +8,11 @@ from openpyxl import load_workbook
 
 from server.extensions import db
 from server.households.models import Household
+from server.labels.content import address_content
+from server.labels.layouts import LAYOUTS
+from server.labels.plan import plan_label
 from server.mutations.models import Mutation
+from server.public.codes import household_code
 from tests import factories as f
 
 
@@ -138,3 +142,16 @@ def test_household_list_pages_through_results(client, ctx):
     second = client.get("/records/households?page=2").get_data(as_text=True)
     assert first.count("/records/households/") == 50 and second.count("/records/households/") == 5
     assert "Hộ 00" in first and "Hộ 54" in second and "Hộ 54" not in first
+
+
+def test_household_page_shows_the_code_printed_on_its_address_label(client, ctx):
+    tree, _user = _setup(client)
+    home = f.household(tree["commune"], tree["hamlet"], head_name="Kim Sóc Pha")
+    other = f.household(tree["commune"], tree["hamlet"], head_name="Kim Sóc Lin")
+    with client.application.test_request_context():
+        printed = [line.text for line in plan_label(address_content(home, "vi"), LAYOUTS["thermal-50x30"]).lines]
+    code = household_code(home.id)
+    assert any(code in text for text in printed)
+    page = client.get(f"/records/households/{home.id}?lang=en").get_data(as_text=True)
+    assert f'data-testid="household-code">{code}<' in page
+    assert household_code(other.id) not in page

@@ -2,9 +2,13 @@
 
 from datetime import date
 
+import pytest
 from openlocationcode import openlocationcode as olc
 
 from server.labels.content import address_content, origin_content
+from server.labels.layouts import LAYOUTS
+from server.labels.plan import plan_label
+from server.public.codes import household_code
 from tests import factories as f
 
 LAT, LNG = 9.7012, 106.2723
@@ -28,14 +32,14 @@ def test_address_label_with_every_consent(ctx):
     f.consent(home, "location")
     texts = _texts(address_content(home, "en"))
     full = olc.encode(LAT, LNG)
-    assert texts[:3] == ["Thạch Thị Sóc Ly", "Phum Sóc Chuối", "Xã Trà Cú"]
+    assert texts[:4] == ["Thạch Thị Sóc Ly", f"Household {household_code(home.id)}", "Phum Sóc Chuối", "Xã Trà Cú"]
     assert "Tỉnh Vĩnh Long (formerly Tỉnh Trà Vinh)" in texts
     assert full in texts
     short = next(t for t in texts if t.endswith("Xã Trà Cú") and "+" in t)
     # The short code and the commune's name lead back to the full code from anywhere nearby.
     assert olc.recoverNearest(short.split()[0], LAT + 0.2, LNG - 0.2) == full
     assert "VNPost 8600012345" in texts
-    assert any("Thị trấn Trà Cú, Huyện Trà Cú" in t for t in texts)
+    assert "Formerly: Thị trấn Trà Cú (Huyện Trà Cú)" in texts
 
 
 def test_address_label_without_consent_has_no_name_or_location(ctx):
@@ -67,3 +71,44 @@ def test_household_producer_is_named_only_with_its_consent(ctx):
     assert "Chị Sóc Pha" not in _texts(origin_content(lot, "vi"))
     f.consent(home, "publish")
     assert "Chị Sóc Pha" in _texts(origin_content(lot, "vi"))
+
+
+def _printed(content, layout_key="thermal-50x30") -> str:
+    """Every line of text a label prints, in order."""
+    return "\n".join(line.text for line in plan_label(content, LAYOUTS[layout_key]).lines)
+
+
+@pytest.mark.parametrize("layout_key", ["thermal-50x30", "a4-3x8"])
+def test_nameless_labels_of_one_hamlet_can_be_told_apart_by_their_household_code(ctx, layout_key):
+    tree = f.small_tree()
+    homes = [f.household(tree["commune"], tree["hamlet"], head_name=f"Thạch Sóc {n}") for n in range(51)]
+    printed = [_printed(address_content(home, "km"), layout_key) for home in homes]
+    assert not any("Thạch Sóc" in text for text in printed)  # no publishing consent: no name
+    assert len(set(printed)) == 51
+    for home, text in zip(homes, printed, strict=True):
+        assert household_code(home.id) in text
+
+
+def test_a_commune_formed_from_three_former_units_prints_all_of_them(ctx):
+    tree = f.small_tree()
+    merged = f.place(
+        "29470",
+        "Xã Ngãi Xuyên",
+        "commune",
+        tree["province"],
+        (
+            "Thị trấn Trà Cú, Huyện Trà Cú, Tỉnh Trà Vinh",
+            "Xã Ngãi Xuyên, Huyện Trà Cú, Tỉnh Trà Vinh",
+            "Xã Thanh Sơn, Huyện Trà Cú, Tỉnh Trà Vinh",
+        ),
+    )
+    hamlet = f.place("29470-001", "Ấp Chợ", "hamlet", merged)
+    home = f.household(merged, hamlet, head_name="Kim Thị Sa Rươne", latitude=LAT, longitude=LNG)
+    for purpose in ("publish", "location"):
+        f.consent(home, purpose)
+    for layout_key in sorted(LAYOUTS):
+        printed = _printed(address_content(home, "vi"), layout_key).replace("\n", " ")
+        assert "Trước đây: " in printed, (layout_key, printed)
+        formerly = printed.split("Trước đây: ", 1)[1]
+        for former in ("Trà Cú", "Ngãi Xuyên", "Thanh Sơn"):
+            assert former in formerly, (layout_key, printed)

@@ -67,7 +67,10 @@ def test_qr_modules_are_whole_dots_at_least_04_mm_with_quiet_zone(ctx, layout_ke
     quiet = qr.QUIET_MODULES * laid_out.module
     side = laid_out.qr_side
     left, top = laid_out.qr_x - quiet, laid_out.qr_y - quiet
-    assert left >= 0 and top >= 0
+    right, bottom = left + side + 2 * quiet, top + side + 2 * quiet
+    # A die cut up to cut_margin_mm off the print still leaves the whole quiet zone on the sticker.
+    margin = layout.px(layout.cut_margin_mm)
+    assert min(left, top, layout.size_px[0] - right, layout.size_px[1] - bottom) >= margin
     ring = image.crop((left, top, left + side + 2 * quiet, top + side + 2 * quiet))
     ring.paste(255, (quiet, quiet, quiet + side, quiet + side))
     assert ring.getextrema() == (255, 255), "the quiet zone must be blank"

@@ -1,11 +1,16 @@
 // An in-memory index of households for search as you type: one folded key per household
-// (name, phone digits, hamlet name), built once and rebuilt only after households change.
+// (name, phone digits, hamlet name) and its label's household code, built once and rebuilt
+// only after households change.
 
 import { allRecords } from "../db.js";
 import { outboxEvents } from "../sync/outbox.js";
 import { syncEvents } from "../sync/engine.js";
 import { fold, phoneDigits } from "./fold.js";
 import { placeNames } from "../reference.js";
+import { householdCode, householdCodeKey } from "../public-code.js";
+
+// Shorter typed text is a name or a phone number, not a household code.
+const MIN_CODE_QUERY = 4;
 
 let building = null;
 
@@ -21,7 +26,8 @@ async function build() {
   const keys = households.map((h) =>
     [fold(h.head_name), phoneDigits(h.phone), fold(names.get(h.hamlet_code) || "")].join(" | "),
   );
-  return { households, keys };
+  const codes = households.map((h) => householdCodeKey(householdCode(h.id)));
+  return { households, keys, codes };
 }
 
 /** The index, built on first use after a change. */
@@ -30,14 +36,19 @@ export function householdIndex() {
   return building;
 }
 
-/** Households whose name, phone or hamlet contains every word of `query`, diacritics ignored. */
+/**
+ * Households whose name, phone or hamlet contains every word of `query`, diacritics ignored,
+ * or whose household code contains the query (dashes, spaces and case ignored).
+ */
 export async function searchHouseholds(query, limit = 50) {
-  const { households, keys } = await householdIndex();
+  const { households, keys, codes } = await householdIndex();
   const words = fold(query).split(" ").filter(Boolean);
+  const code = householdCodeKey(query);
+  const byCode = code.length >= MIN_CODE_QUERY && /^[0-9a-z]+$/.test(code);
   const found = [];
   let total = 0;
   for (let i = 0; i < keys.length; i++) {
-    if (words.every((word) => keys[i].includes(word))) {
+    if (words.every((word) => keys[i].includes(word)) || (byCode && codes[i].includes(code))) {
       total += 1;
       if (found.length < limit) found.push(households[i]);
     }

@@ -1,6 +1,7 @@
 // One household: what the programme knows about it, and the way to edit it.
 
 import { _, formatDate } from "../../i18n.js";
+import { householdCode } from "../../public-code.js";
 import { nameOf, placeNames } from "../../reference.js";
 import { h, replace } from "../../ui/h.js";
 import { loadHousehold } from "./household-records.js";
@@ -68,6 +69,10 @@ export async function renderHouseholdDetail(main, { id }) {
     h(
       "dl",
       { class: "card facts" },
+      fact(
+        _("Household code"),
+        h("span", { class: "household-code", "data-testid": "household-code" }, householdCode(id)),
+      ),
       fact(_("Phone"), household.phone),
       fact(_("Commune"), names.get(household.commune_code)),
       fact(_("Hamlet"), names.get(household.hamlet_code)),

@@ -1,4 +1,5 @@
-// Households: search as you type by name, phone or hamlet, ignoring Vietnamese diacritics.
+// Households: search as you type by name, phone, hamlet or the household code printed on the
+// address label, ignoring Vietnamese diacritics.
 
 import { _, formatNumber } from "../../i18n.js";
 import { placeNames } from "../../reference.js";
@@ -15,7 +16,7 @@ export async function renderHouseholdList(main) {
   const input = h("input", {
     type: "search",
     name: "q",
-    placeholder: _("Name, phone or hamlet"),
+    placeholder: _("Name, phone, hamlet or household code"),
     "aria-label": _("Search households"),
     autocomplete: "off",
   });
