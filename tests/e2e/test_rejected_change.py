@@ -152,3 +152,35 @@ def test_a_refused_change_is_corrected_and_sent_again(phone, live_server):
         ).one()
     )
     assert tuple(place_on_server) == ("29461", "29461-001")
+
+
+# What a phone could send with a hamlet removed on the server meanwhile (the form offers only known ones).
+MOVE_TO_UNKNOWN_HAMLET = """async (id) => {
+  const { recordChange } = await import('/app/js/sync/outbox.js');
+  await recordChange('household', id, { hamlet_code: '29461-999' });
+}"""
+
+
+def test_a_field_the_server_names_is_shown_by_its_label_and_what_is_wrong(phone, live_server):
+    page = phone.new_page()
+    sign_in(page)
+    household = live_server.households[0]  # Nguyễn Văn Ánh, Phum Sóc Chuối
+    page.evaluate(MOVE_TO_UNKNOWN_HAMLET, str(household.id))
+    go(page, "/sync")
+    page.get_by_role("button", name="Sync now").click()
+    refused = page.get_by_test_id("rejected")
+    expect(refused.locator(".refused-fields li")).to_have_text(["Hamlet: Not known to the server."])
+    choose_language(page, "km")
+    go(page, "/sync")
+    expect(refused.locator(".refused-fields li")).to_have_text(
+        [translated("km", "Hamlet") + ": " + translated("km", "Not known to the server.")]
+    )
+    choose_language(page, "en")
+    go(page, "/sync")
+    refused.get_by_role("link", name="Correct").click()
+    expect(page.get_by_test_id("refusal-note")).to_contain_text("Hamlet: Not known to the server.")
+    page.get_by_label("Hamlet").select_option(label="Phum Sóc Chuối")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("link", name="Edit")).to_be_visible()
+    sync(page)
+    expect(page.get_by_test_id("rejected")).to_contain_text("None.")

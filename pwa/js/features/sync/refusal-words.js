@@ -51,17 +51,22 @@ function fieldLabels() {
     title: _("Title"),
     attendee_name: _("Attendee's name"),
     method: _("How checked in"),
+    consent: _("Consent"),
   };
 }
 
-// The fields each refusal is about; the others concern the change as a whole.
-const FIELDS_OF = {
-  out_of_scope: ["commune_code", "household_id", "session_id"],
-  unknown_place: ["commune_code", "hamlet_code"],
-  key_change: ["household_id", "session_id", "platform", "provider", "purpose"],
-  consent_needed: ["ethnicity", "latitude", "longitude", "plus_code"],
-  consent_refused: ["given"],
-};
+// The server names the refused fields in `errors`, with a word of its own about each; a change
+// out of scope names none: its place (or the household or session it belongs to) is the cause.
+const OUT_OF_SCOPE_FIELDS = ["commune_code", "household_id", "session_id"];
+
+function detailWords() {
+  return {
+    unknown: _("Not known to the server."),
+    "not in commune": _("Not in this commune."),
+    missing: _("Missing."),
+    "cannot change": _("Cannot be changed."),
+  };
+}
 
 // Marshmallow's messages of one field: a list of texts, or by item for a list field.
 function texts(value) {
@@ -76,18 +81,25 @@ function refusalReason(entry) {
   return reason ? reason() : entry.message || entry.code;
 }
 
-/** The fields a refusal names, as [label, the server's words about it or null], one per label. */
+/** The fields a refusal names, as [label, what is wrong with it or null], one per label. */
 function refusedFields(entry) {
   const labels = fieldLabels();
+  const details = detailWords();
   const sent = Object.keys(entry.fields || {});
   const named = entry.errors
     ? Object.keys(entry.errors)
-    : (FIELDS_OF[entry.code] || []).filter((f) => sent.includes(f));
+    : entry.code === "out_of_scope"
+      ? OUT_OF_SCOPE_FIELDS.filter((name) => sent.includes(name))
+      : [];
   const byLabel = new Map();
   for (const name of named) {
     const label = labels[name] || name;
-    const words = entry.errors ? texts(entry.errors[name]) : [];
-    byLabel.set(label, [...(byLabel.get(label) || []), ...words]);
+    // The server's own words are kept only for values it found not valid (a format, a length):
+    // its other words are codes, said here in the app's language or not at all (a consent's purpose).
+    const words = texts(entry.errors?.[name])
+      .map((word) => details[word] || (entry.code === "invalid" ? word : null))
+      .filter(Boolean);
+    byLabel.set(label, [...new Set([...(byLabel.get(label) || []), ...words])]);
   }
   return [...byLabel].map(([label, words]) => [label, words.length ? words.join(" ") : null]);
 }
