@@ -102,6 +102,8 @@ def test_a_refused_session_is_explained_by_field_and_corrected_in_its_form(phone
     page.get_by_label("Packaging and delivery").check()
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("button", name="Scan a label's QR code")).to_be_visible()
+    expect(page.get_by_role("link", name="Edit session")).to_be_visible()  # to change it again later
+    _shots(page, "session-roster-edit")
     sync(page)
     expect(page.get_by_test_id("rejected")).to_contain_text("None.")
     expect(page.get_by_test_id("needs-fixing")).to_be_hidden()
