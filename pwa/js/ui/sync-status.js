@@ -38,10 +38,7 @@ export function syncStatus() {
   const needsFixing = h(
     "p",
     { class: "needs-fixing bad", "data-testid": "needs-fixing", hidden: true },
-    _("Changes refused by the server, to fix:"),
-    " ",
-    toFix,
-    " ",
+    h("span", {}, _("Changes refused by the server, to fix:"), " ", toFix),
     fixLink,
   );
   const button = h("button", { type: "button", class: "primary", onclick: () => syncNow() }, _("Sync now"));
