@@ -29,6 +29,7 @@ addRoute("/households/:id/edit", renderHouseholdForm);
 addRoute("/sessions", renderSessionList);
 addRoute("/sessions/new", renderSessionForm);
 addRoute("/sessions/:id", renderSessionRoster);
+addRoute("/sessions/:id/edit", renderSessionForm);
 addRoute("/sync", renderSyncScreen);
 addRoute("/settings", renderSettings);
 

@@ -19,9 +19,38 @@ export async function restoreSession() {
   return current;
 }
 
-function deviceLabel() {
-  const platform = navigator.userAgentData?.platform || navigator.platform || "";
-  return ("Lên Sàn app " + platform).trim().slice(0, 120);
+const BROWSERS = [
+  ["SamsungBrowser/", "Samsung Internet"],
+  ["Edg", "Edge"],
+  ["OPR/", "Opera"],
+  ["Firefox/", "Firefox"],
+  ["FxiOS/", "Firefox"],
+  ["CriOS/", "Chrome"],
+  ["Chrome/", "Chrome"],
+  ["Safari/", "Safari"],
+];
+const SYSTEMS = [
+  ["Android", "Android"],
+  ["iPhone", "iPhone"],
+  ["iPad", "iPad"],
+  ["CrOS", "ChromeOS"],
+  ["Windows", "Windows"],
+  ["Mac OS", "macOS"],
+  ["Linux", "Linux"],
+];
+export const DEVICE_LABEL_MAX = 120;
+
+/** A name for this phone from its browser, such as "Chrome · Android", until the trainer gives one. */
+export function suggestedDeviceLabel() {
+  const agent = navigator.userAgent || "";
+  const browser = BROWSERS.find(([mark]) => agent.includes(mark))?.[1];
+  const system = SYSTEMS.find(([mark]) => agent.includes(mark))?.[1];
+  return [browser, system].filter(Boolean).join(" · ") || "Lên Sàn";
+}
+
+/** The name this phone was last signed in under, or a suggestion. */
+export async function deviceLabel() {
+  return (await getMeta("device_label")) || suggestedDeviceLabel();
 }
 
 /** The server refused the token: keep the local data and the outbox, but ask to sign in again. */
@@ -29,22 +58,20 @@ export function markExpired() {
   if (current) current = { ...current, expired: true };
 }
 
-/** Sign in online; the token and profile are kept so the app works offline afterwards. */
-export async function signIn(username, password) {
-  const reply = await post("/api/v1/auth/token", {
-    username,
-    password,
-    device_label: deviceLabel(),
-    app_version: APP_VERSION,
-  });
+/** Sign in online under the phone's name; the token and profile are kept so the app works offline afterwards. */
+export async function signIn(username, password, label) {
+  const device_label = (label || "").trim().slice(0, DEVICE_LABEL_MAX) || suggestedDeviceLabel();
+  const reply = await post("/api/v1/auth/token", { username, password, device_label, app_version: APP_VERSION });
   current = {
     token: reply.token,
     device_id: reply.device_id,
+    device_label,
     user: reply.user,
     scope: reply.scope,
     signed_in_at: Date.now(),
   };
   await setMeta("session", current);
+  await setMeta("device_label", device_label);
   setToken(current.token);
   startSyncTriggers();
   return current;

@@ -1,7 +1,10 @@
 """Steps a trainer takes in the phone app, written once for every end-to-end test."""
 
+import json
+
 from playwright.sync_api import Page, expect
 
+from server.translate import PWA_I18N
 from tests.factories import PASSWORD
 
 TIMEOUT = 15000
@@ -78,3 +81,19 @@ def open_household(page: Page, query: str, name: str) -> None:
     page.get_by_label("Search households").fill(query)
     page.get_by_test_id("household-results").get_by_role("link", name=name).click()
     expect(page.get_by_role("heading", name=name)).to_be_visible()
+
+
+LANGUAGE_BUTTONS = {"vi": "Tiếng Việt", "km": "ភាសាខ្មែរ", "en": "English"}
+
+
+def choose_language(page: Page, language: str) -> None:
+    """Switch the app's language on the settings screen."""
+    go(page, "/settings")
+    page.get_by_role("button", name=LANGUAGE_BUTTONS[language]).click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
+
+def translated(language: str, text: str) -> str:
+    """The app's words for an English text in a language, from the catalogue it loads."""
+    catalogue = json.loads((PWA_I18N / f"{language}.json").read_text(encoding="utf-8"))
+    return catalogue["messages"][text]

@@ -10,11 +10,10 @@ from babel.dates import format_date
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import SHOTS
-from tests.e2e.phone_app import check_in_by_search, create_session, go, sign_in
+from tests.e2e.phone_app import check_in_by_search, choose_language, create_session, go, sign_in
 
 pytestmark = pytest.mark.e2e
 
-LANGUAGE_BUTTONS = {"vi": "Tiếng Việt", "km": "ភាសាខ្មែរ", "en": "English"}
 # Radio buttons and checkboxes are reached through their whole label (.choice).
 SMALL_TARGETS = """() => [...document.querySelectorAll(
     'button, input:not([type=radio]):not([type=checkbox]), select, label.choice, .bottom-nav a, a.button, a.row-link')]
@@ -32,12 +31,6 @@ def _look(page, language, screen):
     page.screenshot(path=str(SHOTS / f"{language}-{screen}.png"))
 
 
-def _choose_language(page, language):
-    go(page, "/settings")
-    page.get_by_role("button", name=LANGUAGE_BUTTONS[language]).click()
-    expect(page.locator("html")).to_have_attribute("lang", language)
-
-
 def test_screens_in_each_language(phone, live_server):
     SHOTS.mkdir(exist_ok=True)
     page = phone.new_page()
@@ -47,7 +40,7 @@ def test_screens_in_each_language(phone, live_server):
     check_in_by_search(page, "anh", "Nguyễn Văn Ánh")
     check_in_by_search(page, "sóc", "Kim Sóc Khanh")
     for language in ("vi", "km", "en"):
-        _choose_language(page, language)
+        choose_language(page, language)
         for screen, route in [
             ("home", "/"),
             ("households", "/households"),

@@ -55,3 +55,26 @@ export async function searchHouseholds(query, limit = 50) {
   }
   return { households: found, total };
 }
+
+/**
+ * Households on this phone that are likely the one being registered: the same phone number, or
+ * the same name (diacritics ignored) in the same hamlet (in the same commune when neither has a
+ * hamlet). Each comes with `reasons`: "phone" and/or "name".
+ */
+export async function likelyDuplicates(household) {
+  const { households } = await householdIndex();
+  const phone = phoneDigits(household.phone);
+  const name = fold(household.head_name);
+  const found = [];
+  for (const other of households) {
+    if (other.id === household.id || other.deleted) continue;
+    const samePlace =
+      (other.hamlet_code || null) === (household.hamlet_code || null) && other.commune_code === household.commune_code;
+    const reasons = [
+      phone && phoneDigits(other.phone) === phone ? "phone" : null,
+      name && samePlace && fold(other.head_name) === name ? "name" : null,
+    ].filter(Boolean);
+    if (reasons.length) found.push({ household: other, reasons });
+  }
+  return found;
+}

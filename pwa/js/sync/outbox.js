@@ -112,7 +112,8 @@ export async function settle(entries, results) {
       // What it refers to is not on the server yet (another phone's household, say): send it later.
       if (kind === "retry") continue;
       if (kind === "rejected") {
-        s[OUTBOX].put({ ...entry, state: "rejected", code: result.code, message: result.message });
+        const { code, message, errors = null } = result;
+        s[OUTBOX].put({ ...entry, state: "rejected", code, message, errors });
         continue;
       }
       s[OUTBOX].delete(entry.seq);
@@ -191,16 +192,23 @@ export async function resend(seq) {
     s[META].put({ key: "hlc", value: next });
     // A new mutation id: the server remembers the rejected one and would answer it the same way.
     // The same place in the queue: it may create the record that later changes build on.
-    const { code: _code, message: _message, ...rest } = entry;
+    const { code: _code, message: _message, errors: _errors, ...rest } = entry;
     s[OUTBOX].put({ ...rest, mutation_id: uuid7(), fields, clock, state: "queued", created_at: Date.now() });
   });
   announce();
 }
 
-/** Send again every rejected change of one record (after the trainer corrected it). */
-export async function resendRecord(recordId) {
+/** Rejected changes of one record and of the records that belong to it (a household's consents, a session's attendance). */
+export async function rejectedOf(recordId) {
   const rejected = await rejectedEntries();
-  for (const entry of rejected.filter((e) => e.record_id === recordId)) await resend(entry.seq);
+  return rejected.filter(
+    (e) => e.record_id === recordId || e.fields.household_id === recordId || e.fields.session_id === recordId,
+  );
+}
+
+/** Send again every rejected change of one record and of those that belong to it (after the trainer corrected it). */
+export async function resendRecord(recordId) {
+  for (const entry of await rejectedOf(recordId)) await resend(entry.seq);
 }
 
 /** Give up a rejected change; the next pull starts from the beginning to bring back the server's values. */

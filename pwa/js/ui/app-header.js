@@ -1,7 +1,7 @@
-// The top bar: app name, connection state and the number of changes waiting.
+// The top bar: app name, connection state and the number of changes waiting or to fix.
 
 import { _, formatNumber } from "../i18n.js";
-import { outboxEvents, pendingCount } from "../sync/outbox.js";
+import { outboxEvents, pendingCount, rejectedEntries } from "../sync/outbox.js";
 import { h, listenWhileShown, replace } from "./h.js";
 import { progressBar } from "./progress-bar.js";
 
@@ -22,9 +22,19 @@ export function appHeader() {
     replace(connection, navigator.onLine ? _("Online") : _("Offline"));
     connection.classList.toggle("offline", !navigator.onLine);
   };
+  // Refused changes wait for the trainer to fix them, not for the network: counted apart.
   const showPending = async () => {
-    const count = await pendingCount();
-    replace(badge, _("%(count)s to send", { count: formatNumber(count) }));
+    const [count, refused] = await Promise.all([pendingCount(), rejectedEntries().then((r) => r.length)]);
+    replace(
+      badge,
+      [
+        count > refused ? _("%(count)s to send", { count: formatNumber(count - refused) }) : null,
+        refused ? _("%(count)s to fix", { count: formatNumber(refused) }) : null,
+      ]
+        .filter(Boolean)
+        .join(" · "),
+    );
+    badge.classList.toggle("to-fix", refused > 0);
     badge.hidden = count === 0;
   };
   listenWhileShown(header, window, "online", showConnection);

@@ -1,7 +1,7 @@
 // Where the sync stands: changes waiting, last successful sync, a progress bar and the button.
 
 import { _, formatDateTime, formatNumber } from "../i18n.js";
-import { outboxEvents, pendingCount } from "../sync/outbox.js";
+import { outboxEvents, pendingCount, rejectedEntries } from "../sync/outbox.js";
 import { syncEvents, syncNow, syncState } from "../sync/engine.js";
 import { h, listenWhileShown, replace } from "./h.js";
 import { progressBar } from "./progress-bar.js";
@@ -32,11 +32,21 @@ export function syncStatus() {
   const pending = h("strong", { "data-testid": "pending-count" }, "…");
   const last = h("span", { "data-testid": "last-sync" }, "");
   const message = h("p", { class: "sync-message", role: "status" });
+  // Refused changes wait for the trainer, not for the network: said apart from the ones waiting.
+  const toFix = h("strong", {}, "");
+  const fixLink = h("a", { class: "button small", href: "#/sync" }, _("Fix them"));
+  const needsFixing = h(
+    "p",
+    { class: "needs-fixing bad", "data-testid": "needs-fixing", hidden: true },
+    h("span", {}, _("Changes refused by the server, to fix:"), " ", toFix),
+    fixLink,
+  );
   const button = h("button", { type: "button", class: "primary", onclick: () => syncNow() }, _("Sync now"));
   const card = h(
     "section",
     { class: "card sync-status", "aria-label": _("Sync") },
     h("p", {}, _("Changes waiting to be sent:"), " ", pending),
+    needsFixing,
     h("p", {}, _("Last successful sync:"), " ", last),
     progressBar(),
     message,
@@ -44,6 +54,10 @@ export function syncStatus() {
   );
   const refresh = async () => {
     replace(pending, formatNumber(await pendingCount()));
+    const refused = (await rejectedEntries()).length;
+    replace(toFix, formatNumber(refused));
+    needsFixing.hidden = refused === 0;
+    fixLink.hidden = window.location.hash.startsWith("#/sync");
     replace(last, syncState.lastSync ? formatDateTime(syncState.lastSync) : _("never"));
     const problem = problemText();
     const retry =

@@ -21,9 +21,11 @@ import { h, replace } from "../../ui/h.js";
 import { notice } from "../../ui/notice.js";
 import { ruleChecks } from "../../ui/rule-checks.js";
 import { uuid7 } from "../../uuid.js";
+import { refusalNote } from "../sync/refusal-words.js";
 import { checkIn } from "../training/attendance.js";
 import { accountEditor } from "./account-editor.js";
 import { consentQuestions, programmeRefusal } from "./consent-questions.js";
+import { duplicateWarning } from "./duplicate-warning.js";
 import { loadHousehold } from "./household-records.js";
 import { locationCapture } from "./location-capture.js";
 
@@ -116,10 +118,12 @@ export async function renderHouseholdForm(main, { id, query }) {
     found ? found.payment : [],
   );
   const error = h("p", { class: "error", role: "alert" });
+  const duplicates = h("div");
   const form = h(
     "form",
     { class: "household-form", novalidate: true },
     h("h1", {}, found ? _("Edit household") : _("Register a household")),
+    found ? await refusalNote(householdId) : null,
     inputField(_("Head of household's name"), {
       name: "head_name",
       required: true,
@@ -151,9 +155,16 @@ export async function renderHouseholdForm(main, { id, query }) {
     consents.element,
     location.element,
     error,
+    duplicates,
     h("button", { type: "submit", class: "primary wide" }, _("Save")),
   );
   const fieldsAreRight = ruleChecks(form, rules);
+  // Shown once before a new household is saved; a change of the form asks again.
+  let notADuplicate = false;
+  form.addEventListener("input", () => {
+    notADuplicate = false;
+    replace(duplicates);
+  });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!fieldsAreRight()) return replace(error, _("Please correct the fields marked in red."));
@@ -163,6 +174,17 @@ export async function renderHouseholdForm(main, { id, query }) {
     // A household is registered only with its Yes to the programme (the server refuses it otherwise).
     const refusal = registering ? programmeRefusal(consents.answer("programme")) : "";
     if (refusal) return replace(error, refusal);
+    if (!found && !notADuplicate) {
+      const warning = await duplicateWarning({ id: householdId, ...fields }, () => {
+        notADuplicate = true;
+        form.requestSubmit();
+      });
+      if (warning) {
+        replace(error);
+        replace(duplicates, warning);
+        return warning.scrollIntoView({ block: "start" });
+      }
+    }
     const changes = [
       { entity: "household", id: householdId, fields },
       ...consents.changes(),

@@ -2,7 +2,7 @@
 
 import { getMeta } from "../../db.js";
 import { _ } from "../../i18n.js";
-import { askPersistentStorage, session, signOut } from "../../session.js";
+import { askPersistentStorage, deviceLabel, session, signOut } from "../../session.js";
 import { syncNow } from "../../sync/engine.js";
 import { pendingCount } from "../../sync/outbox.js";
 import { APP_VERSION } from "../../version.js";
@@ -63,6 +63,11 @@ export async function renderSettings(main) {
       { class: "card" },
       h("h2", {}, _("Account")),
       h("p", {}, _("Signed in as %(name)s", { name: user.display_name || user.username })),
+      h(
+        "p",
+        { "data-testid": "device-label" },
+        _("Name of this phone: %(name)s", { name: session().device_label || (await deviceLabel()) }),
+      ),
       h("p", { class: "muted" }, _("Signing out removes every record from this phone.")),
       h("button", { type: "button", class: "danger", onclick: signOutFlow }, _("Sign out")),
     ),

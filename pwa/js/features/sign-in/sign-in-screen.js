@@ -3,7 +3,7 @@
 import { ApiError, NetworkError } from "../../api.js";
 import { deleteEverything } from "../../db.js";
 import { _ } from "../../i18n.js";
-import { askPersistentStorage, session, signIn } from "../../session.js";
+import { DEVICE_LABEL_MAX, askPersistentStorage, deviceLabel, session, signIn } from "../../session.js";
 import { pendingCount } from "../../sync/outbox.js";
 import { appHeader } from "../../ui/app-header.js";
 import { inputField } from "../../ui/field.js";
@@ -52,13 +52,38 @@ async function makeRoomFor(username) {
   return null;
 }
 
+const FIELDS = ["username", "password", "device_label"];
+
+// What was typed, and where, so drawing the screen again in another language loses none of it:
+// the language's words arrive while the trainer may already be typing.
+function typed(form) {
+  if (!form) return null;
+  const active = document.activeElement;
+  return {
+    values: Object.fromEntries(FIELDS.map((name) => [name, form.elements[name].value])),
+    focused: active && active.form === form ? active.name : null,
+    selection: active && active.form === form ? [active.selectionStart, active.selectionEnd] : null,
+  };
+}
+
+function restore(form, kept) {
+  if (!kept) return;
+  for (const name of FIELDS) form.elements[name].value = kept.values[name];
+  const field = kept.focused && form.elements[kept.focused];
+  if (!field) return;
+  field.focus();
+  if (kept.selection && field.setSelectionRange) field.setSelectionRange(...kept.selection);
+}
+
 /** The sign-in screen; calls `onSignedIn` once signed in. */
-export function renderSignIn(main, { onSignedIn }) {
+export async function renderSignIn(main, { onSignedIn }) {
   const previous = session();
+  const label = previous?.device_label || (await deviceLabel());
+  const kept = typed(main.querySelector("form.sign-in-form")); // after the last wait: nothing typed is missed
   const error = h("p", { class: "error", role: "alert" });
   const form = h(
     "form",
-    { class: "card narrow", novalidate: true },
+    { class: "card narrow sign-in-form", novalidate: true },
     h("h1", {}, _("Sign in")),
     previous?.expired
       ? h("p", {}, _("Please sign in again to keep syncing. Your unsent changes stay on this phone."))
@@ -70,6 +95,18 @@ export function renderSignIn(main, { onSignedIn }) {
       value: previous?.user?.username || "",
     }),
     inputField(_("Password"), { name: "password", type: "password", autocomplete: "current-password", required: true }),
+    inputField(_("Name of this phone"), {
+      name: "device_label",
+      value: label,
+      maxlength: String(DEVICE_LABEL_MAX),
+      autocomplete: "off",
+      "aria-describedby": "device-label-hint",
+    }),
+    h(
+      "p",
+      { class: "muted hint", id: "device-label-hint" },
+      _("Your supervisor sees this name on the devices page, to tell your phones apart."),
+    ),
     error,
     h("button", { type: "submit", class: "primary wide" }, _("Sign in")),
   );
@@ -86,7 +123,7 @@ export function renderSignIn(main, { onSignedIn }) {
     try {
       const refusal = await makeRoomFor(username);
       if (refusal) throw new Error(refusal);
-      await signIn(username, form.password.value);
+      await signIn(username, form.password.value, form.device_label.value);
       await askPersistentStorage();
       onSignedIn();
     } catch (failure) {
@@ -109,4 +146,5 @@ export function renderSignIn(main, { onSignedIn }) {
       form,
     ),
   );
+  restore(form, kept);
 }

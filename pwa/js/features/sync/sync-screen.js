@@ -8,6 +8,7 @@ import { syncNow } from "../../sync/engine.js";
 import { confirmDialog } from "../../ui/confirm-dialog.js";
 import { h, listenWhileShown, replace } from "../../ui/h.js";
 import { syncStatus } from "../../ui/sync-status.js";
+import { refusalDetails } from "./refusal-words.js";
 
 function entityName(entity) {
   return {
@@ -20,13 +21,15 @@ function entityName(entity) {
   }[entity];
 }
 
-// Where to correct a refused change: the household it belongs to, or the session.
+// Where to correct a refused change: the form of the household it belongs to, or of the session.
 async function correctionLink(entry) {
   if (entry.entity === "household") return `#/households/${entry.record_id}/edit`;
-  if (entry.entity === "training_session") return `#/sessions/${entry.record_id}`;
+  if (entry.entity === "training_session") return `#/sessions/${entry.record_id}/edit`;
   const record = await getRecord(entry.entity, entry.record_id);
-  if (entry.entity === "attendance") return record ? `#/sessions/${record.session_id}` : null;
-  return record ? `#/households/${record.household_id}/edit` : null;
+  const sessionId = entry.fields.session_id || record?.session_id;
+  if (entry.entity === "attendance") return sessionId ? `#/sessions/${sessionId}/edit` : null;
+  const householdId = entry.fields.household_id || record?.household_id;
+  return householdId ? `#/households/${householdId}/edit` : null;
 }
 
 async function rejectedItem(entry) {
@@ -47,8 +50,7 @@ async function rejectedItem(entry) {
     "li",
     { class: "rejected" },
     h("strong", {}, entityName(entry.entity), " · ", formatDateTime(entry.created_at)),
-    h("p", { class: "bad" }, entry.message || entry.code),
-    h("p", { class: "muted" }, Object.keys(entry.fields).join(", ")),
+    refusalDetails(entry),
     h(
       "div",
       { class: "actions" },

@@ -116,6 +116,7 @@ export async function renderSessionRoster(main, { id }) {
       { class: "actions" },
       scan,
       h("a", { class: "button", href: `#/households/new?session=${id}` }, _("Register a new household")),
+      h("a", { class: "button", href: `#/sessions/${id}/edit` }, _("Edit session")),
     ),
     scannerSlot,
     rosterSlot,
