@@ -1,7 +1,10 @@
 """Factories for test data: small, explicit, one function per kind of record."""
 
+import io
 import itertools
 from datetime import date
+
+from openpyxl import Workbook
 
 from server.auth.models import User
 from server.clock import format_clock
@@ -198,3 +201,26 @@ def consent_mutation(household_id, purpose: str, given: bool, clock: str) -> dic
         "recorded_at": "2026-01-01T00:00:00Z",
     }
     return mutation("consent", uuid.uuid4(), fields, clock)
+
+
+def commune_office_xlsx(rows: list[tuple | None]) -> bytes:
+    """A household list as a commune office types it: a title line, titles under merged cells, then the rows.
+
+    Columns: number, head of household, phone, commune and hamlet (under a merged "Địa chỉ"),
+    smartphone; None in `rows` leaves a blank row.
+    """
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["DANH SÁCH HỘ SẢN XUẤT THAM GIA SÀN THƯƠNG MẠI ĐIỆN TỬ"])
+    sheet.merge_cells("A1:F1")
+    sheet.append([])
+    sheet.append(["STT", "Họ và tên chủ hộ", "Số điện thoại", "Địa chỉ", None, "Điện thoại thông minh"])
+    sheet.append([None, None, None, "Xã/Phường", "Ấp/Sóc", None])
+    for column in "ABCF":
+        sheet.merge_cells(f"{column}3:{column}4")
+    sheet.merge_cells("D3:E3")
+    for row in rows:
+        sheet.append(list(row) if row else [])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -35,33 +35,19 @@ def _commune_office_tree():
 
 
 def _commune_office_list() -> bytes:
-    """A list as a commune office types it: a title, titles under a merged cell, old names, a blank row."""
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["DANH SÁCH HỘ SẢN XUẤT THAM GIA SÀN THƯƠNG MẠI ĐIỆN TỬ"])
-    sheet.merge_cells("A1:F1")
-    sheet.append([])
-    sheet.append(["STT", "Họ và tên chủ hộ", "Số điện thoại", "Địa chỉ", None, "Điện thoại thông minh"])
-    sheet.append([None, None, None, "Xã/Phường", "Ấp/Sóc", None])
-    for column in "ABCF":
-        sheet.merge_cells(f"{column}3:{column}4")
-    sheet.merge_cells("D3:E3")
-    rows = [
-        ("1", "Thạch Thị Sa", "0912 000 001", "Xã Ngãi Xuyên", "Ấp Sóc Chuối", "Có"),
-        ("2", "Kim Văn Hên", 912000002, "Ngãi Xuyên", "Sóc Chuối", "không"),
-        None,
-        ("3", "Sơn Thị Phal", "0912000003", "Xã Tân Sơn", "ភូមិស្រុកចេក", "có"),
-        ("4", "Lâm Văn Út", "0912000004", "Thị trấn Trà Cú, Huyện Trà Cú", "Phum Sóc Chuối", ""),
-        ("5", "Danh Văn Mới", "0912000005", "Xã Tân Sơn", "Ấp Mới", ""),
-        ("6", "Danh Thị Mới", "0912000006", "Xã Ngãi Xuyên", "ấp mới (ភូមិថ្មី)", ""),
-        ("7", "Thạch Văn Chợ", "0912000007", "Xã Ngãi Xuyên", "Chợ", "có"),
-        ("8", "Nguyễn Văn Lạ", "0912000008", "Xã Không Có", "Ấp 1", ""),
-    ]
-    for row in rows:
-        sheet.append(list(row) if row else [])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return f.commune_office_xlsx(
+        [
+            ("1", "Thạch Thị Sa", "0912 000 001", "Xã Ngãi Xuyên", "Ấp Sóc Chuối", "Có"),
+            ("2", "Kim Văn Hên", 912000002, "Ngãi Xuyên", "Sóc Chuối", "không"),
+            None,
+            ("3", "Sơn Thị Phal", "0912000003", "Xã Tân Sơn", "ភូមិស្រុកចេក", "có"),
+            ("4", "Lâm Văn Út", "0912000004", "Thị trấn Trà Cú, Huyện Trà Cú", "Phum Sóc Chuối", ""),
+            ("5", "Danh Văn Mới", "0912000005", "Xã Tân Sơn", "Ấp Mới", ""),
+            ("6", "Danh Thị Mới", "0912000006", "Xã Ngãi Xuyên", "ấp mới (ភូមិថ្មី)", ""),
+            ("7", "Thạch Văn Chợ", "0912000007", "Xã Ngãi Xuyên", "Chợ", "có"),
+            ("8", "Nguyễn Văn Lạ", "0912000008", "Xã Không Có", "Ấp 1", ""),
+        ]
+    )
 
 
 def _hamlets(commune: str) -> list[str]:
