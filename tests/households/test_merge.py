@@ -136,7 +136,8 @@ def test_duplicates_page_shows_what_tells_households_apart(client, ctx):
     html = client.get("/records/duplicates?place=29461&lang=en").get_data(as_text=True)
     phone_group, name_group = html.split('class="card duplicate"')[1:]
     rows = re.findall(
-        r'<td class="phone">(.*?)</td>.*?<td class="accounts">(\d+)</td>\s*<td class="attendance">(\d+)</td>',
+        r'<td class="phone"[^>]*>(.*?)</td>.*?'
+        r'<td class="accounts"[^>]*>(\d+)</td>\s*<td class="attendance"[^>]*>(\d+)</td>',
         phone_group,
         re.S,
     )
