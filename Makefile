@@ -57,6 +57,7 @@ bench: $(BIN)/.installed
 	tools/with-postgres $(BIN)/python bench/sync_pull.py
 	$(BIN)/python bench/labels.py 1000
 	$(BIN)/python bench/pwa.py
+	$(BIN)/python bench/import_memory.py
 
 bench-dashboard: $(BIN)/.installed
 	tools/with-postgres $(BIN)/python bench/dashboard.py

@@ -2,6 +2,7 @@
 
 import io
 import itertools
+import uuid
 from datetime import date
 
 from openpyxl import Workbook
@@ -11,6 +12,7 @@ from server.clock import format_clock
 from server.extensions import db
 from server.households.models import Consent, Household, MarketplaceAccount, PaymentAccount
 from server.models_base import utcnow
+from server.mutations.models import Mutation
 from server.places.models import Place
 from server.text import fold
 from server.training.models import Attendance, TrainingSession
@@ -224,3 +226,22 @@ def commune_office_xlsx(rows: list[tuple | None]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def logged_change(record, entity: str, user: User | None = None, device_id: str | None = None, **fields):
+    """A change of a record in the mutation log, as the write path leaves one (who, from which device)."""
+    row = Mutation(
+        mutation_id=uuid.uuid4(),
+        device_id=device_id,
+        user_id=user.id if user else None,
+        entity=entity,
+        record_id=record.id,
+        op="upsert",
+        fields=fields,
+        client_clock=format_clock(0, 0, device_id or "phone"),
+        result="applied",
+        reply={},
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row

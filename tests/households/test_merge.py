@@ -1,7 +1,6 @@
 """Likely duplicates and merging: attendance and accounts move, natural keys stay unique, history kept."""
 
 import re
-import uuid
 from datetime import date
 
 import sqlalchemy as sa
@@ -118,21 +117,7 @@ def test_duplicates_page_shows_what_tells_households_apart(client, ctx):
     same_name = f.household(tree["commune"], tree["hamlet"], head_name="Kim Thị Lành", phone="0900000001")
     f.household(tree["commune"], tree["hamlet"], head_name="Kim Thi Lanh", phone="0900000002")
     importer = f.user("supervisor", [tree["province"]])
-    db.session.add(
-        Mutation(
-            mutation_id=uuid.uuid4(),
-            device_id="import",
-            user_id=importer.id,
-            entity="household",
-            record_id=same_name.id,
-            op="upsert",
-            fields={},
-            client_clock="0",
-            result="applied",
-            reply={},
-        )
-    )
-    db.session.commit()
+    f.logged_change(same_name, "household", importer, "import")
     html = client.get("/records/duplicates?place=29461&lang=en").get_data(as_text=True)
     phone_group, name_group = html.split('class="card duplicate"')[1:]
     rows = re.findall(
