@@ -6,7 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.households.models import Consent, Household, MarketplaceAccount, PaymentAccount
+from server.households.models import Consent, Household, HouseholdMerge, MarketplaceAccount, PaymentAccount
 from server.mutations.models import Mutation
 from server.reports.indicators import place_report
 from server.training.models import Attendance
@@ -209,3 +209,14 @@ def test_undo_outside_scope_is_refused(client, ctx):
     assert client.post(action).status_code == 403
     db.session.expire_all()
     assert db.session.get(Household, other.id).merged_into_id == keep.id
+
+
+def test_erasing_a_merged_household_drops_the_merge_notes_and_its_undo(client, ctx):
+    tree, keep, other = _pair(client)
+    f.training(tree["commune"], attendees=[keep, other])
+    client.post("/records/duplicates/merge", data=_merge_form(keep, other, confirmed="1"))
+    assert "/undo" in client.get(f"/records/households/{keep.id}").get_data(as_text=True)
+    client.get(f"/privacy/households/{keep.id}/erase")
+    assert client.post(f"/privacy/households/{keep.id}/erase", data={"confirm": "yes"}).status_code == 302
+    assert db.session.scalars(sa.select(HouseholdMerge)).all() == []
+    assert "/undo" not in client.get(f"/records/households/{keep.id}").get_data(as_text=True)
