@@ -23,6 +23,7 @@ MAX_ROWS = 10_000  # the largest commune lists hold a few thousand households
 MAX_COLUMNS = 60
 MAX_CELLS = 200_000
 MAX_UNCOMPRESSED = 40 * 1024 * 1024  # all parts of the archive, as declared, before inflating
+MAX_TEXT_PARTS = 8 * 1024 * 1024  # shared strings and styles, which openpyxl reads whole, not streamed
 MAX_RATIO = 200  # uncompressed / compressed size of one part; XML lists compress about 10 times
 MAX_LINES = 5 * MAX_ROWS  # blank rows included: a cell in row 1048576 is refused, not walked to
 
@@ -65,7 +66,8 @@ def _check_archive(data: bytes) -> None:
         raise ValidationError(_("This file is not an XLSX spreadsheet.")) from error
     inflated = sum(part.file_size for part in parts)
     too_dense = any(part.file_size > MAX_RATIO * max(part.compress_size, 1) + 65536 for part in parts)
-    if inflated > MAX_UNCOMPRESSED or too_dense:
+    whole = sum(part.file_size for part in parts if not part.filename.startswith("xl/worksheets/"))
+    if inflated > MAX_UNCOMPRESSED or too_dense or whole > MAX_TEXT_PARTS:
         raise TooLarge(_("This file unpacks to far more data than a list of households holds. It was not read."))
 
 
@@ -100,7 +102,10 @@ def _csv_rows(data: bytes):
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
     except csv.Error:
         dialect = csv.excel
-    yield from csv.reader(io.StringIO(text), dialect)
+    try:
+        yield from csv.reader(io.StringIO(text), dialect)
+    except csv.Error as error:  # a cell longer than the csv module accepts, a stray NUL
+        raise ValidationError(_("This file could not be read as a CSV list.")) from error
 
 
 def _limited(rows) -> Table:

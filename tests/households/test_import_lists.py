@@ -206,3 +206,15 @@ def test_the_upload_is_read_once_and_its_rows_kept_for_the_next_steps(client, ct
         assert "Kim Sà Phol" in client.get(f"/records/import/{token}").get_data(as_text=True)
     assert "<strong>1</strong> new households ready to add" in _check(client, token).get_data(as_text=True)
     assert _start_run(client, token, {"map_head_name": "0", "map_commune": "1", "consent_confirmed": "1"})["added"] == 1
+
+
+def test_a_csv_with_a_cell_too_long_for_a_list_is_refused(client, ctx):
+    tree = f.small_tree()
+    f.login(client, f.user("supervisor", [tree["province"]]))
+    client.get("/records/import")
+    data = ("Họ tên\n" + '"' + "a" * 300_000 + '"\n').encode()
+    response = client.post(
+        "/records/import?lang=en", data={"file": (io.BytesIO(data), "list.csv")}, content_type="multipart/form-data"
+    )
+    assert response.status_code == 422
+    assert "This file could not be read as a CSV list." in response.get_data(as_text=True)
