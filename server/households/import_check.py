@@ -60,6 +60,11 @@ class Context:
         keys = commune_keys(text)
         return self.commune_names.find(keys) or self.former_names.find(keys)
 
+    def commune_shared(self, text: str) -> bool:
+        """Whether a commune name that found none is one several communes have had."""
+        keys = commune_keys(text)
+        return self.commune_names.shared(keys) or self.former_names.shared(keys)
+
     def hamlet(self, commune: str, text: str) -> str | None:
         """A hamlet of the commune from its code or its name written with or without prefix and Khmer part."""
         if self.hamlet_codes.get(text) == commune:
@@ -103,7 +108,8 @@ def check_row(line: int, row: list[str], mapping: dict, context: Context) -> imp
     name = nfc(imports.cell(row, mapping, "head_name")) or ""
     check = imports.RowCheck(line, name)
     phone, phone_ok = imports.parse_phone(imports.cell(row, mapping, "phone"))
-    commune = context.commune(imports.cell(row, mapping, "commune"))
+    commune_text = imports.cell(row, mapping, "commune")
+    commune = context.commune(commune_text)
     smartphone = imports.parse_smartphone(imports.cell(row, mapping, "smartphone"))
     language = imports.parse_language(imports.cell(row, mapping, "preferred_language"))
     vnpost = imports.cell(row, mapping, "vnpost_code") or None
@@ -111,7 +117,8 @@ def check_row(line: int, row: list[str], mapping: dict, context: Context) -> imp
         ("no_name", not name),
         ("long_name", len(name) > NAME.max_length),
         ("phone", not phone_ok),
-        ("commune", commune is None),
+        ("commune", commune is None and not context.commune_shared(commune_text)),
+        ("commune_shared", commune is None and context.commune_shared(commune_text)),
         ("smartphone", smartphone is None),
         ("language", language is None),
         ("vnpost", vnpost is not None and not FORMATS["vnpost_code"].matches(vnpost)),

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from server.auth.decorators import role_required
 from server.auth.models import User
 from server.auth.scope import scope_for
-from server.errors import ValidationError
+from server.errors import NotFound, ValidationError
 from server.extensions import db
 from server.households import import_files, import_jobs, imports
 from server.households.import_check import Context, check_rows, run_import
@@ -57,7 +57,10 @@ def _options(form, header: list[str]) -> dict:
 def _table(token: str, user_id: int) -> tuple[list[str], list[list[str]], list[int], str]:
     """Column titles, rows and their line numbers as read at upload, and the file's name."""
     data, filename = import_jobs.load_upload(token, user_id)
-    table = import_files.Table.load(json.loads(data))
+    try:
+        table = import_files.Table.load(json.loads(data))
+    except (ValueError, KeyError) as error:  # a file kept by a version that stored the upload itself
+        raise NotFound() from error
     header, height = imports.split_header(table.rows)
     return header, table.rows[height:], table.lines[height:], filename
 

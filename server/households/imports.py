@@ -148,6 +148,9 @@ def reasons() -> dict[str, str]:
         "long_name": _("The name is longer than 200 characters."),
         "phone": _("The phone number should have 10 digits and start with 0."),
         "commune": _("Unknown commune, or not one of yours."),
+        "commune_shared": _(
+            "Several communes have had this name: add the district as well, as in “Xã Tân Sơn, Huyện Trà Cú”."
+        ),
         "hamlet": _("Unknown hamlet in this commune."),
         "smartphone": _("Smartphone should be yes, no or empty."),
         "language": _("Language should be Vietnamese, Khmer or English."),

@@ -48,10 +48,10 @@ def hamlet_key(name: str) -> str:
 
 
 def commune_keys(name: str) -> list[str]:
-    """Keys of a commune's name or former name: whole, before its first comma, without "Xã"/"Phường"."""
-    folded = fold(name)
-    first = folded.split(",", 1)[0].strip()
-    keys = [folded, first, _without_prefix(first, COMMUNE_PREFIXES)]
+    """Keys of a commune's name or former name: whole, with its district only, alone, without "Xã"/"Phường"."""
+    parts = [part.strip() for part in fold(name).split(",")]
+    first = parts[0]
+    keys = [", ".join(parts), ", ".join(parts[:2]), first, _without_prefix(first, COMMUNE_PREFIXES)]
     return list(dict.fromkeys(key for key in keys if key))
 
 
@@ -65,6 +65,11 @@ class NameIndex:
         """Index a place under its keys."""
         for key in keys:
             self._codes.setdefault(key, set()).add(code)
+
+    def shared(self, keys: list[str]) -> bool:
+        """Whether the most exact key found names several places (the spelling needs more, e.g. a district)."""
+        found = next((self._codes[key] for key in keys if key in self._codes), set())
+        return len(found) > 1
 
     def find(self, keys: list[str]) -> str | None:
         """The one place the most exact key that names a single place finds."""

@@ -218,3 +218,15 @@ def test_a_csv_with_a_cell_too_long_for_a_list_is_refused(client, ctx):
     )
     assert response.status_code == 422
     assert "This file could not be read as a CSV list." in response.get_data(as_text=True)
+
+
+def test_a_former_name_two_communes_had_asks_for_the_district(client, ctx):
+    tree = _commune_office_tree()
+    f.place("29333", "Xã Long Hữu", "commune", tree["province"], ("Xã Tân Sơn, Huyện Duyên Hải, Tỉnh Trà Vinh",))
+    f.login(client, f.user("supervisor", [tree["province"]]))
+    rows = "Họ tên;Xã\nThạch Sa Rinh;Xã Tân Sơn\nKim Sà Phol;Xã Tân Sơn, Huyện Trà Cú\nLâm Văn Bảy;Tân Sơn, Duyên Hải\n"
+    token = _upload(client, rows.encode(), "a.csv")
+    html = _check(client, token).get_data(as_text=True)
+    bad = re.search(r'<table class="rows-bad">(.*?)</table>', html, re.S).group(1)
+    assert "<td>2</td><td>Thạch Sa Rinh</td><td>Several communes have had this name: add the district" in bad
+    assert "Kim Sà Phol" not in bad and "<strong>1</strong> new households ready to add" in html
