@@ -224,7 +224,7 @@ def test_a_former_name_two_communes_had_asks_for_the_district(client, ctx):
     tree = _commune_office_tree()
     f.place("29333", "Xã Long Hữu", "commune", tree["province"], ("Xã Tân Sơn, Huyện Duyên Hải, Tỉnh Trà Vinh",))
     f.login(client, f.user("supervisor", [tree["province"]]))
-    rows = "Họ tên;Xã\nThạch Sa Rinh;Xã Tân Sơn\nKim Sà Phol;Xã Tân Sơn, Huyện Trà Cú\nLâm Văn Bảy;Tân Sơn, Duyên Hải\n"
+    rows = "Họ tên;Xã/Phường\nThạch Sa Rinh;Xã Tân Sơn\nKim Sà Phol;Xã Tân Sơn, Huyện Trà Cú\nLâm Văn Bảy;Tân Sơn, Duyên Hải\n"
     token = _upload(client, rows.encode(), "a.csv")
     html = _check(client, token).get_data(as_text=True)
     bad = re.search(r'<table class="rows-bad">(.*?)</table>', html, re.S).group(1)
