@@ -3,6 +3,7 @@
 import io
 import itertools
 import uuid
+import zipfile
 from datetime import date
 
 from openpyxl import Workbook
@@ -245,3 +246,15 @@ def logged_change(record, entity: str, user: User | None = None, device_id: str 
     db.session.add(row)
     db.session.commit()
     return row
+
+
+def padded_sheet(xlsx: bytes, padding: int) -> bytes:
+    """The same workbook with `padding` blanks after each sheet's XML: a zip bomb that deflates to kilobytes."""
+    source, buffer = zipfile.ZipFile(io.BytesIO(xlsx)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for part in source.infolist():
+            data = source.read(part)
+            if part.filename.startswith("xl/worksheets/"):
+                data += b" " * padding
+            bomb.writestr(part.filename, data)
+    return buffer.getvalue()
