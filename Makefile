@@ -59,6 +59,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/labels.py 1000
 	$(BIN)/python bench/pwa.py
 	$(BIN)/python bench/origin_page.py
+	$(BIN)/python bench/import_memory.py
 
 bench-dashboard: $(BIN)/.installed
 	tools/with-postgres $(BIN)/python bench/dashboard.py

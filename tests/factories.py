@@ -1,13 +1,19 @@
 """Factories for test data: small, explicit, one function per kind of record."""
 
+import io
 import itertools
+import uuid
+import zipfile
 from datetime import date
+
+from openpyxl import Workbook
 
 from server.auth.models import User
 from server.clock import format_clock
 from server.extensions import db
 from server.households.models import Consent, Household, MarketplaceAccount, PaymentAccount
 from server.models_base import utcnow
+from server.mutations.models import Mutation
 from server.places.models import Place
 from server.text import fold
 from server.training.models import Attendance, TrainingSession
@@ -198,3 +204,57 @@ def consent_mutation(household_id, purpose: str, given: bool, clock: str) -> dic
         "recorded_at": "2026-01-01T00:00:00Z",
     }
     return mutation("consent", uuid.uuid4(), fields, clock)
+
+
+def commune_office_xlsx(rows: list[tuple | None]) -> bytes:
+    """A household list as a commune office types it: a title line, titles under merged cells, then the rows.
+
+    Columns: number, head of household, phone, commune and hamlet (under a merged "Địa chỉ"),
+    smartphone; None in `rows` leaves a blank row.
+    """
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["DANH SÁCH HỘ SẢN XUẤT THAM GIA SÀN THƯƠNG MẠI ĐIỆN TỬ"])
+    sheet.merge_cells("A1:F1")
+    sheet.append([])
+    sheet.append(["STT", "Họ và tên chủ hộ", "Số điện thoại", "Địa chỉ", None, "Điện thoại thông minh"])
+    sheet.append([None, None, None, "Xã/Phường", "Ấp/Sóc", None])
+    for column in "ABCF":
+        sheet.merge_cells(f"{column}3:{column}4")
+    sheet.merge_cells("D3:E3")
+    for row in rows:
+        sheet.append(list(row) if row else [])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def logged_change(record, entity: str, user: User | None = None, device_id: str | None = None, **fields):
+    """A change of a record in the mutation log, as the write path leaves one (who, from which device)."""
+    row = Mutation(
+        mutation_id=uuid.uuid4(),
+        device_id=device_id,
+        user_id=user.id if user else None,
+        entity=entity,
+        record_id=record.id,
+        op="upsert",
+        fields=fields,
+        client_clock=format_clock(0, 0, device_id or "phone"),
+        result="applied",
+        reply={},
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def padded_sheet(xlsx: bytes, padding: int) -> bytes:
+    """The same workbook with `padding` blanks after each sheet's XML: a zip bomb that deflates to kilobytes."""
+    source, buffer = zipfile.ZipFile(io.BytesIO(xlsx)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for part in source.infolist():
+            data = source.read(part)
+            if part.filename.startswith("xl/worksheets/"):
+                data += b" " * padding
+            bomb.writestr(part.filename, data)
+    return buffer.getvalue()

@@ -64,6 +64,7 @@ NOT_FREE_TEXT = {
     "consents.purpose": CODE,
     "device_tokens.device_id": "made by the server",
     "device_tokens.token_hash": "a hash",
+    "household_merges.changes": "values a merge replaced, written back by undo, never shown",
     "households.commune_code": "a place code (checked)",
     "households.hamlet_code": "a place code (checked)",
     "household_summaries.commune_code": "copied from the household's checked place code",
@@ -237,6 +238,7 @@ PAGES = {
     "/products/producers/new": "an empty form",
     "/records/duplicates": lambda w: ["/records/duplicates", *_places("/records/duplicates")(w)],
     "/records/duplicates/merge": POST_ONLY,
+    "/records/households/<uuid:household_id>/merges/<int:merge_id>/undo": POST_ONLY,
     "/records/households": lambda w: [
         "/records/households",
         "/records/households?q=" + MARKER,

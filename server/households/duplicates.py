@@ -4,12 +4,15 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from server.auth.models import User
 from server.extensions import db
-from server.households.models import Household
+from server.households.models import Household, MarketplaceAccount, PaymentAccount
+from server.mutations.models import Mutation
 from server.places.models import Place
 from server.reports.household_dates import counted_households
 from server.reports.indicators import households_in
-from server.text import fold
+from server.text import fold, normalise_phone
+from server.training.models import Attendance
 
 
 def phone_key(column):
@@ -30,6 +33,52 @@ class DuplicateGroup:
 
     reason: str  # phone | name
     households: list[Household]
+
+    @property
+    def phones_differ(self) -> bool:
+        """Same name, but two different phone numbers: perhaps two households after all."""
+        phones = {normalise_phone(h.phone) for h in self.households if h.phone}
+        return len(phones) > 1
+
+
+@dataclass
+class HouseholdFacts:
+    """What tells two households apart on the duplicates page."""
+
+    accounts: int = 0
+    attendance: int = 0
+    registered_by: str | None = None
+    registered_on: str | None = None  # device: phone, web or import
+
+
+def _counts(model, ids) -> dict:
+    rows = db.session.execute(
+        sa.select(model.household_id, sa.func.count())
+        .where(model.household_id.in_(ids), model.deleted_at.is_(None))
+        .group_by(model.household_id)
+    )
+    return dict(rows.all())
+
+
+def household_facts(households: list[Household]) -> dict:
+    """Household id → its live accounts, attendance and who first registered it (and from where)."""
+    ids = [h.id for h in households]
+    facts = {i: HouseholdFacts() for i in ids}
+    for model in (MarketplaceAccount, PaymentAccount):
+        for household_id, count in _counts(model, ids).items():
+            facts[household_id].accounts += count
+    for household_id, count in _counts(Attendance, ids).items():
+        facts[household_id].attendance = count
+    first = (
+        sa.select(Mutation.record_id, Mutation.device_id, sa.func.coalesce(User.display_name, User.username))
+        .outerjoin(User, User.id == Mutation.user_id)
+        .where(Mutation.entity == "household", Mutation.record_id.in_(ids), Mutation.result == "applied")
+        .order_by(Mutation.received_at.desc(), Mutation.id.desc())
+    )
+    for household_id, device, name in db.session.execute(first):
+        facts[household_id].registered_by = name  # the last row read is the first change
+        facts[household_id].registered_on = device if device in ("web", "import") else "phone"
+    return facts
 
 
 def _by_phone(where) -> list[DuplicateGroup]:

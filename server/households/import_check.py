@@ -14,6 +14,7 @@ from server.households.models import Household
 from server.models_base import utcnow
 from server.mutations.web import web_changes, web_mutation
 from server.places.models import Place
+from server.places.names import NameIndex, commune_keys, hamlet_key, hamlet_keys
 from server.text import fold, nfc, strip_invisible
 
 CHUNK = 200
@@ -30,25 +31,50 @@ class Context:
             query = query.where(sa.or_(Place.code.in_(codes), Place.parent_code.in_(codes)))
         places = list(db.session.scalars(query))
         self.communes = {p.code: p for p in places if p.kind == "commune" and scope.covers_commune(p.code)}
-        self.commune_names = {fold(p.name): p.code for p in self.communes.values()}
-        self.hamlets = {(p.parent_code, fold(p.name)): p.code for p in places if p.kind == "hamlet"}
+        self.commune_names, self.former_names = NameIndex(), NameIndex()
+        for commune in self.communes.values():
+            self.commune_names.add(commune.code, commune_keys(commune.name))
+            for former in commune.legacy_list:
+                self.former_names.add(commune.code, commune_keys(former))
+        self.hamlets: dict[str, NameIndex] = {}
+        for hamlet in (p for p in places if p.kind == "hamlet"):
+            self.hamlets.setdefault(hamlet.parent_code, NameIndex()).add(hamlet.code, hamlet_keys(hamlet.name))
         self.hamlet_codes = {p.code: p.parent_code for p in places if p.kind == "hamlet"}
         self.default_commune = default_commune if default_commune in self.communes else None
         self.create_hamlets = create_hamlets
+        self.new_hamlets: dict[tuple[str, str], str] = {}  # (commune, hamlet key) → the name first written
         self.seen_ids: dict = {}
         self.seen_phones: dict = {}
         self._existing: dict[str, tuple[dict, dict, set]] = {}
 
     def commune(self, text: str) -> str | None:
-        """A commune code from a code or a name (with or without "Xã"/"Phường"), or the chosen default."""
+        """A commune code from a code, a current name or a name before the reform, or the chosen default.
+
+        Current names are looked up first: a former commune may share its name with another
+        commune of today.
+        """
         if not text:
             return self.default_commune
         if text in self.communes:
             return text
-        folded = fold(text)
-        return self.commune_names.get(folded) or next(
-            (code for name, code in self.commune_names.items() if name.split(" ", 1)[-1] == folded), None
-        )
+        keys = commune_keys(text)
+        return self.commune_names.find(keys) or self.former_names.find(keys)
+
+    def commune_shared(self, text: str) -> bool:
+        """Whether a commune name that found none is one several communes have had."""
+        keys = commune_keys(text)
+        return self.commune_names.shared(keys) or self.former_names.shared(keys)
+
+    def hamlet(self, commune: str, text: str) -> str | None:
+        """A hamlet of the commune from its code or its name written with or without prefix and Khmer part."""
+        if self.hamlet_codes.get(text) == commune:
+            return text
+        index = self.hamlets.get(commune)
+        return index.find(hamlet_keys(text)) if index else None
+
+    def new_hamlet(self, commune: str, text: str) -> str:
+        """The name a hamlet missing from the commune will be added with (once, whatever its spelling)."""
+        return self.new_hamlets.setdefault((commune, hamlet_key(text)), nfc(text))
 
     def existing(self, commune: str) -> tuple[dict, dict, set]:
         """(phone → name, (hamlet, folded name) → name, ids) of the commune's counted households."""
@@ -69,11 +95,9 @@ class Context:
 def _hamlet(row_check, context: Context, commune: str, text: str) -> str | None:
     if not text:
         return None
-    if context.hamlet_codes.get(text) == commune:
-        return text
-    code = context.hamlets.get((commune, fold(text)))
+    code = context.hamlet(commune, text)
     if code is None and context.create_hamlets:
-        row_check.new_hamlet = nfc(text)
+        row_check.new_hamlet = context.new_hamlet(commune, text)
     elif code is None:
         row_check.errors.append("hamlet")
     return code
@@ -84,7 +108,8 @@ def check_row(line: int, row: list[str], mapping: dict, context: Context) -> imp
     name = nfc(strip_invisible(imports.cell(row, mapping, "head_name") or "")) or ""
     check = imports.RowCheck(line, name)
     phone, phone_ok = imports.parse_phone(imports.cell(row, mapping, "phone"))
-    commune = context.commune(imports.cell(row, mapping, "commune"))
+    commune_text = imports.cell(row, mapping, "commune")
+    commune = context.commune(commune_text)
     smartphone = imports.parse_smartphone(imports.cell(row, mapping, "smartphone"))
     language = imports.parse_language(imports.cell(row, mapping, "preferred_language"))
     vnpost = imports.cell(row, mapping, "vnpost_code") or None
@@ -92,7 +117,8 @@ def check_row(line: int, row: list[str], mapping: dict, context: Context) -> imp
         ("no_name", not name),
         ("long_name", len(name) > NAME.max_length),
         ("phone", not phone_ok),
-        ("commune", commune is None),
+        ("commune", commune is None and not context.commune_shared(commune_text)),
+        ("commune_shared", commune is None and context.commune_shared(commune_text)),
         ("smartphone", smartphone is None),
         ("language", language is None),
         ("vnpost", vnpost is not None and not FORMATS["vnpost_code"].matches(vnpost)),
@@ -119,7 +145,7 @@ def _find_duplicate(check: imports.RowCheck, context: Context) -> None:
     record_id = imports.household_id(values["commune_code"], values["head_name"], values["phone"])
     values["id"] = record_id
     by_phone, by_name, ids = context.existing(values["commune_code"])
-    hamlet_key = (values["hamlet_code"] or check.new_hamlet, fold(values["head_name"]))
+    name_key = (values["hamlet_code"] or check.new_hamlet, fold(values["head_name"]))
     if record_id in ids:
         check.already_imported = True
     elif record_id in context.seen_ids:
@@ -128,16 +154,16 @@ def _find_duplicate(check: imports.RowCheck, context: Context) -> None:
         check.duplicate_of = f"#{context.seen_phones[values['phone']]}"
     elif values["phone"] and values["phone"] in by_phone:
         check.duplicate_of = by_phone[values["phone"]]
-    elif values["hamlet_code"] and hamlet_key in by_name:
-        check.duplicate_of = by_name[hamlet_key]
+    elif values["hamlet_code"] and name_key in by_name:
+        check.duplicate_of = by_name[name_key]
     context.seen_ids.setdefault(record_id, check.line)
     if values["phone"]:
         context.seen_phones.setdefault(values["phone"], check.line)
 
 
-def check_rows(rows: list[list[str]], mapping: dict, context: Context) -> list[imports.RowCheck]:
-    """Check every row; line numbers count the header as line 1."""
-    return [check_row(index + 2, row, mapping, context) for index, row in enumerate(rows)]
+def check_rows(rows: list[list[str]], lines: list[int], mapping: dict, context: Context) -> list[imports.RowCheck]:
+    """Check every row; each keeps its line number in the file."""
+    return [check_row(line, row, mapping, context) for line, row in zip(lines, rows, strict=True)]
 
 
 def run_import(checks: list, user, include_duplicates: bool, progress: Callable[[int, int], None]) -> int:
@@ -169,7 +195,7 @@ def _row_values(check: imports.RowCheck, new_hamlets: dict) -> dict:
 
     values = dict(check.values)
     if check.new_hamlet and not values["hamlet_code"]:
-        key = (values["commune_code"], fold(check.new_hamlet))
+        key = (values["commune_code"], hamlet_key(check.new_hamlet))
         if key not in new_hamlets:
             new_hamlets[key] = add_hamlet(values["commune_code"], check.new_hamlet).code
         values["hamlet_code"] = new_hamlets[key]

@@ -1,5 +1,7 @@
 """Import pages: upload, column mapping with a dry run, then the import with a progress bar."""
 
+import json
+
 from flask import jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -7,11 +9,12 @@ from flask_login import current_user, login_required
 from server.auth.decorators import role_required
 from server.auth.models import User
 from server.auth.scope import scope_for
-from server.errors import ValidationError
+from server.errors import NotFound, ValidationError
 from server.extensions import db
-from server.households import import_jobs, imports
+from server.households import import_files, import_jobs, imports
 from server.households.import_check import Context, check_rows, run_import
 from server.households.pages import STAFF, bp
+from server.places.names import hamlet_key
 
 SHOWN = 500  # rows listed per kind on the dry-run page
 
@@ -23,13 +26,17 @@ def import_upload():
     """Upload a household list (XLSX or CSV)."""
     if request.method == "POST":
         upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            raise ValidationError(_("Choose a file to upload."))
-        if not upload.filename.lower().endswith((".xlsx", ".csv")):
-            raise ValidationError(_("Only XLSX and CSV files can be imported."))
-        token = import_jobs.save_upload(upload.read(), upload.filename, current_user.id)
+        try:
+            if upload is None or not upload.filename:
+                raise ValidationError(_("Choose a file to upload."))
+            if not upload.filename.lower().endswith((".xlsx", ".csv")):
+                raise ValidationError(_("Only XLSX and CSV files can be imported."))
+            table = import_files.read_upload(upload.read(), upload.filename)  # once: later steps use the rows kept
+        except ValidationError as error:
+            return render_template("households/import_upload.html", error=error.detail), error.status
+        token = import_jobs.save_upload(json.dumps(table.dump()).encode(), upload.filename, current_user.id)
         return redirect(url_for("households.import_mapping", token=token))
-    return render_template("households/import_upload.html")
+    return render_template("households/import_upload.html", error=None)
 
 
 def _options(form, header: list[str]) -> dict:
@@ -47,11 +54,21 @@ def _options(form, header: list[str]) -> dict:
     }
 
 
+def _table(token: str, user_id: int) -> tuple[list[str], list[list[str]], list[int], str]:
+    """Column titles, rows and their line numbers as read at upload, and the file's name."""
+    data, filename = import_jobs.load_upload(token, user_id)
+    try:
+        table = import_files.Table.load(json.loads(data))
+    except (ValueError, KeyError) as error:  # a file kept by a version that stored the upload itself
+        raise NotFound() from error
+    header, height = imports.split_header(table.rows)
+    return header, table.rows[height:], table.lines[height:], filename
+
+
 def _checks(user, token: str, options: dict):
-    data, filename = import_jobs.load_upload(token, user.id)
-    header, rows = imports.read_table(data, filename)
+    header, rows, lines, _filename = _table(token, user.id)
     context = Context(scope_for(user), options["default_commune"], options["create_hamlets"])
-    return header, rows, context, check_rows(rows, options["mapping"], context)
+    return header, rows, context, check_rows(rows, lines, options["mapping"], context)
 
 
 @bp.route("/records/import/<token>", methods=["GET", "POST"])
@@ -59,8 +76,7 @@ def _checks(user, token: str, options: dict):
 @role_required(*STAFF)
 def import_mapping(token: str):
     """Map the file's columns, then see the dry run: bad rows with reasons and likely duplicates."""
-    data, filename = import_jobs.load_upload(token, current_user.id)
-    header, rows = imports.read_table(data, filename)
+    header, rows, _lines, filename = _table(token, current_user.id)
     options = _options(request.form, header)
     checks = None
     if request.method == "POST":
@@ -80,9 +96,25 @@ def import_mapping(token: str):
         fields=imports.FIELDS,
         communes=sorted(context.communes.values(), key=lambda p: p.name),
         checks=checks,
+        new_hamlets=_new_hamlets(context, checks) if checks is not None else {},
         reasons=imports.reasons(),
         shown=SHOWN,
     )
+
+
+def _new_hamlets(context: Context, checks: list) -> dict[str, list[tuple[str, str]]]:
+    """(commune name, hamlet name) of each hamlet the import would add: for new rows, and for duplicates only."""
+    found: dict[str, dict] = {"fresh": {}, "duplicates": {}}
+    for check in checks:
+        if check.importable and check.new_hamlet:
+            commune = check.values["commune_code"]
+            kind = "duplicates" if check.duplicate_of else "fresh"
+            found[kind].setdefault((commune, hamlet_key(check.new_hamlet)), check.new_hamlet)
+    found["duplicates"] = {key: name for key, name in found["duplicates"].items() if key not in found["fresh"]}
+    return {
+        kind: sorted((context.communes[commune].name, name) for (commune, _key), name in hamlets.items())
+        for kind, hamlets in found.items()
+    }
 
 
 @bp.post("/records/import/<token>/run")
@@ -90,8 +122,7 @@ def import_mapping(token: str):
 @role_required(*STAFF)
 def import_run(token: str):
     """Start the import in the background and show its progress."""
-    data, filename = import_jobs.load_upload(token, current_user.id)
-    options = _options(request.form, imports.read_table(data, filename)[0])
+    options = _options(request.form, _table(token, current_user.id)[0])
     if "head_name" not in options["mapping"]:
         raise ValidationError(_("Choose the column with the name of the head of household."))
     if request.form.get("consent_confirmed") != "1":

@@ -1,23 +1,25 @@
-"""Household lists from XLSX or CSV: reading, column mapping, checking each row, and the import itself.
+"""Household lists: column titles and mapping, the ids of imported households, reading each cell.
 
-Each row gets an id derived from its commune, folded name and phone, so importing the same
-file again finds its own households and adds nothing.
+Each row gets an id derived (with the server's secret) from its commune, folded name and phone,
+so importing the same file again finds its own households and adds nothing.
 """
 
-import csv
-import io
+import hashlib
+import hmac
+import re
 import uuid
 from dataclasses import dataclass, field
 
+from flask import current_app
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 
 from server.field_rules import FORMATS
 from server.text import fold, nfc, normalise_phone
 
 FIELDS = ("head_name", "phone", "commune", "hamlet", "preferred_language", "smartphone", "vnpost_code")
 REQUIRED = ("head_name",)
-NAMESPACE = uuid.UUID("6f1c8a52-3c1e-4f4e-9d7a-2a9f1b0e7c11")  # fixed: ids must not change between runs
+HEADER_ROWS = 8  # the column titles are looked for among the first rows
+_PUNCTUATION = re.compile(r"[/\\|,;:.()\[\]_*#+-]+")
 # Folded column titles seen in provincial lists, per field.
 HEADER_WORDS = {
     "head_name": ("ho ten", "ten chu ho", "chu ho", "ho va ten", "name", "head", "ឈ្មោះ"),
@@ -37,36 +39,16 @@ LANGUAGE_WORDS = {
 }
 
 
-def read_table(data: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
-    """Header and rows (as text) of the first sheet of an XLSX file or of a CSV file."""
-    if filename.lower().endswith(".xlsx"):
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        rows = [["" if v is None else str(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
-        book.close()
-    else:
-        text = _decode(data)
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-        rows = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
-    if not rows:
-        return [], []
-    width = max(len(row) for row in rows)
-    padded = [row + [""] * (width - len(row)) for row in rows]
-    return [nfc(h) or "" for h in padded[0]], padded[1:]
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1258", errors="replace")  # Vietnamese Windows code page
+def _title_words(title: str) -> str:
+    """A column title folded, with slashes and punctuation as spaces ("Xã/Phường" → " xa phuong ")."""
+    return " " + _PUNCTUATION.sub(" ", fold(title)).strip() + " "
 
 
 def guess_mapping(header: list[str]) -> dict[str, int]:
     """Field → column index from the column titles; the longest matching title word wins."""
     mapping: dict[str, int] = {}
     for index, title in enumerate(header):
-        padded = f" {fold(title)} "
+        padded = _title_words(title)
         matches = [(len(w), name) for name, words in HEADER_WORDS.items() for w in words if f" {w} " in padded]
         for _length, name in sorted(matches, reverse=True):
             if name not in mapping:
@@ -75,9 +57,38 @@ def guess_mapping(header: list[str]) -> dict[str, int]:
     return mapping
 
 
+def split_header(rows: list[list[str]]) -> tuple[list[str], int]:
+    """The column titles and how many rows they take.
+
+    Lists often start with a title line ("DANH SÁCH HỘ …") and put titles under a merged cell
+    ("Địa chỉ" over "Xã/Phường" and "Ấp/Sóc"): the titles are the row, or two rows read
+    together, among the first ones, in which the most columns are recognised.
+    """
+    best, best_score = (rows[0] if rows else [], 1), 0
+    for start in range(min(HEADER_ROWS, len(rows))):
+        one = rows[start]
+        candidates = [(one, 1)]
+        if start + 1 < len(rows):
+            candidates.append(([f"{a} {b}".strip() for a, b in zip(one, rows[start + 1], strict=True)], 2))
+        for titles, height in candidates:
+            mapping = guess_mapping(titles)
+            score = len(mapping) + (len(FIELDS) if "head_name" in mapping else 0)
+            if height == 2 and rows[start + 1][mapping.get("head_name", 0)].strip():
+                continue  # a name under the titles: that row is a household, not more titles
+            if score > best_score:
+                best, best_score = (titles, start + height), score
+    return [nfc(title) or "" for title in best[0]], best[1]
+
+
 def household_id(commune_code: str, name: str, phone: str | None) -> uuid.UUID:
-    """The id a row's household gets: the same row always gives the same id."""
-    return uuid.uuid5(NAMESPACE, f"{commune_code}|{fold(name)}|{phone or ''}")
+    """The id a row's household gets: the same row always gives the same id on this server.
+
+    Keyed with the server's secret, so nobody can tell from a name and phone whether, and under
+    which id, a person is registered.
+    """
+    secret = hmac.new(current_app.config["SECRET_KEY"].encode(), b"household import ids", hashlib.sha256).digest()
+    natural = f"{commune_code}|{fold(name)}|{phone or ''}".encode()
+    return uuid.UUID(bytes=hmac.new(secret, natural, hashlib.sha256).digest()[:16], version=4)
 
 
 @dataclass
@@ -137,6 +148,9 @@ def reasons() -> dict[str, str]:
         "long_name": _("The name is longer than 200 characters."),
         "phone": _("The phone number should have 10 digits and start with 0."),
         "commune": _("Unknown commune, or not one of yours."),
+        "commune_shared": _(
+            "Several communes have had this name: add the district as well, as in “Xã Tân Sơn, Huyện Trà Cú”."
+        ),
         "hamlet": _("Unknown hamlet in this commune."),
         "smartphone": _("Smartphone should be yes, no or empty."),
         "language": _("Language should be Vietnamese, Khmer or English."),

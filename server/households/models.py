@@ -95,3 +95,21 @@ class PaymentAccount(Synced, db.Model):
     opened_on = sa.Column(sa.Date, nullable=True)
 
     household = orm.relationship("Household", back_populates="payment_accounts")
+
+
+class HouseholdMerge(db.Model):
+    """One household merged into another, with what the merge wrote, so that it can be undone."""
+
+    __tablename__ = "household_merges"
+    id = sa.Column(sa.Integer, primary_key=True)
+    kept_id = sa.Column(sa.Uuid, sa.ForeignKey("households.id"), nullable=False, index=True)
+    merged_id = sa.Column(sa.Uuid, sa.ForeignKey("households.id"), nullable=False, index=True)
+    merged_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=True)
+    merged_at = sa.Column(UTCDateTime(), nullable=False)
+    # In order: {"entity", "record_id", "op": created | edited | deleted | restored, "before": {field: value},
+    # "clock"}; "before" holds the values the merge replaced, "clock" the one it wrote them with.
+    changes = sa.Column(sa.JSON, nullable=False, default=list)
+    undone_at = sa.Column(UTCDateTime(), nullable=True)
+    undone_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=True)
+
+    merged = orm.relationship("Household", foreign_keys=[merged_id])

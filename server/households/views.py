@@ -13,6 +13,7 @@ from server.errors import AppError
 from server.extensions import db
 from server.forms import form_values
 from server.households import lists, operations
+from server.households.models import HouseholdMerge
 from server.households.pages import PAGE, STAFF, bp, household_in_scope, page_asked, place_asked
 from server.places.models import Place
 from server.public.codes import household_code
@@ -131,6 +132,9 @@ def household(household_id):
         hamlets=hamlets,
         errors=errors,
         history=history,
+        merges=db.session.scalars(
+            sa.select(HouseholdMerge).where(HouseholdMerge.kept_id == household.id).order_by(HouseholdMerge.id.desc())
+        ).all(),
         history_users={i: name or login for i, name, login in users},
         history_entities=ENTITY_NAMES,
         form=request.form if errors else None,

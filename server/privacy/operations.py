@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.households.models import Consent, Household, MarketplaceAccount, PaymentAccount
+from server.households.models import Consent, Household, HouseholdMerge, MarketplaceAccount, PaymentAccount
 from server.models_base import utcnow
 from server.mutations.log import scrub
 from server.mutations.models import Mutation
@@ -114,6 +114,10 @@ def erase_household(household: Household, user) -> None:
         mutation.fields = _scrub(mutation.fields)
         mutation.reply = _scrub(mutation.reply)
         mutation.conflicts = _scrub(mutation.conflicts)
+    # A merge's notes hold the values it replaced; an erased household's merges are no longer undone.
+    involved = sa.or_(HouseholdMerge.kept_id == household.id, HouseholdMerge.merged_id == household.id)
+    for merge in db.session.scalars(sa.select(HouseholdMerge).where(involved)):
+        db.session.delete(merge)
     log_access(user, "erase", "household", household.id)
     db.session.flush()
 
