@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from server.apiargs import json_body, query
 from server.auth.scope import scope_for
 from server.auth.tokens import current_device_token
+from server.bulletins.operations import record_pulled
 from server.errors import ServiceUnavailable
 from server.extensions import db
 from server.models_base import utcnow
@@ -111,6 +112,7 @@ def pull_changes(args: dict):
     token = current_device_token()
     if token is not None and not body["has_more"]:
         token.last_sync_at = utcnow()
+    record_pulled(token, body["records"])
     return _json_maybe_gzip(body)
 
 
