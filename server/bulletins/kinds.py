@@ -7,5 +7,10 @@ from server.mutations.entity import Entity
 
 # Scoped by its session (the parent); the bulletin must reach the session's commune.
 BULLETIN_TOLD = Entity(
-    "bulletin_told", BulletinTold, BulletinToldFieldsSchema, ("bulletin_id", "session_id"), "session", check=rules.check_told
+    "bulletin_told",
+    BulletinTold,
+    BulletinToldFieldsSchema,
+    ("bulletin_id", "session_id"),
+    "session",
+    check=rules.check_told,
 )

@@ -109,9 +109,9 @@ def reach(bulletin_ids) -> dict:
     figures = {i: {"received": 0, "opened": 0, "sessions": 0} for i in ids}
     if not ids:
         return figures
-    receipts = sa.select(
-        BulletinReceipt.bulletin_id, sa.func.count(), sa.func.count(BulletinReceipt.opened_at)
-    ).where(BulletinReceipt.bulletin_id.in_(ids))
+    receipts = sa.select(BulletinReceipt.bulletin_id, sa.func.count(), sa.func.count(BulletinReceipt.opened_at)).where(
+        BulletinReceipt.bulletin_id.in_(ids)
+    )
     for bulletin_id, received, opened in db.session.execute(receipts.group_by(BulletinReceipt.bulletin_id)):
         figures[bulletin_id].update(received=received, opened=opened)
     told = (

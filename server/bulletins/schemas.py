@@ -105,7 +105,9 @@ class BulletinDumpSchema(Schema):
     price_unit = fields.String(allow_none=True, validate=validate.OneOf(PRICE_UNITS))
     price_on = fields.Date(allow_none=True)
     expires_on = fields.Date(required=True, metadata={"description": "Drop it on the phone after this day."})
-    texts = fields.Dict(keys=fields.String(validate=validate.OneOf(LANGUAGES)), values=fields.Nested(BulletinTextDumpSchema))
+    texts = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(LANGUAGES)), values=fields.Nested(BulletinTextDumpSchema)
+    )
 
 
 class BulletinToldDumpSchema(Schema):

@@ -42,7 +42,9 @@ def _visible(scope: Scope):
     communes = sorted(scope.communes)
     hamlets = sa.select(Place.code).where(Place.parent_code.in_(communes), Place.kind == "hamlet")
     return sa.or_(
-        Bulletin.place_code.in_(sorted(scope.roots)), Bulletin.place_code.in_(communes), Bulletin.place_code.in_(hamlets)
+        Bulletin.place_code.in_(sorted(scope.roots)),
+        Bulletin.place_code.in_(communes),
+        Bulletin.place_code.in_(hamlets),
     )
 
 
@@ -189,8 +191,12 @@ def change_status(bulletin_id, action):
         db.session.rollback()
         flash(error.detail, "error")
         return _form_page(found, form_values_of(found), error.errors or {}, 422)
-    flash(_("Published: phones of its communes get it with their next sync.") if action == "publish"
-          else _("Withdrawn: phones drop it with their next sync."), "success")
+    flash(
+        _("Published: phones of its communes get it with their next sync.")
+        if action == "publish"
+        else _("Withdrawn: phones drop it with their next sync."),
+        "success",
+    )
     return redirect(url_for("bulletins.bulletin", bulletin_id=found.id))
 
 

@@ -7,7 +7,15 @@ from server.training.kinds import ATTENDANCE, TRAINING_SESSION
 
 ENTITIES: dict[str, Entity] = {
     entity.name: entity
-    for entity in (HOUSEHOLD, CONSENT, MARKETPLACE_ACCOUNT, PAYMENT_ACCOUNT, TRAINING_SESSION, ATTENDANCE, BULLETIN_TOLD)
+    for entity in (
+        HOUSEHOLD,
+        CONSENT,
+        MARKETPLACE_ACCOUNT,
+        PAYMENT_ACCOUNT,
+        TRAINING_SESSION,
+        ATTENDANCE,
+        BULLETIN_TOLD,
+    )
 }
 # Records that follow a household or a session when it moves to another commune.
 FOLLOWERS = {

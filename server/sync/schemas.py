@@ -5,8 +5,8 @@ from marshmallow import EXCLUDE, Schema, fields, missing, validate
 from marshmallow import ValidationError as SchemaError
 
 from server.apiargs import WholeNumber
-from server.clock import PATTERN as CLOCK_PATTERN
 from server.bulletins.schemas import BulletinDumpSchema, BulletinToldDumpSchema
+from server.clock import PATTERN as CLOCK_PATTERN
 from server.households.schemas import (
     ConsentDumpSchema,
     HouseholdDumpSchema,
