@@ -9,6 +9,7 @@ from server.bulletins.models import CATEGORIES, KINDS, LANGUAGES, PRICE_UNITS
 from server.forms import FormSchema, optional_text, required_text
 from server.models_base import utcnow
 from server.mutations.fields import FieldsSchema
+from server.text import nfc
 
 TITLE_MAX = 120
 BODY_MAX = 2000
@@ -25,6 +26,7 @@ def _choice(values, message):
 class BulletinFormSchema(FormSchema):
     """The supervisor's form: place, kind, the optional price, the expiry and one title and body per language."""
 
+    verbatim = ("body_vi", "body_km", "body_en")  # their lines are kept: each is trimmed on its own
     place_code = required_text(_l("Choose the place the bulletin is for."), 24)
     kind = fields.String(
         required=True,
@@ -60,13 +62,18 @@ class BulletinFormSchema(FormSchema):
         for language in LANGUAGES:
             title, body = data.pop(f"title_{language}", None), data.pop(f"body_{language}", None)
             if title or body:
-                texts[language] = {"title": title or "", "body": (body or "").replace("\r\n", "\n")}
+                texts[language] = {"title": title or "", "body": _lines(body)}
         data["texts"] = texts
         if data.get("price") is None:
             data["price_unit"] = data["price_on"] = None
         elif data.get("price_on") is None:
             data["price_on"] = utcnow().date()
         return data
+
+
+def _lines(body: str | None) -> str:
+    """The text's lines in NFC, each trimmed, blank ones dropped."""
+    return "\n".join(line for line in (nfc(raw) for raw in (body or "").splitlines()) if line)
 
 
 def form_values_of(bulletin) -> dict:
