@@ -20,6 +20,7 @@ import { renderSessionForm } from "./features/training/session-form.js";
 import { renderSessionRoster } from "./features/training/session-roster.js";
 import { renderSyncScreen } from "./features/sync/sync-screen.js";
 import { renderSettings } from "./features/settings/settings-screen.js";
+import { renderBulletin, renderBulletinList } from "./features/bulletins/bulletin-screens.js";
 
 addRoute("/", renderHome);
 addRoute("/households", renderHouseholdList);
@@ -31,6 +32,8 @@ addRoute("/sessions/new", renderSessionForm);
 addRoute("/sessions/:id", renderSessionRoster);
 addRoute("/sync", renderSyncScreen);
 addRoute("/settings", renderSettings);
+addRoute("/bulletins", renderBulletinList);
+addRoute("/bulletins/:id", renderBulletin);
 
 let main;
 let nav;
