@@ -130,3 +130,14 @@ def record_pulled(token, records: dict) -> None:
     if token is not None and block:
         at_id, at_deleted = block["columns"].index("id"), block["columns"].index("deleted")
         record_received(token, [row[at_id] for row in block["rows"] if not row[at_deleted]])
+
+
+def told_at(session_id, language: str) -> list[tuple[Bulletin, dict]]:
+    """The bulletins passed on at a session, each with its text in the language (or Vietnamese)."""
+    query = (
+        sa.select(Bulletin)
+        .join(BulletinTold, BulletinTold.bulletin_id == Bulletin.id)
+        .where(BulletinTold.session_id == session_id, BulletinTold.deleted_at.is_(None))
+        .order_by(Bulletin.created_at)
+    )
+    return [(bulletin, rules.text_for(bulletin, language)[0]) for bulletin in db.session.scalars(query)]

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from server.bulletins.models import Bulletin
+from server.bulletins.models import Bulletin, BulletinTold
 from server.extensions import db
 from server.public.codes import public_code
 from tests import factories as f
@@ -120,3 +120,14 @@ def test_withdrawn_expired_and_draft_bulletins_have_no_public_page(app, tree):
     assert client.get(f"/n/{public_code(expired.id)}").status_code == 410
     assert client.get(f"/n/{public_code(draft.id)}").status_code == 404
     assert client.get("/n/not-a-code").status_code == 404
+
+
+def test_the_session_page_lists_the_bulletins_told_there(client, tree, supervisor):
+    session = f.training(tree["commune"])
+    bulletin = f.bulletin(tree["commune"])
+    f.login(client, supervisor)
+    assert "Bulletins told the households" not in client.get(f"/records/sessions/{session.id}").get_data(as_text=True)
+    db.session.add(BulletinTold(bulletin_id=bulletin.id, session_id=session.id))
+    db.session.commit()
+    html = client.get(f"/records/sessions/{session.id}").get_data(as_text=True)
+    assert "Bulletins told the households" in html and f.BULLETIN_TEXTS["vi"]["title"] in html
