@@ -5,6 +5,7 @@ import uuid
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from server.auth.models import DeviceToken, User
 from server.auth.scope import Scope
 from server.bulletins import rules
 from server.bulletins.models import Bulletin, BulletinReceipt, BulletinTold
@@ -109,8 +110,12 @@ def reach(bulletin_ids) -> dict:
     figures = {i: {"received": 0, "opened": 0, "sessions": 0} for i in ids}
     if not ids:
         return figures
-    receipts = sa.select(BulletinReceipt.bulletin_id, sa.func.count(), sa.func.count(BulletinReceipt.opened_at)).where(
-        BulletinReceipt.bulletin_id.in_(ids)
+    # Trainers' phones only: a supervisor or admin pulling on a phone is not the bulletin reaching a village.
+    receipts = (
+        sa.select(BulletinReceipt.bulletin_id, sa.func.count(), sa.func.count(BulletinReceipt.opened_at))
+        .join(DeviceToken, DeviceToken.id == BulletinReceipt.token_id)
+        .join(User, User.id == DeviceToken.user_id)
+        .where(BulletinReceipt.bulletin_id.in_(ids), User.role == "trainer")
     )
     for bulletin_id, received, opened in db.session.execute(receipts.group_by(BulletinReceipt.bulletin_id)):
         figures[bulletin_id].update(received=received, opened=opened)

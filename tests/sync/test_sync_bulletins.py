@@ -93,6 +93,10 @@ def test_told_at_a_session_and_opened_on_the_phone_show_in_the_bulletin_reach(tr
     assert [(c["fields"]["bulletin_id"], c["fields"]["session_id"]) for c in told] == [
         (str(bulletin.id), str(session.id))
     ]
+    # A supervisor's phone reading it is not counted among the trainers' phones.
+    supervisor = phone_for(f.user("supervisor", [tree["province"]]))
+    assert str(bulletin.id) in bulletins_pulled(supervisor)
+    assert operations.reach([bulletin.id])[bulletin.id]["received"] == 1
     # The same fact from a second phone is one session, not two.
     assert _told(phone_for(trainer, "Second phone"), bulletin, session)["status"] == "merged"
     assert operations.reach([bulletin.id])[bulletin.id]["sessions"] == 1
