@@ -77,7 +77,12 @@ PRICE_UNIT_NAMES = {
     "ton": _l("per ton"),
     "litre": _l("per litre"),
 }
-BULLETIN_STATUS_NAMES = {"draft": _l("Draft"), "published": _l("Published"), "withdrawn": _l("Withdrawn")}
+BULLETIN_STATUS_NAMES = {
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "withdrawn": _l("Withdrawn"),
+    "expired": _l("Expired"),
+}
 ACCESS_ACTION_NAMES = {"view": _l("Viewed"), "export": _l("Exported"), "erase": _l("Erased")}
 
 

@@ -26,6 +26,13 @@ def is_live(bulletin: Bulletin, on: date | None = None) -> bool:
     return bulletin.status == "published" and bulletin.expires_on >= (on or today())
 
 
+def shown_status(bulletin: Bulletin) -> str:
+    """The status a supervisor sees: a published bulletin past its expiry date reads as expired."""
+    if bulletin.status == "published" and bulletin.expires_on < today():
+        return "expired"
+    return bulletin.status
+
+
 def reaching_places(scope: Scope):
     """A SQL condition on Bulletin.place_code: bulletins whose place is a commune of the scope, above or below it."""
     if scope.everything:

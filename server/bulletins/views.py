@@ -99,6 +99,7 @@ def _form_page(bulletin, values: dict, errors: dict, status: int = 200):
             categories=_choices(BULLETIN_CATEGORY_NAMES, CATEGORIES, "—"),
             units=_choices(PRICE_UNIT_NAMES, PRICE_UNITS, "—"),
             public_url=public_url(bulletin) if bulletin is not None else None,
+            status=rules.shown_status(bulletin) if bulletin is not None else None,
             preview=_preview(bulletin) if bulletin is not None else [],
         ),
         status,
@@ -128,7 +129,7 @@ def bulletins():
     language = locale_code()
     return render_template(
         "bulletins/bulletins.html",
-        rows=[(b, rules.text_for(b, language)[0], figures[b.id]) for b in rows],
+        rows=[(b, rules.text_for(b, language)[0], figures[b.id], rules.shown_status(b)) for b in rows],
         total=total,
         page=page,
         pages=(total + PAGE - 1) // PAGE,

@@ -122,6 +122,13 @@ def test_withdrawn_expired_and_draft_bulletins_have_no_public_page(app, tree):
     assert client.get("/n/not-a-code").status_code == 404
 
 
+def test_an_expired_bulletin_reads_as_expired_for_the_supervisor(client, tree, supervisor):
+    f.bulletin(tree["commune"], days=-1)
+    f.login(client, supervisor)
+    listing = client.get("/bulletins").get_data(as_text=True)
+    assert "<td>Expired</td>" in listing and "<td>Published</td>" not in listing
+
+
 def test_the_session_page_lists_the_bulletins_told_there(client, tree, supervisor):
     session = f.training(tree["commune"])
     bulletin = f.bulletin(tree["commune"])
