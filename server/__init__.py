@@ -53,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from server.auth.api import bp as auth_api
     from server.auth.views import bp as auth_bp
+    from server.bulletins.views import bp as bulletins_bp
     from server.core import bp as core_bp
     from server.households import duplicate_views, import_views, views  # noqa: F401  (their pages)
     from server.households.pages import bp as households_bp
@@ -73,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     blueprints = (
         *(core_bp, auth_bp, auth_api, places_api, privacy_bp, products_bp, labels_bp, labels_api, public_bp),
         *(sync_api, sync_bp, openapi_bp, reports_bp, reports_api, households_bp, training_bp, pwa_bp),
+        bulletins_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -8,6 +8,7 @@ NAV = [
     ("reports.dashboard", _l("Dashboard"), STAFF),
     ("households.households", _l("Households"), STAFF),
     ("training.sessions", _l("Training sessions"), STAFF),
+    ("bulletins.bulletins", _l("Bulletins"), STAFF),
     ("products.producers", _l("Products"), STAFF),
     ("labels.index", _l("Labels"), STAFF),
     ("places.search_page", _l("Places"), STAFF),

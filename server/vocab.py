@@ -53,6 +53,36 @@ INDICATOR_NAMES = {
     "digital_address": _l("With a digital address"),
 }
 
+BULLETIN_KIND_NAMES = {
+    "market_price": _l("Market price"),
+    "season_weather": _l("Season and weather"),
+    "marketplace_tip": _l("Marketplace tip"),
+    "training": _l("Training announcement"),
+    "buyer_wanted": _l("Buyer looking for a product"),
+}
+BULLETIN_CATEGORY_NAMES = {
+    "rice": _l("Rice"),
+    "coconut": _l("Coconut"),
+    "fruit": _l("Fruit"),
+    "vegetables": _l("Vegetables"),
+    "fish_shrimp": _l("Fish and shrimp"),
+    "livestock": _l("Livestock"),
+    "processed": _l("Processed products (OCOP)"),
+    "other": _l("Other product"),
+}
+PRICE_UNIT_NAMES = {
+    "kg": _l("per kg"),
+    "fruit": _l("per fruit"),
+    "dozen": _l("per dozen"),
+    "ton": _l("per ton"),
+    "litre": _l("per litre"),
+}
+BULLETIN_STATUS_NAMES = {
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "withdrawn": _l("Withdrawn"),
+    "expired": _l("Expired"),
+}
 ACCESS_ACTION_NAMES = {"view": _l("Viewed"), "export": _l("Exported"), "erase": _l("Erased")}
 
 
@@ -70,4 +100,8 @@ def init_vocab(app) -> None:
         producer_kind_names=PRODUCER_KIND_NAMES,
         indicator_names=INDICATOR_NAMES,
         access_action_names=ACCESS_ACTION_NAMES,
+        bulletin_kind_names=BULLETIN_KIND_NAMES,
+        bulletin_category_names=BULLETIN_CATEGORY_NAMES,
+        price_unit_names=PRICE_UNIT_NAMES,
+        bulletin_status_names=BULLETIN_STATUS_NAMES,
     )

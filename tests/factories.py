@@ -258,3 +258,25 @@ def padded_sheet(xlsx: bytes, padding: int) -> bytes:
                 data += b" " * padding
             bomb.writestr(part.filename, data)
     return buffer.getvalue()
+
+
+BULLETIN_TEXTS = {
+    "vi": {"title": "Giá dừa khô tuần này", "body": "Dừa loại 1: 95.000 đ một chục\n- Dừa loại 2: 70.000 đ"},
+    "km": {"title": "តម្លៃដូងស្ងួតសប្តាហ៍នេះ", "body": "ដូងថ្នាក់ទី១៖ ៩៥.០០០ ដុង"},
+}
+
+
+def bulletin(place: Place, status: str = "published", days: int = 7, **fields):
+    """A bulletin for a place, published unless told otherwise, in Vietnamese and Khmer."""
+    from datetime import timedelta
+
+    from server.bulletins.models import Bulletin
+
+    fields.setdefault("texts", BULLETIN_TEXTS)
+    fields.setdefault("kind", "market_price")
+    row = Bulletin(place_code=place.code, status=status, expires_on=date.today() + timedelta(days=days), **fields)
+    if status != "draft":
+        row.published_at = utcnow()
+    db.session.add(row)
+    db.session.commit()
+    return row

@@ -11,7 +11,7 @@ from server.extensions import db
 from server.households.models import Household
 from server.labels import jobs
 from server.places.models import Place
-from server.public.codes import address_url, base_url, origin_url
+from server.public.codes import address_url, base_url, origin_url, public_code
 from server.text import fold
 from tests import factories as f
 
@@ -144,6 +144,8 @@ def _fill(values: dict) -> None:
                 value = [{"name": value, "number": value}]
             elif name == "marketplace_links":
                 value = [{"platform": "postmart", "url": value}]
+            elif name == "texts":  # a bulletin's title and bullet line in both of its languages
+                value = {language: {"title": value, "body": "- " + value} for language in ("vi", "km")}
             elif name == "username":
                 value = f"{value}{number}"
             setattr(row, name, value)
@@ -197,6 +199,8 @@ def build_world(app, values: dict[str, tuple[str, str]]) -> dict:
     ids.update(_products(tree))
     ids["address"] = address_url(ids["home"]).removeprefix(base_url())
     ids["users"] = list(db.session.scalars(sa.select(model("users").id)))
+    ids["bulletin"] = f.bulletin(tree["commune"]).id
+    ids["notice"] = f"/n/{public_code(ids['bulletin'])}"
     _fill(values)
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"

@@ -12,7 +12,7 @@ import pytest
 from server.core import FONTS
 from server.extensions import db
 from server.models_base import utcnow
-from server.public.codes import address_url, base_url, origin_url
+from server.public.codes import address_url, base_url, origin_url, public_code
 from server.pwa import JSQR_FILE
 from tests import factories as f
 
@@ -51,6 +51,11 @@ ACCESS = {
     "/app/sw.js": (PUBLIC, None),
     "/app/vendor/jsqr.js": (PUBLIC, "installed"),
     "/app/version.json": (PUBLIC, None),
+    "/bulletins": (STAFF, None),
+    "/bulletins/<uuid:bulletin_id>": (STAFF, "bulletin"),
+    "/bulletins/<uuid:bulletin_id>/<any(publish, withdraw):action>": (STAFF, "bulletin"),
+    "/bulletins/<uuid:bulletin_id>/poster.pdf": (STAFF, "bulletin"),
+    "/bulletins/new": (STAFF, None),
     "/conflicts": (STAFF, None),
     "/dashboard": (STAFF, "place query"),
     "/dashboard/print": (STAFF, "place query"),
@@ -66,6 +71,7 @@ ACCESS = {
     "/labels/households/<uuid:household_id>": (STAFF, "household"),
     "/labels/lots/<uuid:lot_id>": (STAFF, "lot"),
     "/login": (PUBLIC, None),
+    "/n/<code>": (PUBLIC, "notice"),  # a published bulletin's public page
     "/logout": (LOGOUT, None),
     "/places": (STAFF, None),
     "/places/<code>": {"GET": (STAFF, None), "POST": (STAFF, "place")},  # place names are not personal
@@ -149,6 +155,8 @@ def build_world() -> dict:
             "lot": lot.id,
             "device": device.id,
             "place": commune.code,
+            "bulletin": (notice := f.bulletin(commune)).id,
+            "notice": f"/n/{public_code(notice.id)}",
             "address": address_url(household.id),
             "origin": origin_url(item, lot.code),
             "gtin": f"/01/{item.gtin}/10/{lot.code}" if item.gtin else None,
@@ -164,6 +172,8 @@ def url_for_rule(rule: str, target, world: dict, side: str) -> str:
         return ASSETS[rule]
     if target in ("address", "origin"):
         return ids[target].removeprefix(base_url())
+    if target == "notice":
+        return ids["notice"]
     if target == "gtin":
         return world["inside"]["gtin"]
     url = rule
@@ -174,6 +184,8 @@ def url_for_rule(rule: str, target, world: dict, side: str) -> str:
         ("<uuid:producer_id>", ids["producer"]),
         ("<uuid:product_id>", ids["product"]),
         ("<uuid:lot_id>", ids["lot"]),
+        ("<uuid:bulletin_id>", ids["bulletin"]),
+        ("<any(publish, withdraw):action>", "withdraw"),
         ("<int:token_id>", ids["device"]),
         ("<int:user_id>", world["user"]),
         ("<int:merge_id>", 1),

@@ -9,6 +9,8 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate
 
+from server.bulletins.models import BulletinTold
+from server.extensions import db
 from server.sync.pull import DEFAULT_LIMIT, MAX_LIMIT
 from server.sync.schemas import DUMP_SCHEMAS, MAX_COMMUNES_ARG, MAX_VERSION, PullQuerySchema
 from tests import factories as f
@@ -66,7 +68,10 @@ def test_real_responses_match_the_document(app, client, ctx, document):
     f.consent(moved, "programme")
     f.seller_account(moved, checked_on=None)
     f.payment_account(moved)
-    f.training(tree["commune"], attendees=[moved])
+    session = f.training(tree["commune"], attendees=[moved])
+    notice = f.bulletin(tree["commune"], price=7800, price_unit="kg", price_on=session.held_on)
+    db.session.add(BulletinTold(bulletin_id=notice.id, session_id=session.id))
+    db.session.commit()
 
     def call(method, path, **kwargs):
         with app.app_context():
@@ -98,7 +103,8 @@ def test_real_responses_match_the_document(app, client, ctx, document):
         f.mutation("household", uuid.uuid4(), {"head_name": "C"}, f.hlc(4, device_id)),
         {"mutation_id": "x"},
     ]
-    pushed = call("post", "/api/v1/sync/push", json={"mutations": mutations}, headers=headers)
+    shown = [str(notice.id)]
+    pushed = call("post", "/api/v1/sync/push", json={"mutations": mutations, "shown": shown}, headers=headers)
     check(document, "/api/v1/sync/push", "post", pushed)
     check(
         document,

@@ -3,9 +3,9 @@
 // would let the transaction commit early. Fetch first, then write.
 
 const DB_NAME = "lensan";
-const DB_VERSION = 2;
+const DB_VERSION = 3;
 
-export const ENTITIES = [
+const FIRST_ENTITIES = [
   "household",
   "consent",
   "marketplace_account",
@@ -13,6 +13,8 @@ export const ENTITIES = [
   "training_session",
   "attendance",
 ];
+// Bulletins come with the pull only; a bulletin told at a session is written like attendance.
+export const ENTITIES = [...FIRST_ENTITIES, "bulletin", "bulletin_told"];
 export const OUTBOX = "outbox";
 export const META = "meta";
 // Attendance is stored by its natural key, as the server merges it and as pulls name it; its `id`,
@@ -24,7 +26,7 @@ let opening = null;
 /** Create or migrate the stores, one `if (oldVersion < N)` step per schema version. */
 function upgrade(db, oldVersion, tx) {
   if (oldVersion < 1) {
-    for (const entity of ENTITIES) {
+    for (const entity of FIRST_ENTITIES) {
       const store = db.createObjectStore(entity, { keyPath: "id" });
       if (["consent", "marketplace_account", "payment_account", "attendance"].includes(entity)) {
         store.createIndex("household_id", "household_id");
@@ -38,6 +40,10 @@ function upgrade(db, oldVersion, tx) {
     db.createObjectStore(META, { keyPath: "key" });
   }
   if (oldVersion < 2) keyAttendanceByPair(db, tx);
+  if (oldVersion < 3) {
+    db.createObjectStore("bulletin", { keyPath: "id" });
+    db.createObjectStore("bulletin_told", { keyPath: "id" }).createIndex("session_id", "session_id");
+  }
 }
 
 // Version 2: attendance keyed by (session_id, household_id). Requests of a transaction finish in

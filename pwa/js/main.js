@@ -20,6 +20,7 @@ import { renderSessionForm } from "./features/training/session-form.js";
 import { renderSessionRoster } from "./features/training/session-roster.js";
 import { renderSyncScreen } from "./features/sync/sync-screen.js";
 import { renderSettings } from "./features/settings/settings-screen.js";
+import { renderBulletin, renderBulletinList } from "./features/bulletins/bulletin-screens.js";
 
 addRoute("/", renderHome);
 addRoute("/households", renderHouseholdList);
@@ -32,6 +33,8 @@ addRoute("/sessions/:id", renderSessionRoster);
 addRoute("/sessions/:id/edit", renderSessionForm);
 addRoute("/sync", renderSyncScreen);
 addRoute("/settings", renderSettings);
+addRoute("/bulletins", renderBulletinList);
+addRoute("/bulletins/:id", renderBulletin);
 
 let main;
 let nav;

@@ -9,7 +9,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from server.auth.models import User
-from server.demo import activity, households
+from server.bulletins.models import Bulletin
+from server.demo import activity, bulletins, households
 from server.demo.names import COMMUNES, DISPLAY_NAMES, PROVINCES, TRAINER_COMMUNES
 from server.demo.seeded import Seeded
 from server.extensions import db
@@ -42,6 +43,7 @@ TABLE_ORDER = (
     Lot,
     Baseline,
     Target,
+    Bulletin,
 )
 
 
@@ -124,6 +126,7 @@ def _records(rng: Seeded, total: int, hamlets: dict, users: dict) -> dict:
     rows[Producer], rows[Product] = activity.producers_and_products(rng, rows[Household], sellers)
     rows[Lot] = [lot for product in rows[Product] for lot in activity.lots_for(rng, product)]
     rows[Baseline], rows[Target] = activity.baselines_and_targets(rng, per_commune, PROVINCES)
+    rows[Bulletin] = bulletins.bulletins_for(rng, users["giamsat"].id if "giamsat" in users else None)
     return rows
 
 

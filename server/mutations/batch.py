@@ -87,7 +87,8 @@ class Batch:
             session_ids.add(_as_uuid(m["changed"].get("session_id")))
         for name in ("consent", "marketplace_account", "payment_account", "attendance"):
             household_ids.update(r.household_id for r in self.records[name].values())
-        session_ids.update(r.session_id for r in self.records["attendance"].values())
+        for name in ("attendance", "bulletin_told"):
+            session_ids.update(r.session_id for r in self.records[name].values())
         household_ids -= {None, *self.records["household"]}
         session_ids -= {None, *self.records["training_session"]}
         # Parents are only read (for their commune): plain rows, not tracked by the session.

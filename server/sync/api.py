@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from server.apiargs import json_body, query
 from server.auth.scope import scope_for
 from server.auth.tokens import current_device_token
+from server.bulletins.operations import record_pulled
 from server.errors import ServiceUnavailable
 from server.extensions import db
 from server.jsonbody import json_reply
@@ -111,4 +112,5 @@ def pull_changes(args: dict):
     token = current_device_token()
     if token is not None and not body["has_more"]:
         token.last_sync_at = utcnow()
+    record_pulled(token, body["records"])
     return json_reply(body)

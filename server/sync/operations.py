@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from marshmallow import ValidationError as SchemaError
 
 from server.auth.scope import scope_for
+from server.bulletins.operations import record_opened
 from server.extensions import db
 from server.models_base import ASSIGNED_VERSIONS, current_version, utcnow
 from server.mutations.apply import apply_mutation, rejected_reply
@@ -45,6 +46,7 @@ def push(user, token, envelope: dict, raw_mutations: list) -> dict:
 
 def _push_once(user, token, envelope: dict, checked: list[dict], fresh: bool) -> dict:
     _record_sync(token, envelope)
+    record_opened(token, envelope.get("shown"))
     batch = Batch(user, token, scope_for(user), fresh=fresh).load([m for m in checked if "reply" not in m])
     with db.session.no_autoflush:  # everything is written in one flush at commit, with its version
         replies = [m["reply"] if "reply" in m else apply_mutation(batch, m) for m in checked]

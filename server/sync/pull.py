@@ -22,6 +22,8 @@ from operator import itemgetter
 import sqlalchemy as sa
 
 from server.auth.scope import Scope
+from server.bulletins.models import Bulletin
+from server.bulletins.rules import reaching_places, today
 from server.extensions import db
 from server.households.models import Household
 from server.models_base import UTCDateTime, current_version
@@ -35,6 +37,10 @@ DEFAULT_LIMIT = 500
 MAX_LIMIT = 2000
 # Kinds of record identified on the wire by their natural key instead of an id.
 KEYED = {"attendance": ("session_id", "household_id")}
+# Bulletins are written on the server only: phones get the published ones whose place reaches
+# their communes; withdrawn and expired ones come as deleted, so the phone drops them.
+BULLETIN = "bulletin"
+BULLETIN_FIELDS = ("place_code", "kind", "category", "price", "price_unit", "price_on", "expires_on", "texts")
 
 
 def identity(entity: Entity) -> tuple[str, ...]:
@@ -52,7 +58,7 @@ def pull(scope: Scope, cursor: int, limit: int, with_exits: bool = True) -> dict
     """One page of changes after `cursor`: {records, exits, next_cursor, has_more}."""
     ceiling = current_version(db.session)
     candidates = []  # (version, kind, row or exited record id), at most limit + 1 of the oldest
-    sources = [partial(_changes, entity) for entity in ENTITIES.values()]
+    sources = [partial(_changes, entity) for entity in ENTITIES.values()] + [_bulletins]
     if with_exits and not scope.everything:
         sources.append(_exits)
     for source in sources:
@@ -68,7 +74,8 @@ def pull(scope: Scope, cursor: int, limit: int, with_exits: bool = True) -> dict
         elif kind in records:
             records[kind]["rows"].append(row)
         else:
-            records[kind] = {"columns": columns(ENTITIES[kind]), "rows": [row]}
+            names = bulletin_columns() if kind == BULLETIN else columns(ENTITIES[kind])
+            records[kind] = {"columns": names, "rows": [row]}
     return {
         "records": records,
         "exits": _exit_blocks(scope, exits),
@@ -135,6 +142,32 @@ def _changes(entity: Entity, scope: Scope, cursor: int, ceiling: int, limit: int
     query = query.order_by(table.c.version).limit(limit)
     at_version = names.index("version")
     return [(row[at_version], entity.name, row) for row in _rows(query, converters)]
+
+
+def bulletin_columns() -> list[str]:
+    """The column names of bulletin rows."""
+    return ["id", "version", "deleted", *BULLETIN_FIELDS]
+
+
+def _bulletins(scope: Scope, cursor: int, ceiling: int, limit: int) -> list[tuple]:
+    table = Bulletin.__table__
+    gone = sa.or_(table.c.status != "published", table.c.expires_on < today())
+    selected = [sa.type_coerce(table.c.id, sa.String), table.c.version, gone]
+    selected += [table.c[name] for name in BULLETIN_FIELDS]
+    if db.session.get_bind().dialect.name == "postgresql":
+        selected[0] = sa.cast(table.c.id, sa.Text)
+        converters = []
+    else:
+        converters = [(0, _dashed)]
+    converters += [(3 + BULLETIN_FIELDS.index(name), jsonable) for name in ("price_on", "expires_on")]
+    query = (
+        sa.select(*selected)
+        .where(table.c.version > cursor, table.c.version <= ceiling, table.c.published_at.is_not(None))
+        .where(reaching_places(scope))
+        .order_by(table.c.version)
+        .limit(limit)
+    )
+    return [(row[1], BULLETIN, row) for row in _rows(query, converters)]
 
 
 def _rows(query, converters: list) -> list[list]:

@@ -5,6 +5,7 @@ from marshmallow import EXCLUDE, Schema, fields, missing, validate
 from marshmallow import ValidationError as SchemaError
 
 from server.apiargs import WholeNumber
+from server.bulletins.schemas import BulletinDumpSchema, BulletinToldDumpSchema
 from server.clock import PATTERN as CLOCK_PATTERN
 from server.households.schemas import (
     ConsentDumpSchema,
@@ -17,7 +18,10 @@ from server.reports.schemas import ProgressDumpSchema
 from server.sync.pull import DEFAULT_LIMIT, MAX_LIMIT
 from server.training.schemas import AttendanceDumpSchema, TrainingSessionDumpSchema
 
-ENTITY_NAMES = ("household", "consent", "marketplace_account", "payment_account", "training_session", "attendance")
+ENTITY_NAMES = (
+    *("household", "consent", "marketplace_account", "payment_account", "training_session", "attendance"),
+    "bulletin_told",
+)
 MAX_MUTATIONS = 500
 MAX_VERSION = 2**63 - 1  # versions are BIGINT
 MAX_COMMUNES_ARG = 2000
@@ -48,6 +52,12 @@ class PushSchema(Schema):
         metadata={"description": "Changes still waiting in the phone's outbox after this batch."},
     )
     mutations = fields.List(fields.Nested(MutationSchema), required=True, validate=validate.Length(max=MAX_MUTATIONS))
+    shown = fields.List(
+        fields.UUID(),
+        load_default=list,
+        validate=validate.Length(max=MAX_MUTATIONS),
+        metadata={"description": "Bulletins the phone has shown to its trainer since its last push (ids)."},
+    )
 
 
 class MutationBatch(fields.List):
@@ -138,6 +148,8 @@ DUMP_SCHEMAS = {
     "payment_account": PaymentAccountDumpSchema,
     "training_session": TrainingSessionDumpSchema,
     "attendance": AttendanceDumpSchema,
+    "bulletin_told": BulletinToldDumpSchema,
+    "bulletin": BulletinDumpSchema,
 }
 
 
@@ -164,7 +176,7 @@ class ExitsSchema(Schema):
 
 # One block per kind of record, every kind optional (a page holds only the kinds that changed).
 RecordsByKindSchema = Schema.from_dict(
-    {name: fields.Nested(RecordsSchema) for name in ENTITY_NAMES}, name="RecordsByKindSchema"
+    {name: fields.Nested(RecordsSchema) for name in (*ENTITY_NAMES, "bulletin")}, name="RecordsByKindSchema"
 )
 ExitsByKindSchema = Schema.from_dict(
     {name: fields.Nested(ExitsSchema) for name in ENTITY_NAMES}, name="ExitsByKindSchema"

@@ -7,10 +7,12 @@ from flask_login import current_user, login_required
 
 from server.auth.decorators import role_required
 from server.auth.scope import scope_for
+from server.bulletins.operations import told_at
 from server.errors import AppError, NotFound
 from server.extensions import db
 from server.forms import form_values
 from server.households.pages import PAGE, STAFF, page_asked, place_asked
+from server.i18n import locale_code
 from server.places.models import Place
 from server.training import operations
 from server.training.models import Attendance, TrainingSession
@@ -77,5 +79,10 @@ def session(session_id):
         .order_by(Place.name)
     ).all()
     return render_template(
-        "training/session.html", training=training, present=visible, hidden=len(present) - len(visible), hamlets=hamlets
+        "training/session.html",
+        training=training,
+        present=visible,
+        hidden=len(present) - len(visible),
+        hamlets=hamlets,
+        told=told_at(training.id, locale_code()),
     )

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from server.extensions import db
+from tests import factories
 from tests.e2e.conftest import PHONE
 from tests.e2e.phone_app import check_in_by_search, create_session, go, open_household, sign_in
 
@@ -54,7 +56,7 @@ def _check(page, language, screen, problems):
         problems.append(f"{language} {screen}:\n" + "\n".join(found))
 
 
-def test_no_serious_violations(phone_without_csp):
+def test_no_serious_violations(phone_without_csp, live_server):
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run `npm ci`")
     page = phone_without_csp.new_page()
@@ -69,6 +71,8 @@ def test_no_serious_violations(phone_without_csp):
         expect(page.get_by_role("link", name=SETTINGS_LINK[language])).to_be_visible()
         _check(page, language, "sign-in", problems)
 
+    # A bulletin for the trainer's commune: on the home screen, the session and its own screens.
+    notice = live_server.query(lambda: str(factories.bulletin(db.session.get(factories.Place, "29461")).id))
     sign_in(page)
     create_session(page)
     session_route = page.evaluate("window.location.hash").lstrip("#")
@@ -88,6 +92,8 @@ def test_no_serious_violations(phone_without_csp):
             ("session", session_route),
             ("sync", "/sync"),
             ("settings", "/settings"),
+            ("bulletins", "/bulletins"),
+            ("bulletin", f"/bulletins/{notice}"),
         ]:
             go(page, route)
             page.wait_for_load_state()

@@ -9,6 +9,8 @@ import pytest
 from babel.dates import format_date
 from playwright.sync_api import expect
 
+from server.extensions import db
+from tests import factories
 from tests.e2e.conftest import SHOTS
 from tests.e2e.phone_app import check_in_by_search, choose_language, create_session, go, sign_in
 
@@ -34,6 +36,7 @@ def _look(page, language, screen):
 def test_screens_in_each_language(phone, live_server):
     SHOTS.mkdir(exist_ok=True)
     page = phone.new_page()
+    notice = live_server.query(lambda: str(factories.bulletin(db.session.get(factories.Place, "29461")).id))
     sign_in(page)
     create_session(page)
     session_route = page.evaluate("window.location.hash").lstrip("#")
@@ -48,6 +51,8 @@ def test_screens_in_each_language(phone, live_server):
             ("session", session_route),
             ("sync", "/sync"),
             ("settings", "/settings"),
+            ("bulletins", "/bulletins"),
+            ("bulletin", f"/bulletins/{notice}"),
         ]:
             go(page, route)
             page.wait_for_load_state()

@@ -5,6 +5,7 @@ by every test. Two browser sessions: the demo supervisor's, then the demo admin'
 """
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -158,6 +159,27 @@ def _device(page, demo_site) -> None:
     _success(page, "is signed out.")
 
 
+def _bulletins(page) -> None:
+    """A bulletin written as a draft, corrected, published, then withdrawn."""
+    page.goto("/bulletins/new")
+    page.get_by_label("For the place (and every place in it)").select_option(COMMUNE)
+    page.get_by_label("Kind").select_option("training")
+    page.get_by_label("Valid until").fill((date.today() + timedelta(days=7)).isoformat())
+    page.locator("#title_vi").fill("Lớp học bán hàng qua livestream")
+    page.locator("#body_vi").fill("Lớp học miễn phí tại nhà văn hóa xã.\n- Mang theo điện thoại đã sạc đầy")
+    page.locator("#title_km").fill("ថ្នាក់រៀនលក់ទំនិញតាមការផ្សាយផ្ទាល់")
+    page.get_by_role("button", name="Save draft").click()
+    _success(page, "Draft saved.")
+    page.locator("#body_km").fill("ថ្នាក់រៀនឥតគិតថ្លៃនៅផ្ទះវប្បធម៌ឃុំ។")
+    page.get_by_role("button", name="Save draft").click()
+    _success(page, "Changes saved.")
+    page.get_by_role("button", name="Publish").click()
+    _success(page, "Published")
+    expect(page.get_by_role("link", name="Poster for the notice board (PDF, A4)")).to_be_visible()
+    page.get_by_role("button", name="Withdraw").click()
+    _success(page, "Withdrawn")
+
+
 def test_supervisor_uses_every_form_of_the_pages(laptop, demo_site):
     page = laptop
     sign_in(page, *SUPERVISOR)
@@ -168,6 +190,7 @@ def test_supervisor_uses_every_form_of_the_pages(laptop, demo_site):
     _import(page)
     _duplicates_and_erasure(page, demo_site)
     _device(page, demo_site)
+    _bulletins(page)
     page.locator("form.logout button").click()
     expect(page.locator(".flash-info")).to_have_text("You are signed out.")
 

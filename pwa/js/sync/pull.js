@@ -189,7 +189,7 @@ async function addCatchUp(s, communes) {
 async function forgetOutside(s, kept) {
   const followers = {
     household: ["consent", "marketplace_account", "payment_account"],
-    training_session: ["attendance"],
+    training_session: ["attendance", "bulletin_told"],
   };
   const link = { household: "household_id", training_session: "session_id" };
   const queued = await outboxByRecord(s);

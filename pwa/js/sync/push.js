@@ -6,6 +6,7 @@ import { post, serverTime } from "../api.js";
 import { APP_VERSION } from "../version.js";
 import { dateIsRight } from "./clock.js";
 import { pendingCount, queuedEntries, restamp, settle } from "./outbox.js";
+import { reportedShown, unreportedShown } from "../features/bulletins/bulletins.js";
 
 const BATCH_SIZE = 500;
 const CLOCK_AHEAD = "clock_ahead";
@@ -20,19 +21,24 @@ async function sendQueued(onBatch) {
   const entries = await queuedEntries();
   let cursorHint = null;
   const ahead = [];
-  for (let start = 0; start < entries.length; start += BATCH_SIZE) {
+  // Bulletins shown to the trainer go with the first batch, or alone when nothing is queued.
+  let shown = await unreportedShown();
+  for (let start = 0; start < entries.length || shown.length; start += BATCH_SIZE) {
     const batch = entries.slice(start, start + BATCH_SIZE);
     const reply = await post("/api/v1/sync/push", {
       app_version: APP_VERSION,
       queued: (await pendingCount()) - batch.length, // what is left in the outbox after this batch
       mutations: batch.map(wire),
+      shown,
     });
+    if (shown.length) await reportedShown(shown);
+    shown = [];
     const results = reply.results || [];
     await settle(batch, results);
     const refused = new Set(results.filter((r) => r.code === CLOCK_AHEAD).map((r) => r.mutation_id));
     ahead.push(...batch.filter((entry) => refused.has(entry.mutation_id)));
     cursorHint = reply.cursor_hint ?? cursorHint;
-    onBatch(start + batch.length, entries.length);
+    if (batch.length) onBatch(start + batch.length, entries.length);
   }
   return { cursorHint, ahead };
 }

@@ -7,6 +7,7 @@ import { session } from "../../session.js";
 import { syncEvents } from "../../sync/engine.js";
 import { h, listenWhileShown, replace } from "../../ui/h.js";
 import { syncStatus } from "../../ui/sync-status.js";
+import { bulletinsCard } from "../bulletins/bulletin-screens.js";
 
 function sessionLink(training, names) {
   const place = names.get(training.hamlet_code) || names.get(training.commune_code) || "";
@@ -104,6 +105,7 @@ export async function renderHome(main) {
     syncStatus(),
     await storageLine(),
     todaySessions(trainings, names),
+    await bulletinsCard(),
     progressSlot,
   );
 }

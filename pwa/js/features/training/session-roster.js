@@ -9,6 +9,7 @@ import { searchHouseholds } from "../../search/household-index.js";
 import { h, replace } from "../../ui/h.js";
 import { householdRow } from "../../ui/household-row.js";
 import { notice } from "../../ui/notice.js";
+import { sessionBulletins } from "../bulletins/session-bulletins.js";
 import { attendanceOf, checkIn } from "./attendance.js";
 import { openScanner } from "./qr-scanner.js";
 import { quickChanges } from "./quick-changes.js";
@@ -120,6 +121,7 @@ export async function renderSessionRoster(main, { id }) {
     ),
     scannerSlot,
     rosterSlot,
+    sessionBulletins(training),
   );
   await refresh();
   return () => stopScanner && stopScanner();

@@ -1,0 +1,1 @@
+"""Market and season bulletins: notices a supervisor writes for a place, carried to villages by trainers' phones."""
