@@ -17,9 +17,11 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_object(Config(app.instance_path, **(config or {})))
+    _trust_proxies(app)
 
     from server import models  # noqa: F401  (registers every table)
     from server.auth.tokens import load_user_from_bearer
+    from server.core import init_static_versions
     from server.i18n import init_formatting, remember_language, select_locale
     from server.navigation import init_navigation
     from server.vocab import init_vocab
@@ -34,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_formatting(app)
     init_vocab(app)
     init_navigation(app)
+    init_static_versions(app)
     login_manager.request_loader(load_user_from_bearer)
     app.jinja_env.globals["language_names"] = LANGUAGE_NAMES
     app.before_request(remember_language)
@@ -90,6 +93,18 @@ def _register_commands(app: Flask) -> None:
     commands += (rebuild_summaries_command, web_fonts_command)
     for command in commands:
         app.cli.add_command(command)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies, take the client's address and scheme from their X-Forwarded-* headers.
+
+    The address keys the sign-in rate limit; the scheme marks cookies Secure and adds HSTS.
+    """
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
 
 
 def _sqlite_pragmas(app: Flask) -> None:

@@ -30,6 +30,9 @@ class Config:
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.WTF_CSRF_CHECK_DEFAULT = False  # checked in security.py, skipped for bearer tokens
         self.WTF_CSRF_TIME_LIMIT = 3600 * 12
+        # How many proxies in front of the app set X-Forwarded-For and X-Forwarded-Proto (nginx: 1).
+        # 0 trusts none: the client's address and scheme are the connection's own.
+        self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", 0))
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute")
         self.LOGIN_MAX_FAILURES = int(env.get("LOGIN_MAX_FAILURES", 5))

@@ -1,8 +1,11 @@
-"""Health check, home page, fonts for Khmer, and the language switch."""
+"""Health check, home page, fonts for Khmer, versioned static URLs, and the language switch."""
 
+import hashlib
+import os
+from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, jsonify, make_response, redirect, render_template, send_from_directory, url_for
+from flask import Blueprint, Flask, jsonify, make_response, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 
 from server.errors import NotFound
@@ -47,3 +50,30 @@ def font(name: str):
         raise NotFound()
     folder, filename = FONTS[name]
     return send_from_directory(Path(folder), filename, max_age=FONT_MAX_AGE)
+
+
+def static_version(folder: str, filename: str) -> str | None:
+    """A short hash of a static file's content, or None when there is no such file."""
+    path = os.path.join(folder, filename)
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return _content_hash(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _content_hash(path: str, _mtime_ns: int, _size: int) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()[:12]
+
+
+def init_static_versions(app: Flask) -> None:
+    """url_for("static") adds ?v=<content hash>, so a proxy may cache /static for a year (deploy/nginx)."""
+
+    @app.url_defaults
+    def _static_version(endpoint, values):
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            version = static_version(app.static_folder, values["filename"])
+            if version:
+                values["v"] = version

@@ -1,0 +1,22 @@
+"""gunicorn settings for Lên Sàn behind nginx (deploy/nginx/lensan.conf); the environment overrides them."""
+
+import multiprocessing
+import os
+
+# nginx passes requests to this address (the upstream in deploy/nginx/lensan.conf).
+bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
+# Threads serve the many small sync and page requests while one waits on PostgreSQL.
+workers = int(os.environ.get("WEB_WORKERS", 2 * multiprocessing.cpu_count() + 1))
+threads = int(os.environ.get("WEB_THREADS", 8))
+worker_class = "gthread"
+# Label sheets and exports can take a while; nginx waits as long (proxy_read_timeout).
+timeout = int(os.environ.get("WEB_TIMEOUT", 120))
+graceful_timeout = 30
+keepalive = 5
+# Restart a worker now and then, so a slow leak never grows into an outage.
+max_requests = 2000
+max_requests_jitter = 200
+# nginx on this machine sets X-Forwarded-Proto; the app reads it through TRUSTED_PROXIES.
+forwarded_allow_ips = os.environ.get("WEB_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+accesslog = "-"
+errorlog = "-"
