@@ -31,7 +31,8 @@ run: $(BIN)/.installed node_modules/.installed translations
 	@echo ""
 	@echo "Lên Sàn is running at http://127.0.0.1:$(PORT)/  (phone app: http://127.0.0.1:$(PORT)/app/)"
 	@echo ""
-	@$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	@# One process: the web server also runs the job worker (label batches, imports) in a thread.
+	@JOB_WORKER_IN_APP=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 lint: $(BIN)/.installed node_modules/.installed
 	$(BIN)/ruff check .

@@ -306,7 +306,7 @@ def _qr_problems(texts: list[str], url: str) -> list[str]:
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_stored_payloads_stay_inert_everywhere(app, ctx, tmp_path, monkeypatch, payload):
-    monkeypatch.setitem(app.config, "LABEL_JOBS_DIR", str(tmp_path / "label-jobs"))
+    monkeypatch.setitem(app.config, "JOB_FILES_DIR", str(tmp_path / "jobs"))
     world = build_world(app, stored_values(payload)) | {"payload": payload}
     phone = app.test_client()
     seen, problems = set(), []

@@ -5,12 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from server.auth.decorators import role_required
-from server.auth.models import User
 from server.auth.scope import scope_for
 from server.errors import ValidationError
-from server.extensions import db
 from server.households import import_jobs, imports
-from server.households.import_check import Context, check_rows, run_import
+from server.households.import_check import Context
 from server.households.pages import STAFF, bp
 
 SHOWN = 500  # rows listed per kind on the dry-run page
@@ -47,13 +45,6 @@ def _options(form, header: list[str]) -> dict:
     }
 
 
-def _checks(user, token: str, options: dict):
-    data, filename = import_jobs.load_upload(token, user.id)
-    header, rows = imports.read_table(data, filename)
-    context = Context(scope_for(user), options["default_commune"], options["create_hamlets"])
-    return header, rows, context, check_rows(rows, options["mapping"], context)
-
-
 @bp.route("/records/import/<token>", methods=["GET", "POST"])
 @login_required
 @role_required(*STAFF)
@@ -66,7 +57,7 @@ def import_mapping(token: str):
     if request.method == "POST":
         if "head_name" not in options["mapping"]:
             raise ValidationError(_("Choose the column with the name of the head of household."))
-        header, rows, context, checks = _checks(current_user, token, options)
+        header, rows, context, checks = import_jobs.checks(current_user, token, options)
     else:
         context = Context(scope_for(current_user), None, False)
     return render_template(
@@ -103,14 +94,7 @@ def import_run(token: str):
             ),
             code="consent_not_confirmed",
         )
-    user_id = current_user.id
-
-    def work(progress):
-        user = db.session.get(User, user_id)
-        checks = _checks(user, token, options)[3]
-        return run_import(checks, user, options["include_duplicates"], progress)
-
-    import_jobs.start(token, work, user_id)
+    import_jobs.start(token, options, current_user.id)
     return redirect(url_for("households.import_progress", token=token))
 
 
