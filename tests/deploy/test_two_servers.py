@@ -248,13 +248,21 @@ def test_a_phone_signed_in_on_one_server_syncs_through_the_other(cluster):
     assert [row["head_name"] for row in rows if row["id"] == record_id] == ["Thạch Sóc Hai Máy"]
 
 
-def _forget_sign_in_counts() -> None:
-    """Start the sign-in limit from zero (the other tests of the module signed in too)."""
+@pytest.fixture
+def sign_in_counts_from_zero():
+    """The sign-in limit starts from zero (the other tests signed in too), and is lifted after."""
     import redis
 
     client = redis.Redis.from_url(REDIS_URL)
-    for key in client.scan_iter("LIMITS*"):
-        client.delete(key)
+
+    def forget():
+        for key in client.scan_iter("LIMITS*"):
+            client.delete(key)
+
+    forget()
+    yield
+    forget()
+    client.close()
 
 
 def _wrong_password(url: str) -> int:
@@ -263,8 +271,7 @@ def _wrong_password(url: str) -> int:
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="limits are shared only through Redis (run under tools/with-redis)")
-def test_the_sign_in_limit_counts_attempts_on_both_servers(cluster):
-    _forget_sign_in_counts()
+def test_the_sign_in_limit_counts_attempts_on_both_servers(cluster, sign_in_counts_from_zero):
     servers = [cluster.urls["a"], cluster.urls["b"]] * SIGN_IN_LIMIT
     answers = [_wrong_password(url) for url in servers[:SIGN_IN_LIMIT]]
     assert answers == [401] * SIGN_IN_LIMIT
@@ -278,8 +285,7 @@ def test_the_sign_in_limit_counts_attempts_on_both_servers(cluster):
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="limits are shared only through Redis (run under tools/with-redis)")
-def test_the_sign_in_limit_holds_across_the_workers_of_one_server(cluster):
-    _forget_sign_in_counts()
+def test_the_sign_in_limit_holds_across_the_workers_of_one_server(cluster, sign_in_counts_from_zero):
     b = cluster.urls["b"]  # two gunicorn workers: each new connection may land on either
     assert [_wrong_password(b) for _ in range(SIGN_IN_LIMIT)] == [401] * SIGN_IN_LIMIT
     assert [_wrong_password(b) for _ in range(4)] == [429] * 4
