@@ -103,3 +103,24 @@ def test_a_batch_is_made_by_the_worker_not_by_the_request(client, ctx, monkeypat
     assert body["state"] == "queued" and body["pages_total"] == 2 and body["download_url"] is None
     assert label_jobs.wait(body["job_id"], timeout=1) == "queued"
     assert not label_jobs.pdf_path(body["job_id"]).exists()
+
+
+def test_one_redis_url_is_where_every_server_counts_sign_ins_and_queues_jobs(monkeypatch, tmp_path):
+    from server.config import Config
+
+    for name in ("RATELIMIT_STORAGE_URI", "JOB_QUEUE_URL", "JOB_WORKER_IN_APP"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("REDIS_URL", "redis://cache.example:6379/0")
+    shared = Config(str(tmp_path))
+    assert shared.RATELIMIT_STORAGE_URI == shared.JOB_QUEUE_URL == "redis://cache.example:6379/0"
+    assert shared.JOB_WORKER_IN_APP is False  # production runs `flask worker`
+    monkeypatch.delenv("REDIS_URL")
+    alone = Config(str(tmp_path))
+    limits, queue = alone.RATELIMIT_STORAGE_URI, alone.JOB_QUEUE_URL
+    assert (limits, queue) == ("memory://", f"sqlite:///{tmp_path / 'job-queue.sqlite3'}")
+
+
+def test_flask_worker_refuses_a_queue_no_other_process_can_see(runner):
+    result = runner.invoke(args=["worker"])
+    assert result.exit_code == 2
+    assert "JOB_QUEUE_URL=memory:// lives in one process" in result.output
