@@ -46,12 +46,12 @@ test: $(BIN)/.installed node_modules/.installed translations
 	$(MAKE) test-postgres
 
 test-sqlite: $(BIN)/.installed node_modules/.installed translations
-	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -p no:cacheprovider
 
 # PostgreSQL with Redis: the production configuration (shared limits, the queue on Redis, the
 # two-server test in tests/deploy); the SQLite step covers the embedded queue and memory limits.
 test-postgres: $(BIN)/.installed translations
-	tools/with-postgres tools/with-redis $(BIN)/python -m pytest -n 2 -p no:cacheprovider -m "not e2e"
+	tools/with-postgres tools/with-redis $(BIN)/python -m pytest -n 2 --dist loadgroup -p no:cacheprovider -m "not e2e"
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/sync_push.py

@@ -7,9 +7,10 @@ progress while the work's own transaction (an import's chunk) is still open.
 States: queued -> running -> done | failed. A worker claims a queued job by moving it to running
 (one UPDATE, so a message delivered twice runs the job once) and beats its heartbeat while it
 works. A running job whose heartbeat is older than JOB_STALE_SECONDS lost its worker (killed,
-out of memory, machine gone): it is queued again while it has attempts left (JOB_MAX_ATTEMPTS),
-else failed with the code `worker_stopped`. Any process may notice this: the worker every few
-seconds, and an app server when it answers a poll of that job.
+out of memory, machine gone): a kind registered with retry=True is queued again while it has
+attempts left (JOB_MAX_ATTEMPTS), anything else is failed, both with the code `worker_stopped`.
+Any process may notice this: each worker every half of JOB_STALE_SECONDS, and an app server when
+it answers a poll of that job.
 """
 
 import secrets

@@ -9,6 +9,7 @@ carries only job ids; what a job is and how far it got is in the jobs table.
 and the test suite) a thread in the web process consumes it instead, so one process is enough.
 """
 
+import logging
 import threading
 import time
 from pathlib import Path
@@ -114,6 +115,8 @@ def worker_command(threads: int) -> None:
     app = current_app._get_current_object()
     if app.config["JOB_QUEUE_URL"] == "memory://":
         raise click.UsageError("JOB_QUEUE_URL=memory:// lives in one process; use redis://… or sqlite:///…")
+    if not logging.getLogger().handlers:  # the consumer's and the jobs' messages, on stderr
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _recover(app)
     stop = threading.Event()
     threading.Thread(target=_recover_forever, args=(app, stop), name="jobs-recover", daemon=True).start()

@@ -22,11 +22,22 @@ import sqlalchemy as sa
 
 from tests import factories as f
 
-pytestmark = pytest.mark.deploy
+# One deployment for the module: under pytest-xdist its tests stay on one worker (--dist loadgroup).
+pytestmark = [pytest.mark.deploy, pytest.mark.xdist_group("two_servers")]
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-REDIS_URL = os.environ.get("REDIS_URL")
+
+
+def _own_redis_database(url: str | None) -> str | None:
+    """The Redis of tools/with-redis, in a database numbered for this test process (0 is left alone)."""
+    if not url:
+        return None
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    return f"{url.rsplit('/', 1)[0]}/{1 + int(worker or 0) % 15}"
+
+
+REDIS_URL = _own_redis_database(os.environ.get("REDIS_URL"))
 POSTGRES_URL = next(
     (url for url in (os.environ.get("TEST_DATABASE_URL"), os.environ.get("DATABASE_URL")) if url and "postgres" in url),
     None,
