@@ -14,7 +14,8 @@ class Job(db.Model):
     `params` is what the worker needs to redo the work from scratch (never the rendered data);
     `result` what it reports back (an import's households added). Finished files are in
     JOB_FILES_DIR under the job's id. `heartbeat_at` moves while a worker is on the job: a running
-    job whose heartbeat stopped lost its worker (see server/jobs/operations.py, recover_stale).
+    job whose heartbeat stopped lost its worker (see server/jobs/operations.py, recover_stale); on
+    a queued job it is when the job was last handed to the queue.
     """
 
     __tablename__ = "jobs"

@@ -81,7 +81,8 @@ def create(kind: str, owner_id: int, params: dict, total: int = 0, job_id: str |
     job_id = job_id or new_id()
     table = Job.__table__
     fresh = dict(state="queued", params=params, result=None, done=0, total=total, attempts=0, error=None)
-    fresh.update(created_at=utcnow(), started_at=None, heartbeat_at=None, finished_at=None)
+    # A queued job's heartbeat is when it was last handed to the queue (see recover_stale).
+    fresh.update(created_at=utcnow(), started_at=None, heartbeat_at=utcnow(), finished_at=None)
     existing = db.session.execute(sa.select(table.c.state).where(table.c.id == job_id)).scalar()
     if existing in ACTIVE:
         return job_id
@@ -133,7 +134,7 @@ def oldest_since(owner_id: int, kind: str, since):
 
 
 def recover_stale(job_id: str | None = None) -> list[str]:
-    """Queue again, or fail, the running jobs whose worker stopped beating; the ids queued again."""
+    """Queue again, or fail, the running jobs whose worker stopped beating; the ids handed to the queue."""
     from server.jobs import queue
 
     table = Job.__table__
@@ -148,13 +149,38 @@ def recover_stale(job_id: str | None = None) -> list[str]:
     for found_id, kind, attempts in found:
         row = sa.update(table).where(table.c.id == found_id, lost)
         if kind in RETRIED and attempts < current_app.config["JOB_MAX_ATTEMPTS"]:
-            if _write(row.values(state="queued", error="worker_stopped", heartbeat_at=None)):
+            if _write(row.values(state="queued", error="worker_stopped", heartbeat_at=utcnow())):
                 current_app.logger.warning("Job %s lost its worker; queued again", found_id)
                 queue.enqueue(found_id)
                 requeued.append(found_id)
         elif _write(row.values(state="failed", error="worker_stopped", finished_at=utcnow())):
             current_app.logger.error("Job %s lost its worker (attempt %s); failed", found_id, attempts)
-    return requeued
+    return requeued + _hand_on_forgotten(job_id)
+
+
+def _hand_on_forgotten(job_id: str | None) -> list[str]:
+    """Hand again to the queue the jobs queued long ago that no worker has claimed.
+
+    Huey delivers a message at most once: one taken by a worker killed before it claimed the row
+    is gone. Handing a job on twice is harmless (the second claim finds it taken), so a job
+    waiting longer than five times JOB_STALE_SECONDS is handed on again, once per such period.
+    """
+    from server.jobs import queue
+
+    table = Job.__table__
+    cutoff = utcnow() - timedelta(seconds=5 * current_app.config["JOB_STALE_SECONDS"])
+    forgotten = sa.and_(table.c.state == "queued", table.c.heartbeat_at < cutoff)
+    query = sa.select(table.c.id).where(forgotten)
+    if job_id is not None:
+        query = query.where(table.c.id == job_id)
+    with db.engine.connect() as conn:
+        found = conn.execute(query).scalars().all()
+    handed = []
+    for found_id in found:
+        if _write(sa.update(table).where(table.c.id == found_id, forgotten).values(heartbeat_at=utcnow())):
+            queue.enqueue(found_id)
+            handed.append(found_id)
+    return handed
 
 
 def run(job_id: str) -> None:

@@ -93,6 +93,17 @@ def test_an_import_that_lost_its_worker_fails_and_is_not_run_twice(client, ctx):
     assert "The server stopped while doing this job, so it was not finished." in page
 
 
+def test_a_batch_whose_message_was_lost_with_a_worker_is_handed_on_again(client, ctx):
+    tree, user = _supervisor(client)
+    long_ago = utcnow() - timedelta(minutes=10)  # queued then, and its message taken by a worker that died
+    params = _lot_batch(tree)
+    queued = dict(kind="labels", owner_id=user.id, state="queued", params=params, total=1)
+    db.session.add(Job(id="c3" * 12, created_at=long_ago, heartbeat_at=long_ago, **queued))
+    db.session.commit()
+    assert client.get(f"/api/v1/labels/batches/{'c3' * 12}").get_json()["state"] in ("queued", "running", "done")
+    assert label_jobs.wait("c3" * 12) == "done"
+
+
 def test_a_batch_is_made_by_the_worker_not_by_the_request(client, ctx, monkeypatch):
     tree, _user = _supervisor(client)
     lot = f.lot(f.product(f.producer(tree["commune"]), name="Bưởi"), "B1")
