@@ -53,7 +53,8 @@ run: $(BIN)/.installed node_modules/.installed translations
 	@echo ""
 	@echo "Lên Sàn is running at http://127.0.0.1:$(PORT)/  (phone app: http://127.0.0.1:$(PORT)/app/)"
 	@echo ""
-	@$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	@# One process: the web server also runs the job worker (label batches, imports) in a thread.
+	@JOB_WORKER_IN_APP=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 lint: $(BIN)/.installed node_modules/.installed
 	$(BIN)/ruff check .
@@ -67,10 +68,12 @@ test: $(BIN)/.installed node_modules/.installed translations
 	$(MAKE) test-postgres
 
 test-sqlite: $(BIN)/.installed node_modules/.installed translations
-	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -p no:cacheprovider
 
+# PostgreSQL with Redis: the production configuration (shared limits, the queue on Redis, the
+# two-server test in tests/deploy); the SQLite step covers the embedded queue and memory limits.
 test-postgres: $(BIN)/.installed translations
-	tools/with-postgres $(BIN)/python -m pytest -n 2 -p no:cacheprovider -m "not e2e"
+	tools/with-postgres tools/with-redis $(BIN)/python -m pytest -n 2 --dist loadgroup -p no:cacheprovider -m "not e2e"
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/sync_push.py

@@ -50,6 +50,9 @@ def create_app(config: dict | None = None) -> Flask:
     init_request_transaction(app)  # registered last: the commit runs before the headers are added
     _register_blueprints(app)
     _register_commands(app)
+    from server.jobs.queue import init_queue
+
+    init_queue(app)
     return app
 
 
@@ -87,10 +90,11 @@ def _register_commands(app: Flask) -> None:
     from server.auth.cli import create_user
     from server.backup import backup_command, restore_command
     from server.cli import demo_data_command, load_places_command, rebuild_summaries_command, web_fonts_command
+    from server.jobs.queue import worker_command
     from server.translate import translate
 
     commands = (create_user, demo_data_command, load_places_command, translate, backup_command, restore_command)
-    commands += (rebuild_summaries_command, web_fonts_command)
+    commands += (rebuild_summaries_command, web_fonts_command, worker_command)
     for command in commands:
         app.cli.add_command(command)
 

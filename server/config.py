@@ -33,7 +33,21 @@ class Config:
         # How many proxies in front of the app set X-Forwarded-For and X-Forwarded-Proto (nginx: 1).
         # 0 trusts none: the client's address and scheme are the connection's own.
         self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", 0))
-        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        # One Redis shared by every app server and worker: the sign-in limits and the job queue.
+        redis_url = env.get("REDIS_URL") or None
+        self.REDIS_URL = redis_url
+        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://"
+        # Background jobs (label batches, imports): the queue's broker, where finished files go,
+        # whether this web process runs the worker itself (`make run`) or `flask worker` does.
+        default_queue = "sqlite:///" + os.path.join(instance_path, "job-queue.sqlite3")
+        self.JOB_QUEUE_URL = env.get("JOB_QUEUE_URL") or redis_url or default_queue
+        self.JOB_FILES_DIR = env.get("JOB_FILES_DIR") or os.path.join(instance_path, "jobs")
+        self.JOB_WORKER_IN_APP = env.get("JOB_WORKER_IN_APP", "").strip().lower() in ("1", "true", "yes", "on")
+        self.JOB_STALE_SECONDS = float(env.get("JOB_STALE_SECONDS", 60))
+        self.JOB_MAX_ATTEMPTS = int(env.get("JOB_MAX_ATTEMPTS", 2))
+        # Label batches a user may have queued or running at once, and start in an hour.
+        self.LABEL_BATCHES_AT_ONCE = int(env.get("LABEL_BATCHES_AT_ONCE", 2))
+        self.LABEL_BATCHES_PER_HOUR = int(env.get("LABEL_BATCHES_PER_HOUR", 20))
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute")
         self.LOGIN_MAX_FAILURES = int(env.get("LOGIN_MAX_FAILURES", 5))
         self.LOGIN_LOCK_MINUTES = int(env.get("LOGIN_LOCK_MINUTES", 15))

@@ -63,6 +63,18 @@ class Conflict(AppError):
     title = _l("This conflicts with a record that already exists.")
 
 
+class TooManyRequests(AppError):
+    """Over a limit for now; `retry_after` says in how many seconds the next try may pass."""
+
+    status = 429
+    code = "too_many"
+    title = _l("Too many attempts. Please wait a moment and try again.")
+
+    def __init__(self, detail: str | None = None, *, retry_after: int, code: str | None = None):
+        super().__init__(detail, code=code)
+        self.retry_after = max(int(retry_after), 1)
+
+
 class ServiceUnavailable(AppError):
     status = 503
     code = "unavailable"

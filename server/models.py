@@ -4,6 +4,7 @@ from server import transaction  # noqa: F401  (the steps every commit runs: vers
 from server.auth.models import DeviceToken, User, user_places  # noqa: F401
 from server.bulletins.models import Bulletin, BulletinReceipt, BulletinTold  # noqa: F401
 from server.households.models import Consent, Household, MarketplaceAccount, PaymentAccount  # noqa: F401
+from server.jobs.models import Job  # noqa: F401
 from server.models_base import VersionCounter  # noqa: F401
 from server.mutations.models import Mutation, ScopeExit  # noqa: F401
 from server.places.models import Place  # noqa: F401

@@ -13,6 +13,8 @@ The other commit points are units of their own, each with a comment saying why:
 - server/auth/operations.py: a refused sign-in keeps its failure count (the sign-in brake) although
   the request answers 401 and rolls back.
 - server/households/import_check.py: a background import commits each chunk.
+- server/jobs/operations.py: a job's state and progress, on a connection of their own, so that
+  every app server polling the job sees them at once (the work's own transaction is apart).
 - server/cli.py, server/auth/cli.py, server/demo/__init__.py, server/places/loader.py: commands
   and the demo loader.
 

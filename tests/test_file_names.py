@@ -1,8 +1,8 @@
 """No path or file name from a request reaches the file system; download names are the server's own.
 
 Every file the app opens while answering hostile requests is recorded: reads stay inside the app's
-own folders, and writes only make files with server-made names in instance/imports and the
-label-jobs folder.
+own folders, and writes only make files with server-made names in the imports and labels folders
+of JOB_FILES_DIR.
 """
 
 import builtins
@@ -50,7 +50,7 @@ SAFE_DOWNLOAD = re.compile(r'^(attachment|inline); filename="?[A-Za-z0-9._-]+"?$
 @pytest.fixture
 def opened(app, monkeypatch, tmp_path):
     """Every path the app opens (with its mode) while the test runs."""
-    app.config["LABEL_JOBS_DIR"] = str(tmp_path / "label-jobs")
+    monkeypatch.setitem(app.config, "JOB_FILES_DIR", str(tmp_path / "jobs"))
     seen: list[tuple[str, str]] = []
     real_open = builtins.open
 
@@ -62,7 +62,6 @@ def opened(app, monkeypatch, tmp_path):
     monkeypatch.setattr(builtins, "open", recording_open)
     monkeypatch.setattr(io, "open", recording_open)
     yield seen
-    app.config.pop("LABEL_JOBS_DIR", None)
 
 
 def _inside(path: str, *folders) -> bool:
@@ -71,7 +70,7 @@ def _inside(path: str, *folders) -> bool:
 
 def check_opened(app, seen: list[tuple[str, str]], tmp_path) -> None:
     """Reads only in the app's code, packages and data folders; writes only server-named files in two folders."""
-    imports, label_jobs = Path(app.instance_path, "imports"), tmp_path / "label-jobs"
+    imports, label_jobs = Path(app.instance_path, "imports"), tmp_path / "jobs"
     for path, mode in seen:
         if path == tempfile.gettempdir() or re.fullmatch(re.escape(tempfile.gettempdir()) + r"/openpyxl\.\w+", path):
             continue  # the temporary files of openpyxl's streamed workbooks, named by tempfile

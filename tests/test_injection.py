@@ -80,6 +80,12 @@ NOT_FREE_TEXT = {
     "households.search_text": "derived (folded name), never shown",
     "households.smartphone": CODE,
     "households.vnpost_code": "ten ASCII digits, checked at every input (server/field_rules.py)",
+    "jobs.error": CODE,
+    "jobs.id": "made by the server",
+    "jobs.kind": CODE,
+    "jobs.params": "checked choices, and a title copied from a place or product name: the world starts batches of both",
+    "jobs.result": "written by the server (counts)",
+    "jobs.state": CODE,
     "lots.code": "letters, digits, - . _ only (LotForm)",
     "marketplace_accounts.platform": CODE,
     "marketplace_accounts.status": CODE,
@@ -320,7 +326,7 @@ def _qr_problems(texts: list[str], url: str) -> list[str]:
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_stored_payloads_stay_inert_everywhere(app, ctx, tmp_path, monkeypatch, payload):
-    monkeypatch.setitem(app.config, "LABEL_JOBS_DIR", str(tmp_path / "label-jobs"))
+    monkeypatch.setitem(app.config, "JOB_FILES_DIR", str(tmp_path / "jobs"))
     world = build_world(app, stored_values(payload)) | {"payload": payload}
     phone = app.test_client()
     seen, problems = set(), []

@@ -1,31 +1,25 @@
-"""Uploaded import files and background import runs, with a status file the progress page polls.
+"""Uploaded import files, and imports run as background jobs by the worker (server/jobs).
 
-Status lives in a JSON file in instance/imports, so any app process can answer the poll.
+Uploads are kept in JOB_FILES_DIR/imports under server-made names (shared storage in production,
+so the mapping page, the dry run and the worker may each be on another machine). An import job's
+id is its upload's token; its progress is in the jobs table. An import that lost its worker is
+not run again by itself (its saved chunks stay saved): it fails, and the user may run it again.
 """
 
 import json
 import os
 import secrets
-import threading
-
-from flask import current_app
 
 from server.errors import Forbidden, NotFound
-from server.extensions import db
+from server.jobs import operations as jobs
 
-_threads: dict[str, threading.Thread] = {}
-
-
-def _folder() -> str:
-    folder = os.path.join(current_app.instance_path, "imports")
-    os.makedirs(folder, exist_ok=True)
-    return folder
+KIND = "import"
 
 
 def _path(token: str, suffix: str) -> str:
-    if not token.isalnum():
+    if not token.isalnum() or len(token) > 32:
         raise NotFound()
-    return os.path.join(_folder(), f"{token}.{suffix}")
+    return os.path.join(jobs.files_dir("imports"), f"{token}.{suffix}")
 
 
 def save_upload(data: bytes, filename: str, user_id: int) -> str:
@@ -65,41 +59,60 @@ def _write_json(path: str, data: dict) -> None:
 
 
 def status(token: str, user_id: int) -> dict:
-    """The progress of a run: state (waiting | running | done | failed), done, total, added."""
+    """The progress of a run: state (waiting | queued | running | done | failed), done, total, added,
+    and a message when the server stopped during the run."""
     load_upload(token, user_id)
-    return read_json(_path(token, "status.json")) or {"state": "waiting", "done": 0, "total": 0, "added": 0}
+    job = jobs.get(token, user_id, KIND)
+    if job is None:
+        return {"state": "waiting", "done": 0, "total": 0, "added": 0}
+    found = {"state": job.state, "done": job.done, "total": job.total, "added": (job.result or {}).get("added", 0)}
+    if jobs.message(job):
+        found["message"] = jobs.message(job)
+    return found
 
 
-def start(token: str, work, user_id: int) -> None:
-    """Run `work(progress)` in a background thread with its own app context and database session."""
-    app = current_app._get_current_object()
-    path = _path(token, "status.json")
-    _write_json(path, {"state": "running", "done": 0, "total": 0, "added": 0})
-
-    def progress(done: int, total: int) -> None:
-        _write_json(path, {"state": "running", "done": done, "total": total, "added": 0})
-
-    def run() -> None:
-        with app.app_context():
-            try:
-                added = work(progress)
-            except Exception:
-                db.session.rollback()
-                app.logger.exception("Import %s failed", token)
-                _write_json(path, {"state": "failed", "done": 0, "total": 0, "added": 0})
-            else:
-                total = (read_json(path) or {}).get("total", 0)
-                _write_json(path, {"state": "done", "done": total, "total": total, "added": added})
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=run, name=f"import-{token[:8]}", daemon=True)
-    _threads[token] = thread
-    thread.start()
+def start(token: str, options: dict, user_id: int) -> None:
+    """Queue the import of an upload with the mapping and choices of the form."""
+    load_upload(token, user_id)
+    jobs.create(KIND, user_id, {"options": options}, job_id=token)
 
 
-def wait(token: str, timeout: float = 60) -> None:
-    """Wait for a run to finish (tests and the command line)."""
-    thread = _threads.get(token)
-    if thread is not None:
-        thread.join(timeout)
+def table(token: str, user_id: int) -> tuple[list[str], list[list[str]], list[int], str]:
+    """Column titles, rows and their line numbers as read once at upload, and the file's name."""
+    from server.households import import_files, imports
+
+    data, filename = load_upload(token, user_id)
+    try:
+        read = import_files.Table.load(json.loads(data))
+    except (ValueError, KeyError) as error:  # a file kept by a version that stored the upload itself
+        raise NotFound() from error
+    header, height = imports.split_header(read.rows)
+    return header, read.rows[height:], read.lines[height:], filename
+
+
+def checks(user, token: str, options: dict):
+    """The upload's rows checked for this user: header, rows, context, checks."""
+    from server.auth.scope import scope_for
+    from server.households.import_check import Context, check_rows
+
+    header, rows, lines, _filename = table(token, user.id)
+    context = Context(scope_for(user), options["default_commune"], options["create_hamlets"])
+    return header, rows, context, check_rows(rows, lines, options["mapping"], context)
+
+
+@jobs.handler(KIND, retry=False)
+def _run(token: str, owner_id: int, params: dict, progress) -> dict:
+    """The import itself, in the worker: check every row again, then add them chunk by chunk."""
+    from server.auth.models import User
+    from server.extensions import db
+    from server.households.import_check import run_import
+
+    options = params["options"]
+    user = db.session.get(User, owner_id)
+    found = checks(user, token, options)[3]
+    return {"added": run_import(found, user, options["include_duplicates"], progress)}
+
+
+def wait(token: str, timeout: float = 60) -> str | None:
+    """Wait for a run to finish (tests and the command line); its last state."""
+    return jobs.wait(token, timeout)

@@ -7,12 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from server.auth.decorators import role_required
-from server.auth.models import User
 from server.auth.scope import scope_for
-from server.errors import NotFound, ValidationError
-from server.extensions import db
+from server.errors import ValidationError
 from server.households import import_files, import_jobs, imports
-from server.households.import_check import Context, check_rows, run_import
+from server.households.import_check import Context
 from server.households.pages import STAFF, bp
 from server.places.names import hamlet_key
 
@@ -54,35 +52,18 @@ def _options(form, header: list[str]) -> dict:
     }
 
 
-def _table(token: str, user_id: int) -> tuple[list[str], list[list[str]], list[int], str]:
-    """Column titles, rows and their line numbers as read at upload, and the file's name."""
-    data, filename = import_jobs.load_upload(token, user_id)
-    try:
-        table = import_files.Table.load(json.loads(data))
-    except (ValueError, KeyError) as error:  # a file kept by a version that stored the upload itself
-        raise NotFound() from error
-    header, height = imports.split_header(table.rows)
-    return header, table.rows[height:], table.lines[height:], filename
-
-
-def _checks(user, token: str, options: dict):
-    header, rows, lines, _filename = _table(token, user.id)
-    context = Context(scope_for(user), options["default_commune"], options["create_hamlets"])
-    return header, rows, context, check_rows(rows, lines, options["mapping"], context)
-
-
 @bp.route("/records/import/<token>", methods=["GET", "POST"])
 @login_required
 @role_required(*STAFF)
 def import_mapping(token: str):
     """Map the file's columns, then see the dry run: bad rows with reasons and likely duplicates."""
-    header, rows, _lines, filename = _table(token, current_user.id)
+    header, rows, _lines, filename = import_jobs.table(token, current_user.id)
     options = _options(request.form, header)
     checks = None
     if request.method == "POST":
         if "head_name" not in options["mapping"]:
             raise ValidationError(_("Choose the column with the name of the head of household."))
-        header, rows, context, checks = _checks(current_user, token, options)
+        header, rows, context, checks = import_jobs.checks(current_user, token, options)
     else:
         context = Context(scope_for(current_user), None, False)
     return render_template(
@@ -122,7 +103,7 @@ def _new_hamlets(context: Context, checks: list) -> dict[str, list[tuple[str, st
 @role_required(*STAFF)
 def import_run(token: str):
     """Start the import in the background and show its progress."""
-    options = _options(request.form, _table(token, current_user.id)[0])
+    options = _options(request.form, import_jobs.table(token, current_user.id)[0])
     if "head_name" not in options["mapping"]:
         raise ValidationError(_("Choose the column with the name of the head of household."))
     if request.form.get("consent_confirmed") != "1":
@@ -134,14 +115,7 @@ def import_run(token: str):
             ),
             code="consent_not_confirmed",
         )
-    user_id = current_user.id
-
-    def work(progress):
-        user = db.session.get(User, user_id)
-        checks = _checks(user, token, options)[3]
-        return run_import(checks, user, options["include_duplicates"], progress)
-
-    import_jobs.start(token, work, user_id)
+    import_jobs.start(token, options, current_user.id)
     return redirect(url_for("households.import_progress", token=token))
 
 

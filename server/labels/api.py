@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from server.apiargs import json_body, query
 from server.auth.scope import scope_for
 from server.errors import NotFound, ValidationError, problem
+from server.i18n import locale_code
 from server.labels import fonts, jobs
 from server.labels import operations as labels
 from server.labels.layouts import LAYOUTS
@@ -121,21 +122,24 @@ def lot_label(args, lot_id, fmt):
 
 
 def start_batch(data: dict) -> str:
-    """Check scope, build the label contents and start the PDF job; returns the job id."""
+    """Check scope and limits and queue the PDF job (the worker renders it); returns the job id."""
     scope = scope_for(current_user)
     layout = labels.layout_named(data["layout"])
+    params = {"kind": data["kind"], "layout": layout.key}
     if data["kind"] == "households":
         place, households = labels.households_of_place(scope, data["place_code"])
         if not households:
             raise ValidationError(_("There are no households in %(place)s.", place=place.name), code="empty")
-        contents, title = labels.household_contents(households, data["lang"]), place.name
+        count, title = len(households), place.name
+        params.update(place_code=place.code, lang=data["lang"])
     else:
         if data["lot_id"] is None:
             raise ValidationError(_("Choose a lot."), code="no_lot")
         lot = labels.lot_for_label(scope, data["lot_id"])
-        contents = labels.lot_contents(lot, data["count"], data["lang"])
-        title = f"{lot.product.name} · {lot.code}"
-    return jobs.start(current_user.id, contents, layout, title)
+        count, title = data["count"], f"{lot.product.name} · {lot.code}"
+        params.update(lot_id=str(lot.id), count=count, lang=data["lang"] or locale_code())
+    pages_total = -(-count // layout.per_page) if layout.is_sheet else count
+    return jobs.start(current_user.id, params, count, pages_total, title)
 
 
 def batch_dump(job_id: str, status: dict) -> dict:
@@ -176,6 +180,7 @@ def batches(batch: dict):
         413: TooLarge
         415: NotJson
         422: Invalid
+        429: {description: "Too many batches at once or in the last hour; see Retry-After"}
     """
     job_id = start_batch(batch)
     response = jsonify(batch_dump(job_id, jobs.status(job_id, current_user.id)))

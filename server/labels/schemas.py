@@ -53,7 +53,7 @@ class BatchDumpSchema(Schema):
     """Progress of a batch PDF."""
 
     job_id = fields.String()
-    state = fields.String(metadata={"enum": ["running", "done", "failed"]})
+    state = fields.String(metadata={"enum": ["queued", "running", "done", "failed"]})
     labels = fields.Integer()
     pages_total = fields.Integer()
     pages_done = fields.Integer()
@@ -61,3 +61,4 @@ class BatchDumpSchema(Schema):
     title = fields.String()
     status_url = fields.String()
     download_url = fields.String(allow_none=True)
+    message = fields.String(allow_none=True, metadata={"description": "Set when the server stopped during the job"})

@@ -8,7 +8,7 @@ from marshmallow import ValidationError as SchemaError
 
 from server.auth.decorators import role_required
 from server.auth.scope import scope_for
-from server.errors import AppError, NotFound
+from server.errors import AppError, NotFound, TooManyRequests
 from server.extensions import db
 from server.forms import form_values
 from server.households.models import Household
@@ -83,6 +83,8 @@ def create_batch():
         job_id = start_batch(BatchLoadSchema().load(fields))
     except SchemaError:
         return _index_with_error(_("Please check the place code, the lot and the number of labels.")), 422
+    except TooManyRequests as error:
+        return _index_with_error(error.detail), 429, {"Retry-After": str(error.retry_after)}
     except AppError as error:
         return _index_with_error(error.detail), error.status
     return redirect(url_for("labels.job_page", job_id=job_id))

@@ -74,11 +74,9 @@ def svg_size_mm(svg: str) -> tuple[float, float]:
 
 
 @pytest.fixture(autouse=True)
-def _label_jobs_folder(app, tmp_path):
+def _label_jobs_folder(app, tmp_path, monkeypatch):
     """Batch PDFs of a test go to its own temporary folder."""
-    app.config["LABEL_JOBS_DIR"] = str(tmp_path / "label-jobs")
-    yield
-    app.config.pop("LABEL_JOBS_DIR", None)
+    monkeypatch.setitem(app.config, "JOB_FILES_DIR", str(tmp_path / "jobs"))
 
 
 @pytest.fixture

@@ -16,6 +16,11 @@ async function poll() {
       bar.max = Math.max(status.total, 1);
       bar.value = status.done;
       state.textContent = fill(state.dataset[status.state] || state.dataset.running, status);
+      const message = document.getElementById("import-message");
+      if (message) {
+        message.textContent = status.message || "";
+        message.hidden = !status.message;
+      }
       if (status.state === "done" || status.state === "failed") return;
     }
   } catch (error) {
