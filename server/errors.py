@@ -64,33 +64,21 @@ class Conflict(AppError):
 
 
 class TooManyRequests(AppError):
-    """Over a limit for now; `retry_after` says in how many seconds the next try may pass."""
+    """Over a limit for now; `retry_after` says in how many seconds the next try may pass (sent as Retry-After)."""
 
     status = 429
-    code = "too_many"
+    code = "too_many_requests"
     title = _l("Too many attempts. Please wait a moment and try again.")
 
-    def __init__(self, detail: str | None = None, *, retry_after: int, code: str | None = None):
+    def __init__(self, detail: str | None = None, *, code: str | None = None, retry_after: float = 60):
         super().__init__(detail, code=code)
-        self.retry_after = max(int(retry_after), 1)
+        self.retry_after = max(math.ceil(retry_after), 1)
 
 
 class ServiceUnavailable(AppError):
     status = 503
     code = "unavailable"
     title = _l("The service is unavailable right now. Please try again soon.")
-
-
-class TooManyRequests(AppError):
-    """Too many tries: `retry_after` seconds to wait, sent as Retry-After."""
-
-    status = 429
-    code = "too_many_requests"
-    title = _l("Too many attempts. Please wait a moment and try again.")
-
-    def __init__(self, detail: str | None = None, *, code: str | None = None, retry_after: int = 60):
-        super().__init__(detail, code=code)
-        self.retry_after = retry_after
 
 
 RETRY_AFTER_SECONDS = 30
