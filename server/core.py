@@ -4,10 +4,14 @@ from pathlib import Path
 
 import fontpkg_noto_sans
 import fontpkg_noto_sans_khmer
-from flask import Blueprint, jsonify, redirect, render_template, send_from_directory, url_for
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from flask import Blueprint, jsonify, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 
-from server.errors import NotFound
+from server.errors import BadRequest, NotFound
+from server.i18n import save_language
+from server.security import safe_next
 
 bp = Blueprint("core", __name__)
 
@@ -45,3 +49,13 @@ def font(name: str):
     folder, filename = FONTS[name]
     response = send_from_directory(Path(folder), filename, max_age=31536000)
     return response
+
+
+@bp.post("/language")
+def language():
+    """The language setting: saves the chosen language and goes back to the page it was chosen on."""
+    if not save_language(request.form.get("lang", "")):
+        raise BadRequest()
+    target = urlsplit(safe_next(request.form.get("next"), url_for("core.index")))
+    kept = urlencode([(key, value) for key, value in parse_qsl(target.query, keep_blank_values=True) if key != "lang"])
+    return redirect(target.path + (f"?{kept}" if kept else ""))

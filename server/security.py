@@ -33,6 +33,13 @@ def csrf_exempt(view):
     return view
 
 
+def safe_next(target: str | None, fallback: str) -> str:
+    """A redirect target on this site (a path, never //host or a backslash trick), else `fallback`."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return fallback
+
+
 def _exempt() -> bool:
     return getattr(current_app.view_functions.get(request.endpoint), "csrf_exempt", False)
 
