@@ -1,11 +1,10 @@
 """Health check, home page, fonts for Khmer, and the language switch."""
 
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import fontpkg_noto_sans
 import fontpkg_noto_sans_khmer
-from urllib.parse import parse_qsl, urlencode, urlsplit
-
 from flask import Blueprint, jsonify, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 
