@@ -32,7 +32,7 @@ class _ApiParser(FlaskParser):
     def load_json(self, req, schema) -> dict:
         """The body as server/jsonbody.py reads it: size limit, JSON and an object, or a problem."""
         limit = self.max_bytes() if callable(self.max_bytes) else self.max_bytes
-        return read_json(limit, self.require_json_type)
+        return read_json(limit, self.require_json_type, getattr(schema, "own_text", ()))
 
     def handle_error(self, error, req, schema, *, error_status_code, error_headers):
         """Raise the app's ValidationError naming the fields (webargs nests them by location)."""

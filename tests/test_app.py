@@ -139,3 +139,26 @@ def test_a_nul_character_is_refused_with_a_problem_document(ctx, client):
         content_type="application/json",
     )
     assert pushed.status_code == 400 and pushed.get_json()["code"] == "malformed_json"
+
+
+def _boom(*args, **kwargs):
+    raise RuntimeError("forced failure")
+
+
+@pytest.mark.parametrize("where", ["view", "view and rollback", "view and its answer", "before the view"])
+def test_no_api_request_answers_an_html_500(app, monkeypatch, where):
+    """An error in a route, or in answering that error, is still a problem document in the user's language."""
+    if where == "before the view":
+        monkeypatch.setattr("server.security.holds_nul_character", _boom)
+    else:
+        monkeypatch.setitem(app.view_functions, "places.search_places", _boom)
+    if where == "view and rollback":
+        monkeypatch.setattr(db.session, "rollback", _boom, raising=False)
+    if where == "view and its answer":
+        monkeypatch.setattr("server.errors.problem", _boom)
+    response = app.test_client().get("/api/v1/places/search?q=tra", headers={"Accept-Language": "km"})
+    assert response.status_code == 500
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["code"] == "server_error" and body["status"] == 500
+    assert body["title"] and body["title"] != "Something went wrong on our side. Please try again."

@@ -68,6 +68,7 @@ class PushEnvelopeSchema(PushSchema):
     """The batch with its mutations unchecked: they are checked one by one so one bad one blocks none."""
 
     problem_codes = {"mutations": "bad_batch"}
+    own_text = ("mutations",)  # text no database can store refuses its own mutation (sync/operations.py)
     mutations = MutationBatch()
 
     class Meta:
