@@ -76,7 +76,8 @@ def is_counted_scan() -> bool:
 def _insert_new(table, **values) -> bool:
     """INSERT unless the primary key is there already; whether a row was added."""
     insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    return db.session.execute(insert(table).values(**values).on_conflict_do_nothing()).rowcount == 1
+    added = insert(table).values(**values).on_conflict_do_nothing().returning(*table.primary_key.columns)
+    return db.session.execute(added).first() is not None
 
 
 def _day_key(today: date) -> bytes:
