@@ -184,8 +184,13 @@ def register_error_handlers(app: Flask) -> None:
         _forget(app)
         title = _HTTP_TITLES.get(error.code, error.name)
         if wants_json():
-            return problem(error.code or 500, _http_code(error), str(title))
-        return _page(error.code or 500, str(title), None)
+            response = problem(error.code or 500, _http_code(error), str(title))
+        else:
+            response = make_response(_page(error.code or 500, str(title), None))
+        for name, value in error.get_headers():  # Allow on a 405, WWW-Authenticate, Retry-After
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

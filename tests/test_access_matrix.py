@@ -65,6 +65,7 @@ ACCESS = {
     "/labels/batches/<job_id>": (STAFF, "missing"),
     "/labels/households/<uuid:household_id>": (STAFF, "household"),
     "/labels/lots/<uuid:lot_id>": (STAFF, "lot"),
+    "/language": (PUBLIC, None),
     "/login": (PUBLIC, None),
     "/logout": (LOGOUT, None),
     "/places": (STAFF, None),

@@ -82,7 +82,12 @@ class CommuneCodes(fields.String):
         super().__init__(validate=validate.Length(max=MAX_COMMUNES_ARG), **kwargs)
 
     def deserialize(self, value, attr=None, data=None, **kwargs):
-        """The set of codes, or one translated message for an empty or too long list."""
+        """The set of codes, or one translated message for a list of only commas or too long.
+
+        An empty value (`?communes=`) counts as absent, as the document allows it: every commune of the scope.
+        """
+        if value == "":
+            return missing
         message = _("List one or more commune codes, separated by commas.")
         try:
             raw = super().deserialize(value, attr, data, **kwargs)
@@ -106,7 +111,9 @@ class PullQuerySchema(Schema):
         validate=validate.OneOf((0, 1)),
         metadata={"description": "1: send the reference data (always sent with cursor=0 and no communes)."},
     )
-    communes = CommuneCodes(metadata={"description": "Comma-separated commune codes to restrict the pull to."})
+    communes = CommuneCodes(
+        metadata={"description": "Comma-separated commune codes to restrict the pull to; empty: as if not given."}
+    )
 
 
 # --- what the server answers -------------------------------------------------------------
