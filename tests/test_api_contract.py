@@ -49,6 +49,9 @@ def test_q_longer_than_documented_is_refused(client, ctx, document):
     assert client.get("/api/v1/places/search", query_string={"q": "á" * longest}).status_code == 200
     too_long = client.get("/api/v1/places/search", query_string={"q": "á" * (longest + 1)})
     assert too_long.status_code == 422 and list(too_long.get_json()["errors"]) == ["q"]
+    # Sent twice, the long one behind a short one: not read past.
+    twice = client.get("/api/v1/places/search", query_string=[("q", "tra"), ("q", "á" * (longest + 1))])
+    assert twice.status_code == 422 and list(twice.get_json()["errors"]) == ["q"]
 
 
 def test_empty_communes_is_as_if_not_given_and_an_empty_place_is_refused_as_documented(client, ctx, document):
