@@ -37,7 +37,9 @@ def csrf_exempt(view):
 
 def safe_next(target: str | None, fallback: str) -> str:
     """A redirect target on this site (a path, never //host or a backslash trick), else `fallback`."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Browsers drop tabs and line breaks inside a URL, so "/\t/host" would lead to //host.
+    plain = target and not any(ord(ch) < 33 or ch == "\\" for ch in target)
+    if plain and target.startswith("/") and not target.startswith("//"):
         return target
     return fallback
 

@@ -70,8 +70,9 @@ def test_language_setting_refuses_forged_posts_and_other_sites(app):
     with client.cross_site():
         assert client.post("/language", data={"lang": "km", "next": "/login"}).status_code == 400
     assert _page_language(client, "/login") == "vi"
-    away = client.post("/language", data={"lang": "km", "next": "//evil.example/x"})
-    assert away.headers["Location"] == "/"
+    for elsewhere in ("//evil.example/x", "/\t/evil.example/x", "/\\evil.example", "https://evil.example/"):
+        away = client.post("/language", data={"lang": "km", "next": elsewhere})
+        assert away.headers["Location"] == "/"
     assert client.post("/language", data={"lang": "xx", "next": "/login"}).status_code == 400
 
 
