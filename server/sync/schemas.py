@@ -82,12 +82,11 @@ class CommuneCodes(fields.String):
         super().__init__(validate=validate.Length(max=MAX_COMMUNES_ARG), **kwargs)
 
     def deserialize(self, value, attr=None, data=None, **kwargs):
-        """The set of codes, or one translated message for a list of only commas or too long.
+        """The set of codes, or one translated message for a too long list.
 
-        An empty value (`?communes=`) counts as absent, as the document allows it: every commune of the scope.
+        A value naming no code (`?communes=`, `?communes=,`) counts as absent, as the document
+        allows it: every commune of the scope.
         """
-        if value == "":
-            return missing
         message = _("List one or more commune codes, separated by commas.")
         try:
             raw = super().deserialize(value, attr, data, **kwargs)
@@ -97,7 +96,7 @@ class CommuneCodes(fields.String):
             return raw
         codes = frozenset(code.strip() for code in raw.split(",") if code.strip())
         if not codes:
-            raise SchemaError(message)
+            return missing
         return codes
 
 
