@@ -22,7 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     from server import models  # noqa: F401  (registers every table)
     from server.auth.tokens import load_user_from_bearer
     from server.core import init_static_versions
-    from server.i18n import init_formatting, remember_language, select_locale
+    from server.i18n import init_formatting, select_locale
     from server.navigation import init_navigation
     from server.vocab import init_vocab
 
@@ -39,7 +39,6 @@ def create_app(config: dict | None = None) -> Flask:
     init_static_versions(app)
     login_manager.request_loader(load_user_from_bearer)
     app.jinja_env.globals["language_names"] = LANGUAGE_NAMES
-    app.before_request(remember_language)
 
     from server.errors import register_error_handlers
     from server.security import init_security

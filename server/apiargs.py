@@ -32,7 +32,19 @@ class _ApiParser(FlaskParser):
     def load_json(self, req, schema) -> dict:
         """The body as server/jsonbody.py reads it: size limit, JSON and an object, or a problem."""
         limit = self.max_bytes() if callable(self.max_bytes) else self.max_bytes
-        return read_json(limit, self.require_json_type)
+        return read_json(limit, self.require_json_type, getattr(schema, "own_text", ()))
+
+    def load_querystring(self, req, schema):
+        """The query string; a parameter the document gives one value but sent twice is a bad parameter.
+
+        Reading only the first of `?q=ok&q=<anything>` would let the second past every check.
+        """
+        single = {field.data_key or name for name, field in schema.fields.items() if not isinstance(field, fields.List)}
+        repeated = sorted(name for name in single if len(req.args.getlist(name)) > 1)
+        if repeated:
+            message = _("Give this parameter once.")
+            raise ValidationError(code=self.code, errors={name: [message] for name in repeated})
+        return super().load_querystring(req, schema)
 
     def handle_error(self, error, req, schema, *, error_status_code, error_headers):
         """Raise the app's ValidationError naming the fields (webargs nests them by location)."""

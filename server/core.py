@@ -4,11 +4,24 @@ import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from flask import Blueprint, Flask, jsonify, make_response, redirect, render_template, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user
 
-from server.errors import NotFound
+from server.errors import BadRequest, NotFound
+from server.i18n import save_language
+from server.security import safe_next
 from server.webfonts import KHMER_WEB, PACKAGED, khmer_web_font
 
 bp = Blueprint("core", __name__)
@@ -77,3 +90,13 @@ def init_static_versions(app: Flask) -> None:
             version = static_version(app.static_folder, values["filename"])
             if version:
                 values["v"] = version
+
+
+@bp.post("/language")
+def language():
+    """The language setting: saves the chosen language and goes back to the page it was chosen on."""
+    if not save_language(request.form.get("lang", "")):
+        raise BadRequest()
+    target = urlsplit(safe_next(request.form.get("next"), url_for("core.index")))
+    kept = urlencode([(key, value) for key, value in parse_qsl(target.query, keep_blank_values=True) if key != "lang"])
+    return redirect(target.path + (f"?{kept}" if kept else ""))

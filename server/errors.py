@@ -1,10 +1,12 @@
 """One error hierarchy: problem+json under /api/, an HTML page elsewhere."""
 
+import json
 import math
 import time
 
 import sqlalchemy as sa
 from flask import Flask, jsonify, make_response, render_template, request
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -106,14 +108,64 @@ def _page(status: int, title: str, detail: str | None):
     return render_template("errors/error.html", status=status, title=title, detail=detail), status
 
 
+SERVER_ERROR = _l("Something went wrong on our side. Please try again.")
+
+
+class ApiErrorGuard:
+    """WSGI middleware, the last resort: an error that escapes Flask's handlers under /api/ still
+    answers a problem document, never the WSGI server's HTML page.
+
+    Flask answers an error in a view with the handlers below; only an error inside those
+    handlers (the database failing again while rolling back, say) reaches this.
+    """
+
+    def __init__(self, app: Flask, wsgi_app):
+        self.app, self.wsgi_app = app, wsgi_app
+
+    def __call__(self, environ, start_response):
+        if not environ.get("PATH_INFO", "").startswith("/api/"):
+            return self.wsgi_app(environ, start_response)
+        try:
+            return self.wsgi_app(environ, start_response)
+        except Exception:
+            self.app.logger.exception("Error while answering an error")
+            body = json.dumps(self._problem(environ)).encode()
+            headers = [("Content-Type", "application/problem+json"), ("Content-Length", str(len(body)))]
+            start_response("500 INTERNAL SERVER ERROR", headers, None)
+            return [body]
+
+    def _problem(self, environ) -> dict:
+        from werkzeug.datastructures import LanguageAccept
+        from werkzeug.http import parse_accept_header
+
+        languages = self.app.config["LANGUAGES"]
+        asked = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept).best_match(languages)
+        try:
+            with self.app.app_context(), force_locale(asked or self.app.config["BABEL_DEFAULT_LOCALE"]):
+                title = str(SERVER_ERROR)
+        except Exception:  # the catalogue itself is out of reach: the source text still says it
+            title = SERVER_ERROR._args[0]
+        return {"type": "about:blank#server_error", "title": title, "status": 500, "code": "server_error"}
+
+
+def _forget(app: Flask) -> None:
+    """Roll the request's session back; a failing rollback (a lost connection) must not fail the answer."""
+    try:
+        db.session.rollback()
+    except Exception:
+        app.logger.exception("Rollback failed")
+        db.session.remove()
+
+
 def register_error_handlers(app: Flask) -> None:
     """Answer every error in the form the client expects, keeping nothing the request wrote."""
+    app.wsgi_app = ApiErrorGuard(app, app.wsgi_app)
 
     # Each handler rolls back first (server/transaction.py): a failed flush leaves the session
     # unusable, and the page answered may read the database (the user, the menu).
     @app.errorhandler(AppError)
     def _app_error(error: AppError):
-        db.session.rollback()
+        _forget(app)
         if wants_json():
             response = problem(error.status, error.code, error.title, error.detail, error.errors)
         else:
@@ -129,7 +181,7 @@ def register_error_handlers(app: Flask) -> None:
         # The database is down, unreachable or gave up on a lock: nothing of this request was
         # kept, so the client may send it again later (the phone keeps its outbox and backs off).
         app.logger.warning("Database unavailable: %s", error)
-        db.session.rollback()
+        _forget(app)
         # Answer as to an anonymous caller: loading the user (for the language, the menu) would
         # ask the database again and fail inside this handler.
         login_manager._update_request_context_with_user()
@@ -137,7 +189,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):
-        db.session.rollback()
+        _forget(app)
         title = str(_l("This form has expired. Please go back, reload the page and try again."))
         if wants_json():
             return problem(400, "csrf", title)
@@ -145,21 +197,24 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
-        db.session.rollback()
+        _forget(app)
         title = _HTTP_TITLES.get(error.code, error.name)
         if wants_json():
             response = problem(error.code or 500, _http_code(error), str(title))
         else:
             response = make_response(_page(error.code or 500, str(title), None))
-        if error.code == 429:
+        for name, value in error.get_headers():  # Allow on a 405, WWW-Authenticate, Retry-After
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        if error.code == 429 and "Retry-After" not in response.headers:
             response.headers["Retry-After"] = str(_rate_limit_reset())
         return response
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
-        db.session.rollback()
+        _forget(app)
         app.logger.exception("Unhandled error")
-        title = str(_l("Something went wrong on our side. Please try again."))
+        title = str(SERVER_ERROR)
         if wants_json():
             return problem(500, "server_error", title)
         return _page(500, title, None)
@@ -185,6 +240,6 @@ _HTTP_TITLES = {
     405: _l("This action is not allowed here."),
     413: _l("What was sent is too large."),
     429: _l("Too many attempts. Please wait a moment and try again."),
-    500: _l("Something went wrong on our side. Please try again."),
+    500: SERVER_ERROR,
     503: _l("The service is unavailable right now. Please try again soon."),
 }

@@ -5,18 +5,22 @@ from flask_babel import format_date, format_datetime, format_decimal, format_per
 from flask_login import current_user
 
 
-def remember_language() -> None:
-    """A ?lang= switch is kept in the session and, once signed in, in the user's setting."""
-    asked = request.args.get("lang")
-    if asked not in current_app.config["LANGUAGES"]:
-        return
-    session["lang"] = asked
-    if current_user.is_authenticated and current_user.locale != asked:
-        current_user.locale = asked  # kept by the request's commit (server/transaction.py)
+def save_language(code: str) -> bool:
+    """The language setting: kept in the session and, once signed in, in the user's own setting.
+
+    The only writer of a saved language. `?lang=` on a URL shows that one page in its language
+    and saves nothing: a label's language, an API call or a public page's switch is theirs alone.
+    """
+    if code not in current_app.config["LANGUAGES"]:
+        return False
+    session["lang"] = code
+    if current_user.is_authenticated and current_user.locale != code:
+        current_user.locale = code  # kept by the request's commit (server/transaction.py)
+    return True
 
 
 def select_locale() -> str:
-    """User's setting, then ?lang= (remembered), then Accept-Language, then Vietnamese."""
+    """?lang= for this page, then the user's setting, then the session's, Accept-Language, Vietnamese."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # commands such as `flask create-user` speak the default
         return current_app.config["BABEL_DEFAULT_LOCALE"]

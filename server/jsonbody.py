@@ -1,5 +1,11 @@
 """JSON bodies of the API, both ways: too large is 413, not JSON is 400, both problem documents.
 
+Two kinds of valid-looking JSON are refused too, with 400: nesting deeper than MAX_DEPTH (no body
+of this API nests more than a few levels; Python's parser would give up with a RecursionError
+long before 100,000), and text holding a lone UTF-16 surrogate (`"\\udcff"`: JSON's grammar
+allows the escape, but no database can store it). A view that wants to refuse such text item by
+item (the push, one mutation at a time) names the members it checks itself in `own_text`.
+
 A body may come gzip-compressed (`Content-Encoding: gzip`, as the phone sends its pushes); its
 limit is on the inflated size, which is never inflated past it, so a small bomb is only a 413.
 Replies are gzip-compressed for clients that accept it (`json_reply`).
@@ -7,6 +13,7 @@ Replies are gzip-compressed for clients that accept it (`json_reply`).
 
 import gzip
 import json
+import re
 import zlib
 
 from flask import current_app, request
@@ -27,6 +34,12 @@ class MalformedJson(AppError):
     title = _l("What was sent is not valid JSON.")
 
 
+class InvalidText(AppError):
+    status = 400
+    code = "invalid_text"
+    title = _l("Some text holds characters that cannot be stored.")
+
+
 class NotJson(AppError):
     status = 415
     code = "not_json"
@@ -42,8 +55,49 @@ class UnknownEncoding(AppError):
 GZIP_MIN_BYTES = 1024
 
 
-def read_json(max_bytes: int, require_json_type: bool = False) -> dict:
-    """The request's JSON object, reading (and inflating) at most `max_bytes`."""
+MAX_DEPTH = 32
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # the parser joins pairs: what is left stands alone
+
+
+def _too_deep(value) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def invalid_text_path(value) -> str | None:
+    """Where the first string (or object key) holding a lone surrogate is, as `a.b.0`, or None."""
+    stack = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            if _LONE_SURROGATE.search(item):
+                return path
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                name = f"{path}.{_printable(key)}" if path else _printable(key)
+                if _LONE_SURROGATE.search(key):
+                    return name
+                stack.append((child, name))
+        elif isinstance(item, list):
+            stack.extend((child, f"{path}.{n}" if path else str(n)) for n, child in enumerate(item))
+    return None
+
+
+def _printable(text: str) -> str:
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def read_json(max_bytes: int, require_json_type: bool = False, own_text: tuple[str, ...] = ()) -> dict:
+    """The request's JSON object, reading (and inflating) at most `max_bytes`.
+
+    `own_text`: the members whose text the caller checks itself.
+    """
     if require_json_type and not request.is_json:
         raise NotJson()
     if request.content_length is not None and request.content_length > max_bytes:
@@ -54,12 +108,17 @@ def read_json(max_bytes: int, require_json_type: bool = False) -> dict:
     raw = _decoded(raw, max_bytes)
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise MalformedJson() from error
+    if _too_deep(body):
+        raise MalformedJson()
     if b"\\u0000" in raw:  # a NUL inside a string: no field accepts it and PostgreSQL cannot store it
         raise MalformedJson()
     if not isinstance(body, dict):
         raise ValidationError(_l("Please send a JSON object."), code="not_an_object")
+    broken = invalid_text_path({key: value for key, value in body.items() if key not in own_text})
+    if broken is not None:
+        raise InvalidText(errors={broken: [str(InvalidText.title)]})
     return body
 
 

@@ -47,10 +47,11 @@ PROBLEMS = {
     "Invalid": "Some values are not valid; see errors.",
     "TooManyRequests": "Too many attempts; wait a minute.",
     "Unavailable": "Busy or down; nothing was kept, try again with backoff.",
-    "BadRequest": "The request could not be understood, e.g. it holds a NUL character (code bad_request).",
+    "BadRequest": "The request could not be understood, e.g. a NUL character in the path or a form (code bad_request).",
 }
-# Any operation may meet these: a malformed request, or the database being down.
-COMMON_RESPONSES = {"400": "BadRequest", "503": "Unavailable"}
+# Any operation may meet these: a malformed request, a query parameter holding a NUL character
+# (422 bad_parameter, named in errors), or the database being down.
+COMMON_RESPONSES = {"400": "BadRequest", "422": "Invalid", "503": "Unavailable"}
 
 
 def build_spec(app: Flask) -> dict:

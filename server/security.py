@@ -2,8 +2,10 @@
 
 from flask import Flask, current_app, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
+from flask_login import current_user
 
-from server.errors import BadRequest
+from server.errors import BadRequest, ValidationError
 from server.extensions import csrf
 
 CSP = (
@@ -33,6 +35,15 @@ def csrf_exempt(view):
     return view
 
 
+def safe_next(target: str | None, fallback: str) -> str:
+    """A redirect target on this site (a path, never //host or a backslash trick), else `fallback`."""
+    # Browsers drop tabs and line breaks inside a URL, so "/\t/host" would lead to //host.
+    plain = target and not any(ord(ch) < 33 or ch == "\\" for ch in target)
+    if plain and target.startswith("/") and not target.startswith("//"):
+        return target
+    return fallback
+
+
 def _exempt() -> bool:
     return getattr(current_app.view_functions.get(request.endpoint), "csrf_exempt", False)
 
@@ -45,6 +56,14 @@ def holds_nul_character() -> bool:
     return any("\x00" in value for value in values)
 
 
+def _nul_in_api_query() -> dict:
+    """The API's query parameters holding a NUL, with why: a bad parameter (422), as the document says."""
+    if not request.path.startswith("/api/") or "\x00" in request.path:
+        return {}
+    message = _("A NUL character is not allowed.")
+    return {name: [message] for name, values in request.args.lists() if any("\x00" in v for v in values)}
+
+
 def init_security(app: Flask) -> None:
     """Register the CSRF check, the session cookie policy and the response headers."""
     app.session_interface = SessionInterface()
@@ -52,12 +71,19 @@ def init_security(app: Flask) -> None:
     @app.before_request
     def _refuse_nul_characters():
         if holds_nul_character():
+            bad_parameters = _nul_in_api_query()
+            if bad_parameters:
+                raise ValidationError(code="bad_parameter", errors=bad_parameters)
             raise BadRequest()
 
     @app.before_request
     def _check_csrf():
         if request.method in ("GET", "HEAD", "OPTIONS") or uses_bearer_token() or _exempt():
             return
+        if request.routing_exception is not None:
+            return  # no view will run: the 404 or 405 (with Allow) answers
+        if request.path.startswith("/api/") and not current_user.is_authenticated:
+            return  # nobody signed in: nothing to forge, and the view answers 401 as documented
         if app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect()
 

@@ -70,6 +70,7 @@ ACCESS = {
     "/labels/batches/<job_id>": (STAFF, "missing"),
     "/labels/households/<uuid:household_id>": (STAFF, "household"),
     "/labels/lots/<uuid:lot_id>": (STAFF, "lot"),
+    "/language": (PUBLIC, None),
     "/login": (PUBLIC, None),
     "/n/<code>": (PUBLIC, "notice"),  # a published bulletin's public page
     "/logout": (LOGOUT, None),

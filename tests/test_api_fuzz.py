@@ -4,13 +4,17 @@ The run is bounded: a few examples per operation plus the coverage phase, no shr
 push body is generated with at most a handful of mutations (the document allows 500; drawing
 hundreds of regex-shaped clocks per example kept hypothesis busy for minutes). Batches of 500
 and more are exercised in tests/sync and tests/test_faults.py.
+
+The stateful phase follows the document's links (a pull's next_cursor into the next pull, a
+push's record into its label, a place into its children and figures) for a few short sequences,
+derandomised so that every run makes the same calls.
 """
 
 import copy
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
@@ -27,8 +31,20 @@ MUTATIONS_PER_PUSH = 3
 FUZZ_CONFIG = {
     "suppress-health-check": ["all"],
     "generation": {"max-examples": 8, "no-shrink": True, "database": "none", "deterministic": True},
-    "phases": {"stateful": {"enabled": False}},
+    "phases": {"stateful": {"enabled": False}},  # run by test_api_sequences_answer_as_documented
 }
+SEQUENCES = settings(
+    max_examples=10,
+    stateful_step_count=5,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+# Revoking the fuzzing phone's own token would leave every later call unauthenticated, and
+# batch jobs render thousands of labels in the background (their checks are in tests/labels).
+LEFT_OUT = (("DELETE", "/api/v1/auth/token"), ("POST", "/api/v1/labels/batches"))
 
 
 def _bounded(document: dict) -> dict:
@@ -65,16 +81,36 @@ def bearer(ctx, client):
     return {"Authorization": f"Bearer {reply.get_json()['token']}", "Accept-Encoding": "identity"}
 
 
+def _left_out(loaded):
+    for method, path in LEFT_OUT:
+        loaded = loaded.exclude(method=method, path=path)
+    return loaded
+
+
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
-# Revoking the fuzzing phone's own token would leave every later case unauthenticated, and
-# batch jobs render thousands of labels in the background (their checks are in tests/labels).
-@(
-    schema.exclude(method="DELETE", path="/api/v1/auth/token")
-    .exclude(method="POST", path="/api/v1/labels/batches")
-    .parametrize()
-)
+@_left_out(schema).parametrize()
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 def test_api_answers_every_request_as_documented(case, bearer):
     case.call_and_validate(headers=bearer, checks=CHECKS)
+
+
+def test_the_document_links_operations_for_the_stateful_phase(api_schema):
+    assert api_schema.statistic.links.total >= 5
+
+
+def test_api_sequences_answer_as_documented(api_schema, bearer):
+    """Calls chained by the document's links: no 5xx, and every answer as documented."""
+    calls = []
+
+    class PhoneSequences(_left_out(api_schema).as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": bearer}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            calls.append(case.operation.label)
+            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+
+    PhoneSequences.run(settings=SEQUENCES)
+    assert len(calls) > len(set(calls))  # sequences ran, following links from one call to the next

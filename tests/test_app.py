@@ -129,9 +129,10 @@ def test_a_nul_character_is_refused_with_a_problem_document(ctx, client):
     trainer = factories.user("trainer", [tree["commune"]])
     factories.login(client, trainer)
     response = client.get("/api/v1/places/search?q=tra%00vinh")
-    assert response.status_code == 400
+    assert response.status_code == 422  # a bad parameter, as the OpenAPI document says
     assert response.mimetype == "application/problem+json"
-    assert response.get_json()["code"] == "bad_request"
+    assert response.get_json()["code"] == "bad_parameter" and list(response.get_json()["errors"]) == ["q"]
+    assert client.get("/api/v1/places/search%00").status_code == 400
     assert client.get("/places?q=tra%00vinh").status_code == 400  # pages refuse it too, before anything else
     pushed = client.post(
         "/api/v1/auth/token",
@@ -139,3 +140,26 @@ def test_a_nul_character_is_refused_with_a_problem_document(ctx, client):
         content_type="application/json",
     )
     assert pushed.status_code == 400 and pushed.get_json()["code"] == "malformed_json"
+
+
+def _boom(*args, **kwargs):
+    raise RuntimeError("forced failure")
+
+
+@pytest.mark.parametrize("where", ["view", "view and rollback", "view and its answer", "before the view"])
+def test_no_api_request_answers_an_html_500(app, monkeypatch, where):
+    """An error in a route, or in answering that error, is still a problem document in the user's language."""
+    if where == "before the view":
+        monkeypatch.setattr("server.security.holds_nul_character", _boom)
+    else:
+        monkeypatch.setitem(app.view_functions, "places.search_places", _boom)
+    if where == "view and rollback":
+        monkeypatch.setattr(db.session, "rollback", _boom, raising=False)
+    if where == "view and its answer":
+        monkeypatch.setattr("server.errors.problem", _boom)
+    response = app.test_client().get("/api/v1/places/search?q=tra", headers={"Accept-Language": "km"})
+    assert response.status_code == 500
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["code"] == "server_error" and body["status"] == 500
+    assert body["title"] and body["title"] != "Something went wrong on our side. Please try again."

@@ -42,16 +42,45 @@ def test_unknown_lang_parameter_is_ignored(app):
     assert _page_language(app.test_client(), "/login?lang=xx") == "vi"
 
 
-def test_language_choice_persists_in_the_session(app):
+def _choose(client, lang: str, next_url: str = "/login"):
+    """Press a language in the page's header: the language setting."""
+    client.get(next_url)
+    return client.post("/language", data={"lang": lang, "next": next_url})
+
+
+def test_language_setting_persists_in_the_session(app):
+    client = app.test_client()
+    chosen = _choose(client, "km", "/login?next=%2Fsync%2Fdevices&lang=en")
+    assert chosen.status_code == 302 and chosen.headers["Location"] == "/login?next=%2Fsync%2Fdevices"
+    assert _page_language(client, headers={"Accept-Language": "en"}) == "km"
+
+
+def test_lang_parameter_shows_one_page_and_saves_nothing(app):
     client = app.test_client()
     assert _page_language(client, "/login?lang=km") == "km"
-    assert _page_language(client, headers={"Accept-Language": "en"}) == "km"
+    assert _page_language(client, "/login") == "vi"
+    _choose(client, "en")
+    assert _page_language(client, "/login?lang=km") == "km"
+    assert _page_language(client, "/login") == "en"
+
+
+def test_language_setting_refuses_forged_posts_and_other_sites(app):
+    client = app.test_client()
+    client.get("/login")
+    with client.cross_site():
+        assert client.post("/language", data={"lang": "km", "next": "/login"}).status_code == 400
+    assert _page_language(client, "/login") == "vi"
+    for elsewhere in ("//evil.example/x", "/\t/evil.example/x", "/\\evil.example", "https://evil.example/"):
+        away = client.post("/language", data={"lang": "km", "next": elsewhere})
+        assert away.headers["Location"] == "/"
+    assert client.post("/language", data={"lang": "xx", "next": "/login"}).status_code == 400
 
 
 def test_every_page_offers_the_three_languages(app):
     page = app.test_client().get("/login?lang=km").get_data(as_text=True)
+    assert 'action="/language"' in page
     for code, name in (("vi", "Tiếng Việt"), ("km", "ភាសាខ្មែរ"), ("en", "English")):
-        assert f'href="?lang={code}"' in page
+        assert f'name="lang" value="{code}"' in page
         assert name in page
 
 
@@ -71,18 +100,44 @@ def test_users_saved_language_wins_over_the_browser(app):
     assert _page_language(client, "/", headers={"Accept-Language": "en"}) == "km"
 
 
+def _saved_language(app, user_id) -> str | None:
+    with app.app_context():
+        return db.session.get(User, user_id).locale
+
+
 def test_switching_language_when_signed_in_is_saved_for_next_time(app):
     user_id = _user_with_locale(app, None)
     client = app.test_client()
     client.get("/login")
     client.post("/login", data={"username": "sok", "password": factories.PASSWORD})
-    assert _page_language(client, "/?lang=en") == "en"
-    with app.app_context():
-        assert db.session.get(User, user_id).locale == "en"
+    _choose(client, "en", "/")
+    assert _page_language(client, "/") == "en"
+    assert _saved_language(app, user_id) == "en"
     other_phone = app.test_client()
     other_phone.get("/login")
     other_phone.post("/login", data={"username": "sok", "password": factories.PASSWORD})
     assert _page_language(other_phone, "/", headers={"Accept-Language": "km"}) == "en"
+
+
+def test_lang_parameter_never_changes_the_saved_language(app):
+    """A page, an API call with a device token, a label in another language: each is theirs alone."""
+    user_id = _user_with_locale(app, "vi")
+    with app.app_context():
+        home_id = factories.household(factories.small_tree()["commune"]).id
+    client = app.test_client()
+    client.get("/login")
+    client.post("/login", data={"username": "sok", "password": factories.PASSWORD})
+    assert _page_language(client, "/?lang=km") == "km"
+    label = client.get(f"/api/v1/labels/households/{home_id}.svg?layout=a4-2x7&lang=en")
+    assert label.status_code == 200 and b'xml:lang="en"' in label.data
+    assert _saved_language(app, user_id) == "vi"
+    assert _page_language(client, "/") == "vi"
+    phone = app.test_client()
+    token = phone.post(
+        "/api/v1/auth/token", json={"username": "sok", "password": factories.PASSWORD, "device_label": "Redmi"}
+    ).get_json()["token"]
+    assert phone.get("/api/v1/sync/pull?lang=km", headers=factories.bearer(token)).status_code == 200
+    assert _saved_language(app, user_id) == "vi"
 
 
 def test_numbers_and_dates_follow_the_language(app):

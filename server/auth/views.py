@@ -14,7 +14,7 @@ from server.auth.models import User
 from server.errors import AppError
 from server.extensions import db, limiter, login_manager
 from server.forms import form_values, load_form
-from server.security import uses_bearer_token
+from server.security import safe_next, uses_bearer_token
 from server.vocab import ROLE_NAMES
 
 bp = Blueprint("auth", __name__)
@@ -52,9 +52,7 @@ def _unauthorized():
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("core.index")
+    return safe_next(target, url_for("core.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -13,6 +13,10 @@ REJECTIONS = {
     "incomplete": _l("A new record is missing required values."),
     "consent_missing": _l("The household's consent to take part in the programme has not reached the server yet."),
     "consent_refused": _l("The household did not agree to take part in the programme, so it is not registered."),
+    "invalid_text": _l(
+        "Some text in this change holds a broken character that cannot be stored (from the keyboard "
+        "or a copied text). Type the text again and save."
+    ),
     "consent_needed": _l("Ethnicity and location are kept only when the household has agreed to it."),
     "clock_ahead": _l(
         "The date and time of this phone are wrong (ahead of the server's). Set them right in the "

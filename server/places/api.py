@@ -33,6 +33,13 @@ def list_places(args: dict):
           content:
             application/json:
               schema: PlaceListSchema
+          links:
+            Children:
+              operationRef: "#/paths/~1api~1v1~1places/get"
+              parameters: {parent: "$response.body#/places/0/code"}
+            Figures:
+              operationRef: "#/paths/~1api~1v1~1reports~1indicators/get"
+              parameters: {place: "$response.body#/places/0/code"}
         401: Unauthorized
         404: NotFound
         422: Invalid
@@ -60,6 +67,10 @@ def search_places(args: dict):
           content:
             application/json:
               schema: PlaceListSchema
+          links:
+            Figures:
+              operationRef: "#/paths/~1api~1v1~1reports~1indicators/get"
+              parameters: {place: "$response.body#/places/0/code"}
         401: Unauthorized
         422: Invalid
     """

@@ -85,13 +85,18 @@ def plus_codes(latitude: float, longitude: float) -> tuple[str, str]:
 
 
 def address_facts(household: Household) -> AddressFacts:
-    """The public address of a household, with only what it consented to."""
+    """The public address of a household, with only what it consented to.
+
+    Consenting to "location" lets the programme record where the home is; showing it to anyone
+    who scans the label needs the publishing consent as well.
+    """
+    publishes = household.has_consent("publish")
     facts = AddressFacts(
-        head_name=household.head_name if household.has_consent("publish") else None,
+        head_name=household.head_name if publishes else None,
         places=place_names(household.commune, household.hamlet),
     )
     located = household.latitude is not None and household.longitude is not None
-    if located and household.has_consent("location"):
+    if located and publishes and household.has_consent("location"):
         facts.plus_code, facts.plus_code_short = plus_codes(household.latitude, household.longitude)
         facts.latitude, facts.longitude = household.latitude, household.longitude
         facts.vnpost_code = household.vnpost_code or None

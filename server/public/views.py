@@ -86,8 +86,8 @@ def _origin(product: Product | None, lot_code: str | None, anchor: str | None = 
     else:
         # gs1:pip, gs1:defaultLink, traceability or a type we do not have: GS1 resolvers answer
         # those with the default link, which is this page itself.
-        if lot is not None and request.method == "GET":
-            lookup.count_scan(lot)
+        if lot is not None:
+            lookup.record_scan(lot)
         facts = origin_facts(product, lot)
         response = make_response(_page("public/origin.html", facts=facts, lot=lot, platform_names=PLATFORM_NAMES))
     response.vary.add("Accept")

@@ -49,6 +49,13 @@ def push(envelope: dict):
           content:
             application/json:
               schema: PushReplySchema
+          links:
+            ChangesSince:
+              operationRef: "#/paths/~1api~1v1~1sync~1pull/get"
+              parameters: {cursor: "$response.body#/cursor_hint"}
+            HouseholdLabel:
+              operationRef: "#/paths/~1api~1v1~1labels~1households~1{household_id}.{fmt}/get"
+              parameters: {household_id: "$response.body#/results/0/record_id"}
         400: MalformedJson
         401: Unauthorized
         413: TooLarge
@@ -98,6 +105,10 @@ def pull_changes(args: dict):
           content:
             application/json:
               schema: PullReplySchema
+          links:
+            NextPage:
+              operationRef: "#/paths/~1api~1v1~1sync~1pull/get"
+              parameters: {cursor: "$response.body#/next_cursor"}
         401: Unauthorized
         422: Invalid
     """

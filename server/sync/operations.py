@@ -19,6 +19,7 @@ from marshmallow import ValidationError as SchemaError
 from server.auth.scope import scope_for
 from server.bulletins.operations import record_opened
 from server.extensions import db
+from server.jsonbody import invalid_text_path
 from server.models_base import ASSIGNED_VERSIONS, current_version, utcnow
 from server.mutations.apply import apply_mutation, rejected_reply
 from server.mutations.batch import Batch
@@ -70,7 +71,19 @@ def _record_sync(token, envelope: dict) -> None:
 
 
 def _check_envelope(raw) -> dict:
-    """A loaded mutation, or {"reply": rejection} when it cannot even be read."""
+    """A loaded mutation, or {"reply": rejection} when it cannot even be read.
+
+    Text no database can store (a lone surrogate) refuses its mutation here, before it is logged,
+    and for good: sending it again cannot mend it, so the phone takes it out of its outbox.
+    """
+    broken = invalid_text_path(raw)
+    if broken is not None:
+        mutation_id = raw.get("mutation_id") if isinstance(raw, dict) else None
+        record_id = raw.get("record_id") if isinstance(raw, dict) else None
+        if invalid_text_path([mutation_id, record_id]) is not None:
+            mutation_id = record_id = None
+        name = broken.removeprefix("fields.")
+        return {"reply": rejected_reply(mutation_id, record_id, Rejected("invalid_text", {name: ["invalid text"]}))}
     try:
         return _MUTATION.load(raw if isinstance(raw, dict) else {})
     except SchemaError as error:

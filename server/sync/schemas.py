@@ -78,6 +78,7 @@ class PushEnvelopeSchema(PushSchema):
     """The batch with its mutations unchecked: they are checked one by one so one bad one blocks none."""
 
     problem_codes = {"mutations": "bad_batch"}
+    own_text = ("mutations",)  # text no database can store refuses its own mutation (sync/operations.py)
     mutations = MutationBatch()
 
     class Meta:
@@ -91,7 +92,11 @@ class CommuneCodes(fields.String):
         super().__init__(validate=validate.Length(max=MAX_COMMUNES_ARG), **kwargs)
 
     def deserialize(self, value, attr=None, data=None, **kwargs):
-        """The set of codes, or one translated message for an empty or too long list."""
+        """The set of codes, or one translated message for a too long list.
+
+        A value naming no code (`?communes=`, `?communes=,`) counts as absent, as the document
+        allows it: every commune of the scope.
+        """
         message = _("List one or more commune codes, separated by commas.")
         try:
             raw = super().deserialize(value, attr, data, **kwargs)
@@ -101,7 +106,7 @@ class CommuneCodes(fields.String):
             return raw
         codes = frozenset(code.strip() for code in raw.split(",") if code.strip())
         if not codes:
-            raise SchemaError(message)
+            return missing
         return codes
 
 
@@ -115,7 +120,9 @@ class PullQuerySchema(Schema):
         validate=validate.OneOf((0, 1)),
         metadata={"description": "1: send the reference data (always sent with cursor=0 and no communes)."},
     )
-    communes = CommuneCodes(metadata={"description": "Comma-separated commune codes to restrict the pull to."})
+    communes = CommuneCodes(
+        metadata={"description": "Comma-separated commune codes to restrict the pull to; empty: as if not given."}
+    )
 
 
 # --- what the server answers -------------------------------------------------------------

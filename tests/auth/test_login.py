@@ -143,7 +143,7 @@ def test_form_with_its_csrf_token_is_accepted(client, trainer):
 def test_api_calls_without_a_token_get_a_problem_for_csrf(client, trainer):
     factories.login(client, trainer)
     with client.cross_site():
-        response = client.post("/api/v1/places", headers=EN)
+        response = client.post("/api/v1/sync/push", json={"mutations": []}, headers=EN)
     assert response.status_code == 400
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["code"] == "csrf"

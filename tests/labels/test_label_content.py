@@ -52,6 +52,15 @@ def test_address_label_without_consent_has_no_name_or_location(ctx):
     assert "Xã Trà Cú" in texts
 
 
+def test_address_label_with_location_consent_alone_prints_no_location(ctx):
+    tree = f.small_tree()
+    home = f.household(tree["commune"], head_name="Kim Sóc Pha", latitude=LAT, longitude=LNG, vnpost_code="8600012345")
+    f.consent(home, "location")
+    texts = " ".join(_texts(address_content(home, "vi")))
+    assert olc.encode(LAT, LNG) not in texts and "8600012345" not in texts
+    assert "Xã Trà Cú" in texts
+
+
 def test_origin_label_says_product_producer_place_stars_lot_and_date(ctx):
     tree = f.small_tree()
     item = f.product(f.producer(tree["commune"], name="HTX Ngãi Xuyên"), name="Bưởi da xanh", ocop_stars=4)

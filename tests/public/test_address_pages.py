@@ -54,6 +54,18 @@ def test_address_page_without_consent_hides_personal_fields(client, ctx):
     assert "Xã Trà Cú" in html
 
 
+def test_location_consent_alone_does_not_publish_the_location(client, ctx):
+    """Agreeing that the programme records where the home is does not put it on a public page."""
+    home = _home()
+    f.consent(home, "location")
+    html = client.get(f"/a/{public_code(home.id)}").get_data(as_text=True)
+    for hidden in (olc.encode(LAT, LNG), "geo:", "openstreetmap", "9.7012", "8600012345"):
+        assert hidden not in html
+    assert "Xã Trà Cú" in html
+    f.consent(home, "publish")
+    assert olc.encode(LAT, LNG) in client.get(f"/a/{public_code(home.id)}").get_data(as_text=True)
+
+
 def test_address_page_escapes_the_name(client, ctx):
     home = _home(head_name="<script>alert(1)</script>")
     f.consent(home, "publish")

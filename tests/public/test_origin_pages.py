@@ -28,14 +28,15 @@ def test_origin_page_shows_the_lot_and_counts_scans(client, ctx):
         marketplace_links=[{"platform": "postmart", "url": "https://postmart.vn/shop/ngaixuyen"}],
     )
     version = lot.version
-    first = client.get(f"/01/{GTIN}/10/L-05?lang=en", headers={"Accept-Language": "vi"})
+    first = client.get(f"/01/{GTIN}/10/L-05")
     assert first.status_code == 200
     html = first.get_data(as_text=True)
     for text in ("Bưởi da xanh", "HTX Ngãi Xuyên", "Xã Trà Cú", "Tỉnh Vĩnh Long", "Tỉnh Trà Vinh", "★★★★☆"):
         assert text in html
     assert "VietGAP" in html and "VG-86-001" in html and "https://postmart.vn/shop/ngaixuyen" in html
-    assert "Scanned 1 time since" in html and "tel:0912345678" in html
-    assert "Scanned 2 times since" in client.get(f"/01/{GTIN}/10/L-05?lang=en").get_data(as_text=True)
+    assert "Scanned 1 time." in html and "First scanned on" in html and "tel:0912345678" in html
+    other_phone = {"REMOTE_ADDR": "10.0.0.2"}
+    assert "Scanned 2 times." in client.get(f"/01/{GTIN}/10/L-05", environ_overrides=other_phone).get_data(as_text=True)
     db.session.expire_all()
     stored = db.session.get(Lot, lot.id)
     assert stored.scan_count == 2 and stored.first_scanned_at is not None
