@@ -14,8 +14,7 @@ from server.bulletins.models import Bulletin, BulletinTold
 from server.extensions import db
 from tests import factories
 from tests.e2e.conftest import SHOTS
-from tests.e2e.phone_app import create_session, go, sign_in, sync, watch_errors
-from tests.e2e.test_languages_and_layout import LANGUAGE_BUTTONS
+from tests.e2e.phone_app import choose_language, create_session, go, sign_in, sync, watch_errors
 from tests.e2e.test_supervisor_corrections import sign_in as sign_in_on_the_web
 
 pytestmark = pytest.mark.e2e
@@ -57,12 +56,6 @@ def _publish(page) -> None:
     expect(page.get_by_test_id("bulletin-status")).to_have_text("Published")
 
 
-def _choose_language(page, language) -> None:
-    go(page, "/settings")
-    page.get_by_role("button", name=LANGUAGE_BUTTONS[language]).click()
-    expect(page.locator("html")).to_have_attribute("lang", language)
-
-
 def test_a_published_bulletin_reaches_the_phone_is_told_and_counted_then_withdrawn(laptop, phone, live_server):
     sign_in_on_the_web(laptop, "gs", factories.PASSWORD)
     _publish(laptop)
@@ -76,7 +69,7 @@ def test_a_published_bulletin_reaches_the_phone_is_told_and_counted_then_withdra
     sync(page)  # the session reaches the server
 
     phone.set_offline(True)
-    _choose_language(page, "km")
+    choose_language(page, "km")
     go(page, "/")
     card = page.get_by_test_id("home-bulletins")
     expect(card).to_contain_text(KM_TITLE)
@@ -95,7 +88,7 @@ def test_a_published_bulletin_reaches_the_phone_is_told_and_counted_then_withdra
     page.screenshot(path=str(SHOTS / "km-session-bulletins.png"), full_page=True)
 
     phone.set_offline(False)
-    _choose_language(page, "en")
+    choose_language(page, "en")
     sync(page)  # pushes the "told" record and the opened bulletin
     assert live_server.query(lambda: db.session.scalar(db.select(db.func.count()).select_from(BulletinTold))) == 1
 
@@ -122,12 +115,12 @@ def test_a_bulletin_without_khmer_text_shows_in_vietnamese_marked_as_such(phone,
     page = phone.new_page()
     sign_in(page)
     phone.set_offline(True)
-    _choose_language(page, "vi")
+    choose_language(page, "vi")
     go(page, "/bulletins")
     page.get_by_test_id("bulletin-link").first.click()
     expect(page.get_by_test_id("bulletin-title")).to_have_text(VI_TITLE)
     page.screenshot(path=str(SHOTS / "vi-bulletin.png"), full_page=True)
-    _choose_language(page, "km")
+    choose_language(page, "km")
     go(page, "/bulletins")
     page.get_by_test_id("bulletin-link").first.click()
     expect(page.get_by_test_id("bulletin-title")).to_have_text(VI_TITLE)
