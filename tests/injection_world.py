@@ -134,11 +134,11 @@ def _products(tree) -> dict:
 
 
 def _fill(values: dict) -> None:
-    """Write each column's value into every row of its table (user names get a number: they are unique)."""
+    """Write each column's value into every row of its table."""
     text = {key: value for key, (value, _marker) in values.items()}
     for key in values:
         table, name = key.split(".")
-        for number, row in enumerate(db.session.scalars(sa.select(model(table))).all()):
+        for row in db.session.scalars(sa.select(model(table))).all():
             value = text[key]
             if name == "certifications":
                 value = [{"name": value, "number": value}]
@@ -146,8 +146,6 @@ def _fill(values: dict) -> None:
                 value = [{"platform": "postmart", "url": value}]
             elif name == "texts":  # a bulletin's title and bullet line in both of its languages
                 value = {language: {"title": value, "body": "- " + value} for language in ("vi", "km")}
-            elif name == "username":
-                value = f"{value}{number}"
             setattr(row, name, value)
     for kind, column in (
         (Household, "head_name"),

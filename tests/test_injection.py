@@ -52,11 +52,11 @@ USER_TEXT = (
     "products.ocop_certificate",
     "training_sessions.title",
     "users.display_name",
-    "users.username",
 )
 CODE = "a code checked against a fixed list or pattern at every input"
 NOT_FREE_TEXT = {
     "access_log.action": CODE,
+    "users.username": "lower-case ASCII letters, digits, '.', '_' and '-' only (checked at every input)",
     "access_log.detail": "written by the server only",
     "access_log.entity": CODE,
     "access_log.record_id": "a record id",
@@ -70,6 +70,9 @@ NOT_FREE_TEXT = {
     "consents.purpose": CODE,
     "device_tokens.device_id": "made by the server",
     "device_tokens.token_hash": "a hash",
+    "login_failures.account_key": "a keyed hash of the user name tried",
+    "login_failures.address": "the client's address, never shown",
+    "web_sessions.key_hash": "a hash",
     "household_merges.changes": "values a merge replaced, written back by undo, never shown",
     "scan_visitors.visitor": "a keyed hash made by the server",
     "households.commune_code": "a place code (checked)",
@@ -154,7 +157,7 @@ def stored_values(payload: str) -> dict[str, tuple[str, str]]:
         marker = f"{MARKER}{number:02d}"
         length = getattr(model(table).__table__.c[name].type, "length", None) or 200
         value = payload[: length - len(marker) - 2] + marker
-        values[key] = (value.lower() if key == "users.username" else value, marker)  # as user names are stored
+        values[key] = (value, marker)
     return values
 
 

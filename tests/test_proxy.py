@@ -1,5 +1,7 @@
 """Behind nginx: the client's address and scheme come from the proxy's headers only when it is trusted."""
 
+import itertools
+
 import pytest
 
 from server import create_app
@@ -24,10 +26,14 @@ def proxied_app(tmp_path_factory):
     limiter.reset()
 
 
+_NAMES = itertools.count()
+
+
 def _sign_in_attempts(app, forwarded_for: str, count: int) -> list[int]:
     client = app.test_client()
     statuses = []
     for _ in range(count):
+        # A new name each time: the same name from the same address would meet the sign-in brake first.
         # Over HTTPS the CSRF check also wants the browser's same-origin Referer.
         headers = {
             **EN,
@@ -37,7 +43,9 @@ def _sign_in_attempts(app, forwarded_for: str, count: int) -> list[int]:
         }
         client.get("/login", headers=headers)
         statuses.append(
-            client.post("/login", data={"username": "nobody", "password": "x"}, headers=headers).status_code
+            client.post(
+                "/login", data={"username": f"nobody{next(_NAMES)}", "password": "x"}, headers=headers
+            ).status_code
         )
     return statuses
 
