@@ -129,6 +129,9 @@ def live_server(tmp_path, catalogues):
             "LOGIN_RATE_LIMIT": "1000 per minute",
             "WTF_CSRF_ENABLED": True,  # the token endpoint is exempt; API calls carry a bearer token
             "PUBLIC_BASE_URL": "https://lensan.example",
+            "JOB_QUEUE_URL": "memory://",
+            "JOB_WORKER_IN_APP": True,
+            "JOB_FILES_DIR": str(tmp_path / "jobs"),
         }
     )
     _fail_one_push(app)
@@ -172,6 +175,10 @@ def demo_site(tmp_path_factory, catalogues):
             "LOGIN_RATE_LIMIT": "1000 per minute",
             "WTF_CSRF_ENABLED": True,
             "PUBLIC_BASE_URL": "https://lensan.example",
+            # Label batches and imports run in a worker thread of the server, as with `make run`.
+            "JOB_QUEUE_URL": "memory://",
+            "JOB_WORKER_IN_APP": True,
+            "JOB_FILES_DIR": str(tmp_path_factory.mktemp("demo-jobs")),
         }
     )
     with app.app_context():

@@ -139,6 +139,7 @@ def _duplicates_and_erasure(page, demo_site) -> None:
     group.get_by_label("Keep Sơn Thị Nga").check()
     group.get_by_label("Merge Son Thi Nga").check()
     group.get_by_role("button", name="Merge into the one kept").click()
+    page.get_by_role("button", name="Yes, merge").click()  # the confirmation says what will move
     _success(page, "1 household merged into Sơn Thị Nga.")
     household_id = page.url.rsplit("/", 1)[1]
     page.goto(f"/privacy/households/{household_id}/erase")
