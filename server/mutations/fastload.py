@@ -51,7 +51,9 @@ def compile_loader(schema: Schema, partial: bool = False) -> Callable[[dict], di
             elif field.load_default is not missing:
                 defaults.append((key, field.attribute or name, field.load_default))
     known = frozenset(readers)
-    pre, post = bool(hooks[PRE_LOAD]), bool(hooks[POST_LOAD])
+    pre, post = _processors(schema, PRE_LOAD), _processors(schema, POST_LOAD)
+    if pre is None or post is None:
+        return slow
     unknown = schema.unknown
 
     def load(data):
@@ -59,12 +61,10 @@ def compile_loader(schema: Schema, partial: bool = False) -> Callable[[dict], di
             return slow(data)
         try:
             given = data
-            if pre:
-                given = schema._invoke_load_processors(
-                    PRE_LOAD, data, many=False, original_data=data, partial=partial, unknown=unknown
-                )
-                if type(given) is not dict:
-                    raise _Unusual
+            for processor in pre:
+                given = processor(given, many=False, partial=partial, unknown=unknown)
+            if type(given) is not dict:
+                raise _Unusual
             if not given.keys() <= known:
                 raise _Unusual  # an unknown field: marshmallow's error
             result = {}
@@ -77,15 +77,21 @@ def compile_loader(schema: Schema, partial: bool = False) -> Callable[[dict], di
             for key, attr, default in defaults:
                 if key not in given:
                     result[attr] = default() if callable(default) else default
-            if post:
-                result = schema._invoke_load_processors(
-                    POST_LOAD, result, many=False, original_data=data, partial=partial, unknown=unknown
-                )
+            for processor in post:
+                result = processor(result, many=False, partial=partial, unknown=unknown)
             return result
         except (_Unusual, SchemaError, ValueError, TypeError, OverflowError, AttributeError):
             return slow(data)
 
     return load
+
+
+def _processors(schema: Schema, tag: str) -> list[Callable] | None:
+    """The schema's load hooks of one kind, bound, in marshmallow's order; None if one is out of the common case."""
+    hooks = schema._hooks[tag]
+    if any(many or kwargs.get("pass_original") for _name, many, kwargs in hooks):
+        return None  # collection hooks or hooks given the original data: marshmallow runs them
+    return [getattr(schema, name) for name, _many, _kwargs in hooks]
 
 
 def _reader(field: fields.Field) -> Callable:
