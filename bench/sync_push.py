@@ -207,7 +207,7 @@ def push_pouchdb(batch: list[dict]) -> float | None:
     if program is None:
         return None
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind(("127.0.0.1", int(os.environ.get("POUCHDB_PORT", 0))))
         port = s.getsockname()[1]
     folder = tempfile.mkdtemp(prefix="lensan-bench-pouchdb-")
     server = subprocess.Popen(
