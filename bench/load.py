@@ -80,7 +80,8 @@ def prepare(env) -> None:
         "Place.province_code.in_(PROVINCES), Place.code.not_in(demo)).order_by(Place.code)).all()\n"
         "codes = demo + others\n"
         f"for i in range({PHONES}):\n"
-        f"    create_user(f'phone{{i}}', '{PASSWORD}', 'trainer', [codes[i % len(codes)]])\n\n"
+        f"    create_user(f'phone{{i}}', '{PASSWORD}', 'trainer', [codes[i % len(codes)]])\n"
+        "db.session.commit()\n\n"  # operations flush, the caller commits
     )
     subprocess.run(
         [str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "shell"],
@@ -374,7 +375,11 @@ def main() -> int:
             ramp(port, signed, paths)
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
     return 0
 
 
