@@ -80,8 +80,8 @@ def prepare(env) -> None:
         "Place.province_code.in_(PROVINCES), Place.code.not_in(demo)).order_by(Place.code)).all()\n"
         "codes = demo + others\n"
         f"for i in range({PHONES}):\n"
-        f"    create_user(f'phone{{i}}', '{PASSWORD}', 'trainer', [codes[i % len(codes)]])\n"
-        "db.session.commit()\n\n"  # operations flush, the caller commits
+        f"    create_user(f'phone{{i}}', '{PASSWORD}', 'trainer', [codes[i % len(codes)]])\n\n"
+        "db.session.commit()\n"  # operations flush, the caller commits
     )
     subprocess.run(
         [str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "shell"],
