@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 
+import sqlalchemy as sa
 from sync_common import COMMUNE, make_app, phone_token
 
 from server.clock import format_clock
@@ -60,17 +61,28 @@ def origin_path(app) -> str:
         return urlsplit(origin_url(product, "L0001")).path
 
 
-def measure(app, request) -> list[float]:
-    """CPU milliseconds of each of REPEAT calls (after a few warm-up calls)."""
+def measure(app, request) -> tuple[list[float], float]:
+    """CPU milliseconds of each of REPEAT calls (after a few warm-up calls), and SQL statements per call."""
     client = app.test_client()
     for n in range(5):
         request(client, -1 - n)
+    statements = [0]
+
+    def count(*_args):
+        statements[0] += 1
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
     spent = []
-    for n in range(REPEAT):
-        started = time.process_time()
-        request(client, n)
-        spent.append((time.process_time() - started) * 1000)
-    return spent
+    try:
+        for n in range(REPEAT):
+            started = time.process_time()
+            request(client, n)
+            spent.append((time.process_time() - started) * 1000)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    return spent, statements[0] / REPEAT
 
 
 def main() -> None:
@@ -103,13 +115,13 @@ def main() -> None:
     def healthz(client, n):
         assert client.get("/healthz").status_code == 200
 
-    print(f"{dialect}: CPU of this process per request, median of {REPEAT} (p90 in brackets), ms")
+    print(f"{dialect}: CPU of this process per request, median of {REPEAT} (p90 in brackets), ms; SQL statements")
     for name, request in (("push of 20", push), ("empty pull", pull), ("origin page", origin), ("healthz", healthz)):
-        spent = measure(app, request)
+        spent, statements = measure(app, request)
         median, p90 = statistics.median(spent), statistics.quantiles(spent, n=10)[8]
         goal = GOALS[name]
         verdict = "" if goal is None else f"  goal <= {goal} ms: {'met' if median <= goal else 'not met'}"
-        print(f"{dialect}: {name:<12} {median:6.1f} ({p90:5.1f}){verdict}")
+        print(f"{dialect}: {name:<12} {median:6.1f} ({p90:5.1f}) {statements:5.1f} statements{verdict}")
 
 
 if __name__ == "__main__":
