@@ -80,6 +80,8 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/sync_pull.py
 	tools/with-postgres $(BIN)/python bench/sync_push.py
 	tools/with-postgres $(BIN)/python bench/sync_pull.py
+	$(BIN)/python bench/request_cpu.py
+	tools/with-postgres $(BIN)/python bench/request_cpu.py
 	$(BIN)/python bench/labels.py 1000
 	$(BIN)/python bench/pwa.py
 	$(BIN)/python bench/origin_page.py

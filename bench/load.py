@@ -3,6 +3,14 @@
 Run with `make bench-load` (starts a throw-away PostgreSQL on loopback). Prints throughput,
 latency percentiles and errors. Every loop is bounded in count and in time; only loopback is used.
 
+Then the capacity ramp: open-loop arrivals (a request starts at its scheduled time whether or
+not earlier ones have been answered, as phones and buyers do) of a 1:1:1 mix of a push of 20,
+an incremental pull and an origin page, at BENCH_RATES requests per second (default 20, 40,
+60, 80, 100, 120, 150, 200), BENCH_STEP_SECONDS each (default 15). Per step it prints p50/p95
+and errors, and the load generator's own CPU (it shares the machine with gunicorn and
+PostgreSQL); at the end the knee: the highest rate with p95 < 1 s and no errors. The ramp
+stops after a step with p95 above 5 s or errors in more than a tenth of the requests.
+
 The phones are phones in service: each signs in and makes its first full pull beforehand, eight
 at a time (what a trainer does once, the day the phone is set up; those figures are printed
 separately). The measured burst is the daily sync: all phones at the same moment push a week's
@@ -31,6 +39,9 @@ PHONES = int(os.environ.get("BENCH_PHONES", 200))
 BUYERS = int(os.environ.get("BENCH_BUYERS", 200))
 MUTATIONS_PER_PHONE = int(os.environ.get("BENCH_MUTATIONS", 20))
 TIME_LIMIT = float(os.environ.get("BENCH_SECONDS", 180))
+RATES = [float(r) for r in os.environ.get("BENCH_RATES", "20,40,60,80,100,120,150,200").split(",")]
+STEP_SECONDS = float(os.environ.get("BENCH_STEP_SECONDS", 15))
+BURST = os.environ.get("BENCH_BURST", "1") != "0"  # the daily-sync burst before the ramp
 PASSWORD = "bench-password-2026"
 
 
@@ -70,6 +81,7 @@ def prepare(env) -> None:
         "codes = demo + others\n"
         f"for i in range({PHONES}):\n"
         f"    create_user(f'phone{{i}}', '{PASSWORD}', 'trainer', [codes[i % len(codes)]])\n\n"
+        "db.session.commit()\n"  # operations flush, the caller commits
     )
     subprocess.run(
         [str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "shell"],
@@ -156,11 +168,9 @@ def set_up_phone(rec: Recorder, port: int, index: int, deadline: float) -> dict 
     return signed
 
 
-def phone(rec: Recorder, port: int, index: int, signed: dict | None, deadline: float) -> None:
-    """One phone's daily sync: push a week's work, then pull what changed since its last sync."""
-    if signed is None:
-        return
-    token, device, commune = signed["token"], signed["device_id"], signed["scope"]["communes"][0]
+def push_body(index: int, signed: dict) -> dict:
+    """A push of MUTATIONS_PER_PHONE new households of the phone's commune."""
+    device, commune = signed["device_id"], signed["scope"]["communes"][0]
     mutations = []
     for n in range(MUTATIONS_PER_PHONE):
         clock = format_clock(now_ms(), n, device)
@@ -175,9 +185,15 @@ def phone(rec: Recorder, port: int, index: int, signed: dict | None, deadline: f
                 "fields": {"head_name": f"Bench {index}-{n}", "commune_code": commune, "smartphone": "yes"},
             }
         )
-    rec.call(
-        port, "push", "POST", "/api/v1/sync/push", {"app_version": "bench", "queued": 0, "mutations": mutations}, token
-    )
+    return {"app_version": "bench", "queued": 0, "mutations": mutations}
+
+
+def phone(rec: Recorder, port: int, index: int, signed: dict | None, deadline: float) -> None:
+    """One phone's daily sync: push a week's work, then pull what changed since its last sync."""
+    if signed is None:
+        return
+    token = signed["token"]
+    rec.call(port, "push", "POST", "/api/v1/sync/push", push_body(index, signed), token)
     pull_all(rec, port, token, signed["cursor"], deadline)
 
 
@@ -218,6 +234,80 @@ def report(rec: Recorder, wall: float) -> None:
         print(f"errors of {kind} by status (0 = no answer): {dict(sorted(counts.items()))}")
 
 
+def ramp_request(rec: Recorder, port: int, kind: str, index: int, signed: dict, paths: list[str]) -> None:
+    """One arrival of the mix: a push of 20, an incremental pull (one page), or an origin page."""
+    if kind == "push":
+        rec.call(port, "push", "POST", "/api/v1/sync/push", push_body(index, signed), signed["token"])
+    elif kind == "pull":
+        path = f"/api/v1/sync/pull?cursor={signed['cursor']}&limit=500"
+        status, page = rec.call(port, "pull", "GET", path, token=signed["token"])
+        if status == 200 and page:
+            signed["cursor"] = page["next_cursor"]
+    else:
+        rec.call(port, "origin", "GET", random.choice(paths))
+
+
+def ramp_step(port: int, rate: float, phones: list[dict], paths: list[str]) -> dict:
+    """Open-loop arrivals at `rate` per second for STEP_SECONDS; returns the step's figures."""
+    rec = Recorder()
+    kinds = ("push", "pull", "origin")
+    count = int(rate * STEP_SECONDS)
+    cpu, start = time.process_time(), time.perf_counter()
+    with ThreadPoolExecutor(max_workers=512) as pool:
+        for k in range(count):
+            due = start + k / rate
+            wait = due - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            index = k // 3 % len(phones)
+            pool.submit(ramp_request, rec, port, kinds[k % 3], index, phones[index], paths)
+        late = time.perf_counter() - (start + (count - 1) / rate)  # how far the generator fell behind
+    wall = time.perf_counter() - start
+    values = sorted(v for kind in rec.latency.values() for v in kind)
+    q = statistics.quantiles(values, n=100) if len(values) > 1 else values * 99
+    errors = sum(rec.errors.values())
+    per_kind = {kind: statistics.quantiles(v, n=100)[94] if len(v) > 1 else v[0] for kind, v in rec.latency.items()}
+    return {
+        "rate": rate,
+        "count": len(values),
+        "p50": q[49],
+        "p95": q[94],
+        "errors": errors,
+        "per_kind": per_kind,
+        "statuses": rec.statuses,
+        "generator_cpu": (time.process_time() - cpu) / wall,
+        "late": max(late, 0.0),
+    }
+
+
+def ramp(port: int, phones: list[dict], paths: list[str]) -> None:
+    """Raise the rate step by step; print each step and the knee."""
+    print(
+        f"capacity ramp: open-loop arrivals, push of {MUTATIONS_PER_PHONE} : incremental pull : origin page = 1:1:1,"
+        f" {STEP_SECONDS:.0f} s a step"
+    )
+    print(
+        f"{'req/s':>6} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6}  {'p95 push/pull/origin ms':<24}"
+        f" {'generator CPU':>13} {'start late s':>12}"
+    )
+    knee = None
+    for rate in RATES:
+        step = ramp_step(port, rate, phones, paths)
+        kinds = "/".join(f"{step['per_kind'].get(k, 0) * 1000:.0f}" for k in ("push", "pull", "origin"))
+        print(
+            f"{rate:>6.0f} {step['count']:>6} {step['p50'] * 1000:>8.0f} {step['p95'] * 1000:>8.0f} {step['errors']:>6}"
+            f"  {kinds:<24} {step['generator_cpu'] * 100:>12.0f}% {step['late']:>12.2f}"
+        )
+        for kind, counts in sorted(step["statuses"].items()):
+            print(f"       errors of {kind} by status (0 = no answer): {dict(sorted(counts.items()))}")
+        if step["p95"] < 1 and step["errors"] == 0:
+            knee = rate
+        if step["p95"] > 5 or step["errors"] > step["count"] / 10:
+            break
+    verdict = "none of the rates" if knee is None else f"{knee:.0f} requests/s"
+    print(f"knee (highest rate with p95 < 1 s and no errors): {verdict} (goal >= 100)")
+
+
 def warm_up(port: int, workers: int) -> None:
     """Wait until every worker has loaded the app, so start-up is not measured as latency."""
     answered, deadline = 0, time.monotonic() + 120
@@ -234,7 +324,7 @@ def main() -> int:
     if not url or not url.startswith("postgres"):
         print("Run through tools/with-postgres (make bench-load): the load test needs PostgreSQL.")
         return 2
-    port = free_port()
+    port = int(os.environ.get("BENCH_PORT") or free_port())
     env = {**os.environ, "DATABASE_URL": url, "LOGIN_RATE_LIMIT": "100000 per minute", "SECRET_KEY": "bench"}
     prepare(env)
     paths = origin_paths(env)
@@ -263,25 +353,33 @@ def main() -> int:
         deadline = time.monotonic() + TIME_LIMIT
         with ThreadPoolExecutor(max_workers=8) as pool:
             phones = list(pool.map(lambda i: set_up_phone(set_up, port, i, deadline), range(PHONES)))
-        rec = Recorder()
-        deadline = time.monotonic() + TIME_LIMIT
-        start = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=PHONES + BUYERS) as pool:
-            jobs = [pool.submit(phone, rec, port, i, phones[i], deadline) for i in range(PHONES)]
-            jobs += [pool.submit(buyer, rec, port, paths) for _ in range(BUYERS)]
-            for job in jobs:
-                job.result()
-        wall = time.perf_counter() - start
-        print(
-            f"{PHONES} phones ({MUTATIONS_PER_PHONE} changes each, then the pull since their last sync) and "
-            f"{BUYERS} buyers at once, gunicorn {workers} workers × 8 threads, PostgreSQL on loopback, {wall:.1f} s"
-        )
-        report(rec, wall)
         print("setting the phones up beforehand, 8 at a time (sign-in with scrypt, first full pull):")
         report(set_up, sum(sum(v) for v in set_up.latency.values()) / 8 or 1)
+        if BURST:
+            rec = Recorder()
+            deadline = time.monotonic() + TIME_LIMIT
+            start = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=PHONES + BUYERS) as pool:
+                jobs = [pool.submit(phone, rec, port, i, phones[i], deadline) for i in range(PHONES)]
+                jobs += [pool.submit(buyer, rec, port, paths) for _ in range(BUYERS)]
+                for job in jobs:
+                    job.result()
+            wall = time.perf_counter() - start
+            print(
+                f"{PHONES} phones ({MUTATIONS_PER_PHONE} changes each, then the pull since their last sync) and "
+                f"{BUYERS} buyers at once, gunicorn {workers} workers × 8 threads, PostgreSQL on loopback, {wall:.1f} s"
+            )
+            report(rec, wall)
+        signed = [p for p in phones if p is not None]
+        if signed:
+            ramp(port, signed, paths)
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
     return 0
 
 

@@ -5,10 +5,22 @@
 
 Prints mutations per second through POST /api/v1/sync/push and the ratio of its time to a
 SQLAlchemy Core bulk insert of the same rows into the same tables in the same run.
+
+Side by side, in the same run, the same documents go to a local pouchdb-server (CouchDB's
+replication protocol in Node, LevelDB in a scratch folder) through `_bulk_docs` in the same
+batch size: pouchdb-server is installed from npm into a scratch folder outside the repository
+(POUCHDB_SERVER_DIR, default /tmp/lensan-bench-pouchdb-server) the first time, with npm's
+optional packages left out (its SQLite adapter does not build on Node 20; LevelDB does).
 """
 
 import gzip
+import http.client
 import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime
@@ -22,6 +34,8 @@ from server.households.models import Consent, Household
 from server.mutations.models import Mutation
 from server.training.models import Attendance, TrainingSession
 
+POUCHDB_DIR = os.environ.get("POUCHDB_SERVER_DIR", os.path.join(tempfile.gettempdir(), "lensan-bench-pouchdb-server"))
+POUCHDB_PACKAGES = ("pouchdb-server@4.2.0", "pouchdb-adapter-leveldb@7.3.1")
 HOUSEHOLDS = 2_500  # each with its programme consent and two sessions' attendance: 10,000 mutations
 BATCH = 500
 
@@ -136,17 +150,22 @@ def bulk_insert(app, batch: list[dict]) -> float:
         return time.perf_counter() - started
 
 
-def validation_only(app, batch: list[dict]) -> float:
-    """The time the app's marshmallow schemas alone take to read the same mutations."""
-    from server.mutations.apply import _LOADERS
-    from server.sync.operations import _MUTATION
+def validation_only(app, batch: list[dict]) -> tuple[float, float]:
+    """The time the marshmallow schemas alone take to read the same mutations, and the push's quick reader."""
+    from server.mutations.apply import _LOADERS, _SCHEMAS
+    from server.sync.operations import _MUTATION, _load_mutation
 
     with app.app_context():
         started = time.perf_counter()
         for raw in batch:
             mutation = _MUTATION.load(raw)
-            _LOADERS[mutation["entity"]].load(mutation["changed"], partial=True)
-        return time.perf_counter() - started
+            _SCHEMAS[mutation["entity"]].load(mutation["changed"], partial=True)
+        schemas = time.perf_counter() - started
+        started = time.perf_counter()
+        for raw in batch:
+            mutation = _load_mutation(raw)
+            _LOADERS[mutation["entity"]](mutation["changed"])
+        return schemas, time.perf_counter() - started
 
 
 def daily_push_sizes(app, raw: str, day: list[dict]) -> tuple[int, int, int, int]:
@@ -166,6 +185,65 @@ def daily_push_sizes(app, raw: str, day: list[dict]) -> tuple[int, int, int, int
     return len(body), len(packed), len(gzip.decompress(down)), len(down)
 
 
+def pouchdb_server() -> str | None:
+    """The pouchdb-server program, installed into POUCHDB_DIR if need be; None (and why, printed) if it cannot be."""
+    program = os.path.join(POUCHDB_DIR, "node_modules", ".bin", "pouchdb-server")
+    if not os.path.exists(program):
+        npm = shutil.which("npm")
+        if npm is None:
+            print("pouchdb-server: npm is not installed, no comparison")
+            return None
+        command = [npm, "install", "--prefix", POUCHDB_DIR, "--omit=optional", "--no-audit", "--no-fund"]
+        done = subprocess.run([*command, *POUCHDB_PACKAGES], capture_output=True, text=True, timeout=600)
+        if done.returncode != 0 or not os.path.exists(program):
+            print(f"pouchdb-server could not be installed on Node here: {done.stderr.strip()[-400:]}")
+            return None
+    return program
+
+
+def push_pouchdb(batch: list[dict]) -> float | None:
+    """Seconds to send the same documents to a local pouchdb-server with _bulk_docs, BATCH at a time."""
+    program = pouchdb_server()
+    if program is None:
+        return None
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", int(os.environ.get("POUCHDB_PORT", 0))))
+        port = s.getsockname()[1]
+    folder = tempfile.mkdtemp(prefix="lensan-bench-pouchdb-")
+    server = subprocess.Popen(
+        [program, "--port", str(port), "--dir", folder, "--no-stdout-logs", "--config", os.path.join(folder, "c.json")],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        conn = None
+        for _ in range(300):  # up to 30 s for Node to start
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                conn.request("PUT", "/bench")
+                conn.getresponse().read()
+                break
+            except OSError:
+                conn = None
+                time.sleep(0.1)
+        if conn is None:
+            print("pouchdb-server did not start")
+            return None
+        docs = [{"_id": m["record_id"], "entity": m["entity"], "clock": m["clock"], **m["fields"]} for m in batch]
+        started = time.perf_counter()
+        for start in range(0, len(docs), BATCH):
+            body = json.dumps({"docs": docs[start : start + BATCH]})
+            conn.request("POST", "/bench/_bulk_docs", body=body, headers={"Content-Type": "application/json"})
+            reply = json.loads(conn.getresponse().read())
+            assert all(r.get("ok") for r in reply), reply[:3]
+        return time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main() -> None:
     app, dialect = make_app()
     raw, device_id = phone_token(app)
@@ -178,13 +256,23 @@ def main() -> None:
     batch = mutations(device_id, session_ids)
     pushed = push_all(app, raw, batch)
     bulk = bulk_insert(app, batch)
-    validation = validation_only(app, batch)
+    pouchdb = push_pouchdb(batch)
+    validation, quick = validation_only(app, batch)
     up, up_gzip, down, down_gzip = daily_push_sizes(
         app, raw, batch[:100] + batch[2 * HOUSEHOLDS : 2 * HOUSEHOLDS + 100]
     )
     print(f"{dialect}: pushed {len(batch)} mutations in {pushed:.2f} s = {len(batch) / pushed:,.0f} mutations/s")
+    if pouchdb is not None:
+        print(
+            f"{dialect}: pouchdb-server 4.2.0 (LevelDB, scratch folder), same documents by _bulk_docs of {BATCH}:"
+            f" {pouchdb:.2f} s = {len(batch) / pouchdb:,.0f} docs/s; push / pouchdb-server = {pushed / pouchdb:.2f}x"
+            f" (goal <= 1x)"
+        )
     print(f"{dialect}: Core bulk insert of the same rows {bulk:.3f} s; push / bulk = {pushed / bulk:.1f}x (goal 3x)")
-    print(f"{dialect}: of which marshmallow validation alone {validation:.2f} s = {validation / bulk:.1f}x bulk")
+    print(
+        f"{dialect}: reading them with marshmallow.load alone {validation:.2f} s = {validation / bulk:.1f}x bulk;"
+        f" with the push's quick reader (compiled from the same schemas) {quick:.2f} s = {quick / bulk:.1f}x bulk"
+    )
     print(
         f"{dialect}: a day's push of 200 mutations: up {up / 1024:.1f} KB, gzipped {up_gzip / 1024:.1f} KB"
         f" (goal <= 15 KB); reply {down / 1024:.1f} KB, gzipped {down_gzip / 1024:.1f} KB"

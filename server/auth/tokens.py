@@ -4,8 +4,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, g
+from sqlalchemy import orm
 
-from server.auth.models import DeviceToken
+from server.auth.models import DeviceToken, User
 from server.extensions import db
 from server.models_base import utcnow
 
@@ -16,17 +17,30 @@ def load_user_from_bearer(req):
     if not header.startswith("Bearer "):
         return None
     raw = header[len("Bearer ") :].strip()
-    token = db.session.scalar(sa.select(DeviceToken).where(DeviceToken.token_hash == DeviceToken.hash(raw)))
+    # The token, its user and the user's places in one query: the request reads all three (scope).
+    query = (
+        sa.select(DeviceToken)
+        .where(DeviceToken.token_hash == DeviceToken.hash(raw))
+        .options(orm.joinedload(DeviceToken.user).joinedload(User.places))
+    )
+    token = db.session.scalars(query).unique().first()
     if token is None or not token.is_valid(current_app.config["DEVICE_TOKEN_IDLE_DAYS"]):
         return None
     if not token.user.is_active:
         return None
-    now = utcnow()
-    last = token.last_used_at if token.last_used_at.tzinfo else token.last_used_at.replace(tzinfo=now.tzinfo)
-    if now - last > timedelta(minutes=1):  # avoid a write on every request
-        token.last_used_at = now  # kept by the request's commit (server/transaction.py), a GET's too
+    if minute_passed(token.last_used_at):  # avoid a write on every request
+        token.last_used_at = utcnow()  # kept by the request's commit (server/transaction.py), a GET's too
     g.device_token = token
     return token.user
+
+
+def minute_passed(moment) -> bool:
+    """Whether a stored time is unset or more than a minute ago (device times are written at most once a minute)."""
+    if moment is None:
+        return True
+    now = utcnow()
+    last = moment if moment.tzinfo else moment.replace(tzinfo=now.tzinfo)  # SQLite returns naive datetimes
+    return now - last > timedelta(minutes=1)
 
 
 def current_device_token() -> DeviceToken | None:

@@ -23,13 +23,16 @@ from server.extensions import db
 from server.models_base import touch
 from server.mutations.batch import Batch
 from server.mutations.entity import Entity
+from server.mutations.fastload import compile_loader
 from server.mutations.kinds import ENTITIES, FOLLOWERS
 from server.mutations.log import scrub
 from server.mutations.merge import DELETED, merge_fields
 from server.mutations.models import ScopeExit
 from server.mutations.rejections import RETRYABLE, Rejected
 
-_LOADERS = {name: entity.schema() for name, entity in ENTITIES.items()}
+_SCHEMAS = {name: entity.schema() for name, entity in ENTITIES.items()}
+# Each kind's schema read quickly (same result and errors as _SCHEMAS[name].load(..., partial=True)).
+_LOADERS = {name: compile_loader(schema, partial=True) for name, schema in _SCHEMAS.items()}
 PARENT_FIELDS = (("session_id", "session"), ("household_id", "household"))
 
 
@@ -90,7 +93,7 @@ def load_values(entity: Entity, m: dict) -> dict:
     # phone does not keep the server's id of those).
     changed = {f: m["changed"][f] for f in entity.key if f in m["changed"]} if m["op"] == "delete" else m["changed"]
     try:
-        return _LOADERS[entity.name].load(changed, partial=True)
+        return _LOADERS[entity.name](changed)
     except SchemaError as error:
         raise Rejected("invalid", error.normalized_messages()) from error
 

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from server.apiargs import json_body, query
 from server.auth.scope import scope_for
-from server.auth.tokens import current_device_token
+from server.auth.tokens import current_device_token, minute_passed
 from server.bulletins.operations import record_pulled
 from server.errors import ServiceUnavailable
 from server.extensions import db
@@ -121,7 +121,7 @@ def pull_changes(args: dict):
     if args["reference"] == 1 or (cursor == 0 and communes is None):
         body["reference"] = reference_data(scope)
     token = current_device_token()
-    if token is not None and not body["has_more"]:
-        token.last_sync_at = utcnow()
+    if token is not None and not body["has_more"] and minute_passed(token.last_sync_at):
+        token.last_sync_at = utcnow()  # at most once a minute: an up-to-date pull then writes nothing
     record_pulled(token, body["records"])
     return json_reply(body)

@@ -23,11 +23,13 @@ from server.jsonbody import invalid_text_path
 from server.models_base import ASSIGNED_VERSIONS, current_version, utcnow
 from server.mutations.apply import apply_mutation, rejected_reply
 from server.mutations.batch import Batch
+from server.mutations.fastload import compile_loader
 from server.mutations.kinds import ENTITIES
 from server.mutations.rejections import Rejected
 from server.sync.schemas import MutationSchema
 
 _MUTATION = MutationSchema()
+_load_mutation = compile_loader(_MUTATION)  # same result and errors as _MUTATION.load, quicker
 
 
 def push(user, token, envelope: dict, raw_mutations: list) -> dict:
@@ -85,7 +87,7 @@ def _check_envelope(raw) -> dict:
         name = broken.removeprefix("fields.")
         return {"reply": rejected_reply(mutation_id, record_id, Rejected("invalid_text", {name: ["invalid text"]}))}
     try:
-        return _MUTATION.load(raw if isinstance(raw, dict) else {})
+        return _load_mutation(raw if isinstance(raw, dict) else {})
     except SchemaError as error:
         mutation_id = raw.get("mutation_id") if isinstance(raw, dict) else None
         record_id = raw.get("record_id") if isinstance(raw, dict) else None
