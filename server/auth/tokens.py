@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, g
+from sqlalchemy import orm
 
 from server.auth.models import DeviceToken
 from server.extensions import db
@@ -16,7 +17,9 @@ def load_user_from_bearer(req):
     if not header.startswith("Bearer "):
         return None
     raw = header[len("Bearer ") :].strip()
-    token = db.session.scalar(sa.select(DeviceToken).where(DeviceToken.token_hash == DeviceToken.hash(raw)))
+    # The user (and their places, selectin) in the same round trip: a phone's every call needs them.
+    query = sa.select(DeviceToken).options(orm.joinedload(DeviceToken.user))
+    token = db.session.scalar(query.where(DeviceToken.token_hash == DeviceToken.hash(raw)))
     if token is None or not token.is_valid(current_app.config["DEVICE_TOKEN_IDLE_DAYS"]):
         return None
     if not token.user.is_active:

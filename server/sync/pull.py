@@ -138,6 +138,12 @@ def _changes(entity: Entity, scope: Scope, cursor: int, ceiling: int, limit: int
     query = sa.select(*selected).where(table.c.version > cursor, table.c.version <= ceiling)
     if not scope.everything:
         query, commune = scope_commune_column(entity, query)
+        if db.session.get_bind().dialect.name == "sqlite":
+            # SQLite would otherwise find every row of the communes by their index and sort
+            # them all for each page, a page costing more the further the cursor: an expression
+            # cannot use that index, so it walks the version index from the cursor and stops
+            # at the limit instead (PostgreSQL chooses by its statistics).
+            commune = commune.op("||")("")
         query = query.where(scope.commune_filter(commune))
     query = query.order_by(table.c.version).limit(limit)
     at_version = names.index("version")
