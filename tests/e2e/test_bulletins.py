@@ -14,8 +14,7 @@ from server.bulletins.models import Bulletin, BulletinTold
 from server.extensions import db
 from tests import factories
 from tests.e2e.conftest import SHOTS
-from tests.e2e.phone_app import create_session, go, sign_in, sync, watch_errors
-from tests.e2e.test_languages_and_layout import LANGUAGE_BUTTONS
+from tests.e2e.phone_app import LANGUAGE_BUTTONS, create_session, go, sign_in, sync, watch_errors
 from tests.e2e.test_supervisor_corrections import sign_in as sign_in_on_the_web
 
 pytestmark = pytest.mark.e2e
