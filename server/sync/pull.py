@@ -16,7 +16,7 @@ only to print them again cost more than the queries.
 Each page costs one query per kind of record plus one for scope exits, whatever its size.
 """
 
-from functools import partial
+from functools import cache, partial
 from operator import itemgetter
 
 import sqlalchemy as sa
@@ -101,10 +101,10 @@ def scope_commune_column(entity: Entity, query):
     return query, table.c.commune_code
 
 
-def _select(entity: Entity, names) -> tuple[list, list]:
+def _select(entity: Entity, names, dialect: str) -> tuple[list, list]:
     """Columns for `names`, and (position, converter) for the values Python must still put in wire form."""
     table = entity.model.__table__
-    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    postgresql = dialect == "postgresql"
     selected, converters = [], []
     for position, name in enumerate(names):
         if name == "deleted":
@@ -134,22 +134,35 @@ def _dashed_in_sql(column):
 
 
 def _changes(entity: Entity, scope: Scope, cursor: int, ceiling: int, limit: int) -> list[tuple]:
-    table = entity.model.__table__
-    names = columns(entity)
-    selected, converters = _select(entity, names)
-    query = sa.select(*selected).where(table.c.version > cursor, table.c.version <= ceiling)
+    dialect = db.session.get_bind().dialect.name
+    query, converters = _changes_query(entity.name, dialect, scope.everything)
+    params = {"cursor": cursor, "ceiling": ceiling, "limit": limit}
     if not scope.everything:
+        params["communes"] = sorted(scope.communes)
+    at_version = 0 if entity.name in KEYED else 1
+    return [(row[at_version], entity.name, row) for row in _rows(query, converters, params)]
+
+
+@cache
+def _changes_query(name: str, dialect: str, everything: bool):
+    """The query for a page of one kind's changes, with its converters; built once per kind and
+    database, as building the expressions of every page cost more than running them."""
+    entity = ENTITIES[name]
+    table = entity.model.__table__
+    selected, converters = _select(entity, columns(entity), dialect)
+    version = table.c.version
+    after, upto = sa.bindparam("cursor", type_=sa.BigInteger), sa.bindparam("ceiling", type_=sa.BigInteger)
+    query = sa.select(*selected).where(version > after, version <= upto)
+    if not everything:
         query, commune = scope_commune_column(entity, query)
-        if db.session.get_bind().dialect.name == "sqlite":
+        if dialect == "sqlite":
             # SQLite would otherwise find every row of the communes by their index and sort
             # them all for each page, a page costing more the further the cursor: an expression
             # cannot use that index, so it walks the version index from the cursor and stops
             # at the limit instead (PostgreSQL chooses by its statistics).
             commune = commune.op("||")("")
-        query = query.where(scope.commune_filter(commune))
-    query = query.order_by(table.c.version).limit(limit)
-    at_version = names.index("version")
-    return [(row[at_version], entity.name, row) for row in _rows(query, converters)]
+        query = query.where(commune.in_(sa.bindparam("communes", type_=sa.String, expanding=True)))
+    return query.order_by(table.c.version).limit(sa.bindparam("limit", type_=sa.Integer)), converters
 
 
 def bulletin_columns() -> list[str]:
@@ -174,9 +187,9 @@ def _bulletins(scope: Scope, cursor: int, ceiling: int, limit: int) -> list[tupl
     return [(row[1], BULLETIN, row) for row in _rows(query, converters)]
 
 
-def _rows(query, converters: list) -> list[list]:
+def _rows(query, converters: list, params: dict | None = None) -> list[list]:
     """The query's rows as lists of wire values."""
-    rows = list(map(list, db.session.execute(query)))
+    rows = list(map(list, db.session.execute(query, params)))
     for position, convert in converters:
         for row in rows:
             row[position] = convert(row[position])
@@ -201,7 +214,7 @@ def _exit_blocks(scope: Scope, exits: dict[str, list]) -> dict:
         entity = ENTITIES[name]
         table = entity.model.__table__
         names = identity(entity)
-        selected, converters = _select(entity, names)
+        selected, converters = _select(entity, names, db.session.get_bind().dialect.name)
         query, commune = scope_commune_column(entity, sa.select(*selected))
         # It may have moved back since: an exit is news only to phones it no longer concerns.
         query = query.where(table.c.id.in_(record_ids), sa.not_(scope.commune_filter(commune)))

@@ -342,11 +342,12 @@ def test_on_sqlite_a_page_walks_the_versions_from_the_cursor_instead_of_sorting_
     plans = []
     run = db.session.execute
 
-    def explained(query, *args, **kwargs):
+    def explained(query, params=None, *args, **kwargs):
         if isinstance(query, sa.Select):
-            sql = str(query.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
+            bound = query.params(**params) if params else query
+            sql = str(bound.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
             plans.append(" / ".join(row[3] for row in run(sa.text("EXPLAIN QUERY PLAN " + sql))))
-        return run(query, *args, **kwargs)
+        return run(query, params, *args, **kwargs)
 
     db.session.execute = explained
     try:
