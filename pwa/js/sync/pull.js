@@ -11,7 +11,7 @@ import { forgetReference } from "../reference.js";
 import { get } from "../api.js";
 import { ENTITIES, KEYS, META, OUTBOX, done, storeKey, transaction } from "../db.js";
 
-const PAGE_SIZE = 1000;
+const PAGE_SIZE = 2000; // the most the server gives: a page costs the server a fixed part whatever its size
 const RELAXED = { durability: "relaxed" };
 const PULL = "/api/v1/sync/pull?";
 
