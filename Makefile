@@ -84,6 +84,7 @@ bench: $(BIN)/.installed
 	tools/with-postgres $(BIN)/python bench/request_cpu.py
 	$(BIN)/python bench/labels.py 1000
 	$(BIN)/python bench/pwa.py
+	$(BIN)/python bench/phone_first_sync.py
 	$(BIN)/python bench/origin_page.py
 	$(BIN)/python bench/import_memory.py
 

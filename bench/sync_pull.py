@@ -1,15 +1,17 @@
-"""Time a full first pull of one commune with 5,000 households and 50,000 attendance rows.
+"""Time a full first pull of one commune with 10,000 households and 100,000 attendance rows.
 
-    python bench/sync_pull.py                       # SQLite
-    tools/with-postgres python bench/sync_pull.py   # PostgreSQL
+    python bench/sync_pull.py [households] [attendance]      # SQLite
+    tools/with-postgres python bench/sync_pull.py            # PostgreSQL
 
 Rows are written with Core executemany, then a trainer's phone pulls every page through
-GET /api/v1/sync/pull with gzip. Prints the server time (sum of requests), pages, and the
-gzipped size.
+GET /api/v1/sync/pull with gzip (2,000 records a page). Prints the server time (sum of requests), the cost of the
+first and last pages (flat when the queries do not slow down as the cursor advances), the
+pages and the gzipped size. Prints, never asserts.
 """
 
 import gzip
 import json
+import sys
 import time
 import uuid
 from datetime import UTC, date, datetime
@@ -22,10 +24,11 @@ from server.households.models import Household
 from server.models_base import next_versions
 from server.training.models import Attendance, TrainingSession
 
-HOUSEHOLDS, SESSIONS, PER_SESSION = 5_000, 100, 500
+SESSIONS = 200
+GOAL_S, GOAL_MB = 1.0, 1.5
 
 
-def build(app) -> None:
+def build(app, households_n: int, attendance_n: int) -> None:
     now = datetime.now(UTC)
     common = {"field_clocks": {}, "created_at": now, "updated_at": now}
     households = [
@@ -39,7 +42,7 @@ def build(app) -> None:
             "search_text": f"nguyen van {n}",
             **common,
         }
-        for n in range(HOUSEHOLDS)
+        for n in range(households_n)
     ]
     sessions = [
         {
@@ -56,51 +59,65 @@ def build(app) -> None:
         {
             "id": uuid.uuid4(),
             "session_id": s["id"],
-            "household_id": households[(i * 37 + k) % HOUSEHOLDS]["id"],
+            "household_id": households[(i * 37 + k) % households_n]["id"],
             "attendee_name": None,
             "method": "qr",
             **common,
         }
         for i, s in enumerate(sessions)
-        for k in range(PER_SESSION)
-    ]
+        for k in range(-(-attendance_n // SESSIONS))
+    ][:attendance_n]
     with app.app_context():
         versions = iter(next_versions(db.session, len(households) + len(sessions) + len(attendance)))
         for model, rows in ((Household, households), (TrainingSession, sessions), (Attendance, attendance)):
             for row in rows:
                 row["version"] = next(versions)
-            db.session.execute(sa.insert(model.__table__), rows)
+            for start in range(0, len(rows), 10_000):
+                db.session.execute(sa.insert(model.__table__), rows[start : start + 10_000])
         db.session.commit()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         with app.app_context(), db.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("ANALYZE"))  # as autovacuum would
 
 
-def main() -> None:
-    app, dialect = make_app()
-    raw, _device_id = phone_token(app)
-    build(app)
+def first_pull(app, raw: str, extra: str = "") -> dict:
+    """Every page of a first pull: server seconds per page, bytes, records."""
     client = app.test_client()
     headers = {"Authorization": f"Bearer {raw}", "Accept-Encoding": "gzip"}
-    cursor, pages, size, records, spent = 0, 0, 0, 0, 0.0
+    cursor, times, size, records = 0, [], 0, 0
     while True:
         started = time.perf_counter()
         with app.app_context():
-            response = client.get(f"/api/v1/sync/pull?cursor={cursor}&limit=2000", headers=headers)
-        spent += time.perf_counter() - started
+            response = client.get(f"/api/v1/sync/pull?cursor={cursor}&limit=2000{extra}", headers=headers)
+        times.append(time.perf_counter() - started)
         assert response.status_code == 200
         body = json.loads(gzip.decompress(response.get_data()))
-        pages, size, records = (
-            pages + 1,
-            size + len(response.get_data()),
-            records + sum(len(block["rows"]) for block in body["records"].values()),
-        )
+        size += len(response.get_data())
+        for block in body["records"].values():
+            records += len(block["rows"])
         cursor = body["next_cursor"]
         if not body["has_more"]:
             break
+    return {"times": times, "size": size, "records": records}
+
+
+def main() -> None:
+    households = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    attendance = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+    app, dialect = make_app()
+    raw, _device_id = phone_token(app)
+    build(app, households, attendance)
     print(
-        f"{dialect}: full first pull of {records:,} records in {pages} pages: {spent:.2f} s server time (goal 1.5 s), "
-        f"{size / 1e6:.2f} MB gzipped (goal 2 MB)"
+        f"{dialect}: first pull of a commune, {households:,} households, {SESSIONS} sessions, {attendance:,} attendance"
+    )
+    first_pull(app, raw, "")  # warm the caches, as on a server that has been up a while
+    run = first_pull(app, raw, "")
+    times = run["times"]
+    # The first page also carries the reference data: the second one shows a page's own cost.
+    print(
+        f"  {run['records']:,} records in {len(times)} pages: {sum(times):.2f} s server time (goal {GOAL_S:g} s); "
+        f"page 2 {times[1] * 1000:.0f} ms, last full page {times[-2] * 1000:.0f} ms; "
+        f"{run['size'] / 1e6:.2f} MB gzipped (goal {GOAL_MB:g} MB)"
     )
 
 

@@ -16,7 +16,7 @@ only to print them again cost more than the queries.
 Each page costs one query per kind of record plus one for scope exits, whatever its size.
 """
 
-from functools import partial
+from functools import cache, partial
 from operator import itemgetter
 
 import sqlalchemy as sa
@@ -101,10 +101,10 @@ def scope_commune_column(entity: Entity, query):
     return query, table.c.commune_code
 
 
-def _select(entity: Entity, names) -> tuple[list, list]:
+def _select(entity: Entity, names, dialect: str) -> tuple[list, list]:
     """Columns for `names`, and (position, converter) for the values Python must still put in wire form."""
     table = entity.model.__table__
-    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    postgresql = dialect == "postgresql"
     selected, converters = [], []
     for position, name in enumerate(names):
         if name == "deleted":
@@ -114,8 +114,7 @@ def _select(entity: Entity, names) -> tuple[list, list]:
         if isinstance(column.type, sa.Uuid) and postgresql:
             selected.append(sa.cast(column, sa.Text))
         elif isinstance(column.type, sa.Uuid):
-            selected.append(sa.type_coerce(column, sa.String))  # SQLite keeps 32 lowercase hex digits
-            converters.append((position, _dashed))
+            selected.append(_dashed_in_sql(column))
         else:
             selected.append(column)
             if isinstance(column.type, sa.Date | sa.DateTime | UTCDateTime):
@@ -123,25 +122,47 @@ def _select(entity: Entity, names) -> tuple[list, list]:
     return selected, converters
 
 
-def _dashed(hex_digits: str | None) -> str | None:
-    """32 hex digits as a UUID's canonical text."""
-    if hex_digits is None:
-        return None
-    h = hex_digits
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+def _dashed_in_sql(column):
+    """SQLite keeps a UUID as 32 lowercase hex digits: its canonical text, made by SQLite itself
+    (NULL stays NULL), is cheaper than a Python call per value."""
+    digits = sa.type_coerce(column, sa.String)
+    parts = [sa.func.substr(digits, start, length) for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))]
+    dashed = parts[0]
+    for part in parts[1:]:
+        dashed = dashed.concat("-").concat(part)
+    return sa.type_coerce(dashed, sa.String)
 
 
 def _changes(entity: Entity, scope: Scope, cursor: int, ceiling: int, limit: int) -> list[tuple]:
-    table = entity.model.__table__
-    names = columns(entity)
-    selected, converters = _select(entity, names)
-    query = sa.select(*selected).where(table.c.version > cursor, table.c.version <= ceiling)
+    dialect = db.session.get_bind().dialect.name
+    query, converters = _changes_query(entity.name, dialect, scope.everything)
+    params = {"cursor": cursor, "ceiling": ceiling, "limit": limit}
     if not scope.everything:
+        params["communes"] = sorted(scope.communes)
+    at_version = 0 if entity.name in KEYED else 1
+    return [(row[at_version], entity.name, row) for row in _rows(query, converters, params)]
+
+
+@cache
+def _changes_query(name: str, dialect: str, everything: bool):
+    """The query for a page of one kind's changes, with its converters; built once per kind and
+    database, as building the expressions of every page cost more than running them."""
+    entity = ENTITIES[name]
+    table = entity.model.__table__
+    selected, converters = _select(entity, columns(entity), dialect)
+    version = table.c.version
+    after, upto = sa.bindparam("cursor", type_=sa.BigInteger), sa.bindparam("ceiling", type_=sa.BigInteger)
+    query = sa.select(*selected).where(version > after, version <= upto)
+    if not everything:
         query, commune = scope_commune_column(entity, query)
-        query = query.where(scope.commune_filter(commune))
-    query = query.order_by(table.c.version).limit(limit)
-    at_version = names.index("version")
-    return [(row[at_version], entity.name, row) for row in _rows(query, converters)]
+        if dialect == "sqlite":
+            # SQLite would otherwise find every row of the communes by their index and sort
+            # them all for each page, a page costing more the further the cursor: an expression
+            # cannot use that index, so it walks the version index from the cursor and stops
+            # at the limit instead (PostgreSQL chooses by its statistics).
+            commune = commune.op("||")("")
+        query = query.where(commune.in_(sa.bindparam("communes", type_=sa.String, expanding=True)))
+    return query.order_by(table.c.version).limit(sa.bindparam("limit", type_=sa.Integer)), converters
 
 
 def bulletin_columns() -> list[str]:
@@ -152,14 +173,10 @@ def bulletin_columns() -> list[str]:
 def _bulletins(scope: Scope, cursor: int, ceiling: int, limit: int) -> list[tuple]:
     table = Bulletin.__table__
     gone = sa.or_(table.c.status != "published", table.c.expires_on < today())
-    selected = [sa.type_coerce(table.c.id, sa.String), table.c.version, gone]
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    selected = [sa.cast(table.c.id, sa.Text) if postgresql else _dashed_in_sql(table.c.id), table.c.version, gone]
     selected += [table.c[name] for name in BULLETIN_FIELDS]
-    if db.session.get_bind().dialect.name == "postgresql":
-        selected[0] = sa.cast(table.c.id, sa.Text)
-        converters = []
-    else:
-        converters = [(0, _dashed)]
-    converters += [(3 + BULLETIN_FIELDS.index(name), jsonable) for name in ("price_on", "expires_on")]
+    converters = [(3 + BULLETIN_FIELDS.index(name), jsonable) for name in ("price_on", "expires_on")]
     query = (
         sa.select(*selected)
         .where(table.c.version > cursor, table.c.version <= ceiling, table.c.published_at.is_not(None))
@@ -170,14 +187,12 @@ def _bulletins(scope: Scope, cursor: int, ceiling: int, limit: int) -> list[tupl
     return [(row[1], BULLETIN, row) for row in _rows(query, converters)]
 
 
-def _rows(query, converters: list) -> list[list]:
+def _rows(query, converters: list, params: dict | None = None) -> list[list]:
     """The query's rows as lists of wire values."""
-    rows = []
-    for result in db.session.execute(query):
-        row = list(result)
-        for position, convert in converters:
+    rows = list(map(list, db.session.execute(query, params)))
+    for position, convert in converters:
+        for row in rows:
             row[position] = convert(row[position])
-        rows.append(row)
     return rows
 
 
@@ -199,7 +214,7 @@ def _exit_blocks(scope: Scope, exits: dict[str, list]) -> dict:
         entity = ENTITIES[name]
         table = entity.model.__table__
         names = identity(entity)
-        selected, converters = _select(entity, names)
+        selected, converters = _select(entity, names, db.session.get_bind().dialect.name)
         query, commune = scope_commune_column(entity, sa.select(*selected))
         # It may have moved back since: an exit is news only to phones it no longer concerns.
         query = query.where(table.c.id.in_(record_ids), sa.not_(scope.commune_filter(commune)))

@@ -291,3 +291,71 @@ def test_bad_communes_are_a_problem(tree, trainer, phone_for, communes):
     response = phone_for(trainer).request("get", "/api/v1/sync/pull", query_string={"communes": communes})
     assert response.status_code == 422
     assert response.get_json()["code"] == "bad_parameter" and list(response.get_json()["errors"]) == ["communes"]
+
+
+def test_an_empty_pull_writes_nothing_and_a_pull_notes_the_sync_at_most_once_a_minute(app, tree, trainer, phone_for):
+    """A phone polling for news costs reads only: the Devices page still shows its last sync to the minute."""
+    from datetime import timedelta
+
+    from server.auth.models import DeviceToken
+
+    phone = phone_for(trainer)
+    phone.pull_all()
+    token_id = phone.token.id
+    db.session.expire_all()
+    noted = db.session.get(DeviceToken, token_id).last_sync_at
+    assert noted is not None
+    writes = []
+
+    def listener(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE")):
+            writes.append(statement)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        phone.pull_all()  # again within the minute: nothing new, nothing written
+    finally:
+        with app.app_context():
+            event.remove(db.engine, "before_cursor_execute", listener)
+    assert writes == []
+    db.session.expire_all()
+    assert db.session.get(DeviceToken, token_id).last_sync_at == noted
+    # More than a minute later the finished pull is noted again.
+    earlier = utcnow() - timedelta(minutes=2)
+    db.session.execute(sa.update(DeviceToken).where(DeviceToken.id == token_id).values(last_sync_at=earlier))
+    db.session.commit()
+    phone.pull_all()
+    db.session.expire_all()
+    assert db.session.get(DeviceToken, token_id).last_sync_at.replace(tzinfo=None) > earlier.replace(tzinfo=None)
+
+
+def test_on_sqlite_a_page_walks_the_versions_from_the_cursor_instead_of_sorting_the_commune(app, tree, trainer):
+    """A page costs the same at the end of a first pull as at its start: no query sorts every row of the communes."""
+    from server.auth.scope import scope_for
+    from server.sync import pull as pulling
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's planner; PostgreSQL chooses by its statistics")
+    household = f.household(tree["commune"])
+    f.training(tree["commune"], attendees=[household])
+    plans = []
+    run = db.session.execute
+
+    def explained(query, params=None, *args, **kwargs):
+        if isinstance(query, sa.Select):
+            bound = query.params(**params) if params else query
+            sql = str(bound.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
+            plans.append(" / ".join(row[3] for row in run(sa.text("EXPLAIN QUERY PLAN " + sql))))
+        return run(query, params, *args, **kwargs)
+
+    db.session.execute = explained
+    try:
+        pulling.pull(scope_for(trainer), 0, 500)
+    finally:
+        del db.session.execute
+    attendance = [plan for plan in plans if "attendance" in plan]
+    assert attendance and all("ix_attendance_version" in plan for plan in attendance), attendance
+    # Bulletins and scope exits are few: sorting them costs nothing.
+    records = [plan for plan in plans if "bulletins" not in plan and "scope_exits" not in plan]
+    assert not [plan for plan in records if "TEMP B-TREE FOR ORDER BY" in plan], records

@@ -11,7 +11,7 @@ import { forgetReference } from "../reference.js";
 import { get } from "../api.js";
 import { ENTITIES, KEYS, META, OUTBOX, done, storeKey, transaction } from "../db.js";
 
-const PAGE_SIZE = 1000;
+const PAGE_SIZE = 2000; // the most the server gives: a page costs the server a fixed part whatever its size
 const RELAXED = { durability: "relaxed" };
 const PULL = "/api/v1/sync/pull?";
 
@@ -77,9 +77,11 @@ async function catchUp(onPage) {
   }
 }
 
-// One page in a few round trips: the outbox is read once, and every stored record the page
-// touches is asked for at once (requests of a transaction are answered in order), then written
-// without waiting on each put. Waiting on two reads per row made a first sync take minutes.
+// One page in one transaction with plain puts: the outbox is read once, and a stored record is
+// read only when it has changes still queued (its local values win for those fields); every
+// other pulled row is the whole record as the server holds it, so it is put without reading
+// what it replaces. Waiting on two reads per row made a first sync take minutes, and asking
+// for every row at once still cost a read per row.
 async function storeChanges(s, page) {
   const blocks = Object.entries(page.records || {}).filter(([entity]) => ENTITIES.includes(entity));
   const exits = Object.entries(page.exits || {}).filter(([entity]) => ENTITIES.includes(entity));
@@ -87,13 +89,17 @@ async function storeChanges(s, page) {
   const queued = await outboxByRecord(s);
   for (const [entity, block] of blocks) {
     const rows = block.rows.map((row) => named(block.columns, row));
-    const stored = await storedFor(s, entity, rows);
-    rows.forEach((values, i) => storeChange(s[entity], entity, values, stored[i], queued));
+    const store = s[entity];
+    const pending = [];
+    for (const values of rows) {
+      if (queuedFor(queued, entity, values).length) pending.push(values);
+      else storeChange(store, entity, values, undefined, []);
+    }
+    const stored = await storedFor(s, entity, pending);
+    pending.forEach((values, i) => storeChange(store, entity, values, stored[i], queuedFor(queued, entity, values)));
   }
   for (const [entity, block] of exits) {
-    const rows = block.rows.map((row) => named(block.columns, row));
-    const stored = await storedFor(s, entity, rows);
-    rows.forEach((values, i) => dropStored(s[entity], entity, values, stored[i], queued));
+    for (const row of block.rows) dropStored(s[entity], entity, named(block.columns, row), queued);
   }
 }
 
@@ -103,15 +109,22 @@ function named(columns, row) {
   return values;
 }
 
-// The outbox's entries by the record id they are queued under (the outbox is small: unsent changes).
+// The outbox's entries by the record they are queued for: the record id, or for a kind keyed
+// by its natural key (attendance) that key, which every such change carries in its fields (the
+// outbox is small: unsent changes).
 async function outboxByRecord(s) {
   const byRecord = new Map();
   for (const entry of await done(s[OUTBOX].getAll())) {
-    const list = byRecord.get(entry.record_id);
+    const key = queueKey(entry.entity, entry.record_id, entry.fields || {});
+    const list = byRecord.get(key);
     if (list) list.push(entry);
-    else byRecord.set(entry.record_id, [entry]);
+    else byRecord.set(key, [entry]);
   }
   return byRecord;
+}
+
+function queueKey(entity, id, fields) {
+  return KEYS[entity] ? entity + " " + KEYS[entity].map((name) => fields[name]).join(" ") : id;
 }
 
 // The stored records for a list of changes, in the same order, asked for all at once.
@@ -120,15 +133,13 @@ function storedFor(s, entity, rows) {
   return Promise.all(rows.map((values) => done(store.get(storeKey(entity, values.id, values)))));
 }
 
-// Changes queued for a stored record (attendance is queued under the id it has, if any).
-function queuedFor(queued, entity, record, id) {
-  const recordId = KEYS[entity] ? record?.id : id;
-  return (recordId && queued.get(recordId)) || [];
+// Changes queued for a record, found by its id or natural key.
+function queuedFor(queued, entity, values) {
+  return queued.get(queueKey(entity, values.id, values)) || [];
 }
 
-function storeChange(store, entity, values, existing, queued) {
+function storeChange(store, entity, values, existing, pending) {
   const { id, version, deleted, ...fields } = values;
-  const pending = queuedFor(queued, entity, existing, id);
   if (deleted) {
     if (pending.length === 0) store.delete(storeKey(entity, id, fields));
     else if (existing) store.put({ ...existing, version });
@@ -136,7 +147,7 @@ function storeChange(store, entity, values, existing, queued) {
   }
   let record;
   if (pending.length === 0) {
-    record = existing ? { ...existing, ...fields, version, deleted: false } : { ...fields, version, deleted: false };
+    record = { ...fields, version, deleted: false };
   } else {
     const localFields = new Set(pending.flatMap((entry) => Object.keys(entry.fields)));
     const pulled = Object.fromEntries(Object.entries(fields).filter(([name]) => !localFields.has(name)));
@@ -147,10 +158,8 @@ function storeChange(store, entity, values, existing, queued) {
 }
 
 // A record no longer for this phone (it left the scope): removed unless it has unsent changes.
-function dropStored(store, entity, values, existing, queued) {
-  if (existing && queuedFor(queued, entity, existing, values.id).length === 0) {
-    store.delete(storeKey(entity, values.id, values));
-  }
+function dropStored(store, entity, values, queued) {
+  if (queuedFor(queued, entity, values).length === 0) store.delete(storeKey(entity, values.id, values));
 }
 
 // Keep the new reference; when the scope grew, remember a catch-up, and forget communes taken away.
@@ -198,10 +207,10 @@ async function forgetOutside(s, kept) {
     for (const record of outside) {
       for (const follower of followers[entity]) {
         for (const row of await done(s[follower].index(link[entity]).getAll(record.id))) {
-          dropStored(s[follower], follower, row, row, queued);
+          dropStored(s[follower], follower, row, queued);
         }
       }
-      dropStored(s[entity], entity, record, record, queued);
+      dropStored(s[entity], entity, record, queued);
     }
   }
 }
