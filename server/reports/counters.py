@@ -2,9 +2,9 @@
 
 place_day_counts holds, per commune, year of registration, figure and day, how many counted
 households met the figure that day; place_month_counts the same per month. They change only
-with household_summaries: every refresh (server/reports/summary.py) takes the summary rows of
-its households before and after, and adds the difference to both tables, in the same
-transaction; `rebuild` recounts them from the summaries.
+with household_summaries: every refresh (server/reports/summary.py) reads the summary rows of
+its households before and after, and adds the difference to both tables at its end, in the
+same transaction; `rebuild` recounts them from the summaries.
 
 A figure "by day D, of households registered by as_of" (D <= as_of) is then the monthly rows
 before D's month, the daily rows of D's month up to D, for registration years up to as_of's,
@@ -90,7 +90,6 @@ def _add(conn, table, day_column: str, changes: dict) -> None:
         index_elements=[c for c in table.primary_key.columns],
         set_={"households": table.c.households + statement.excluded.households},
     )
-    # In key order, so two commits adding to the same counters never wait on each other in a circle.
     rows = [
         {"commune_code": c, "registered_year": y, "metric": m, day_column: d, "households": n}
         for (c, y, m, d), n in sorted(changes.items())
@@ -98,11 +97,20 @@ def _add(conn, table, day_column: str, changes: dict) -> None:
     conn.execute(statement, rows)
 
 
-def apply(conn, before, after) -> None:
-    """Add to the counters the difference between these summary rows before and after a refresh."""
-    days = contributions(after)
-    days.subtract(contributions(before))
-    days = {key: n for key, n in days.items() if n}
+def difference(before, after) -> Counter:
+    """What the counters gain (or lose, below zero) when these summary rows go from `before` to `after`."""
+    change = contributions(after)
+    change.subtract(contributions(before))
+    return change
+
+
+def add(conn, change: Counter) -> None:
+    """Add a refresh's whole difference to both tables, in one statement each, in key order.
+
+    Once per refresh and in key order, so two commits adding to the same counters never wait on
+    each other in a circle (each has taken all its summary rows' locks before).
+    """
+    days = {key: n for key, n in change.items() if n}
     months: Counter = Counter()
     for (commune, year, metric, day), n in days.items():
         months[(commune, year, metric, _first_of_month(day))] += n
