@@ -1,13 +1,18 @@
 """The per-commune counters the province dashboard adds up equal a count from the source tables, after any write."""
 
+import threading
+import time
+import uuid
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from server.extensions import db
 from server.households.merge import merge_households
-from server.households.models import PLATFORMS
+from server.households.models import PLATFORMS, Household
+from server.places.models import Place
 from server.privacy.operations import erase_household
 from server.reports import counters, summary
 from server.reports.household_dates import summary_select
@@ -15,6 +20,7 @@ from server.reports.indicators import place_report
 from server.reports.models import INDICATORS, PlaceDayCount, PlaceMonthCount
 from server.reports.trend import month_ends, monthly_trend
 from tests import factories as f
+from tests.reports.test_summary_database import _waiting_on_a_lock
 
 TODAY = date(2025, 6, 17)  # mid-month: the counters' last, partial month is read by day
 
@@ -175,3 +181,41 @@ def test_a_late_registration_is_left_out_of_the_months_before_it(ctx):
     assert (report.place.registered, report.place.figures["seller_account"].value) == (0, 0)
     later = place_report(tree["province"], 2025, today=date(2025, 7, 2))
     assert (later.place.registered, later.place.figures["seller_account"].value) == (1, 1)
+
+
+@pytest.mark.postgres_only
+def test_two_commits_registering_in_one_commune_at_once_both_count(app, ctx):
+    """The second commit adds to the same counter rows while the first holds them: neither addition is lost."""
+    tree = f.small_tree()
+    commune, registered = tree["commune"].code, datetime(2025, 1, 10, 8, tzinfo=UTC)
+    values = {"head_name": "Lâm Thị Sa", "search_text": "lam thi sa", "smartphone": "yes", "commune_code": commune}
+    errors = []
+
+    def second():
+        try:
+            with app.app_context():
+                db.session.add(Household(**values, created_at=registered))
+                db.session.commit()  # its refresh waits for the first commit's counters
+                db.session.remove()
+        except Exception as error:  # re-raised in the test's thread
+            errors.append(error)
+
+    with db.engine.connect() as first, db.engine.connect() as watcher:
+        household_id = uuid.uuid4()
+        first.execute(sa.insert(Household.__table__).values(id=household_id, created_at=registered, **values))
+        summary.refresh(first, [household_id])  # the first commit's refresh, not committed yet
+        thread = threading.Thread(target=second)
+        thread.start()
+        for _ in range(600):
+            if _waiting_on_a_lock(watcher):
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the second commit never waited for the first")
+        first.commit()
+    thread.join(timeout=60)
+    assert not errors
+    db.session.remove()
+    assert counters_exact()
+    report = place_report(db.session.get(Place, "86"), 2025, today=TODAY)
+    assert (report.place.registered, report.place.figures["smartphone"].value) == (2, 2)
