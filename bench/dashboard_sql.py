@@ -101,3 +101,19 @@ def hand_written_summary_table(session, province: str, as_of: date) -> dict[str,
         params = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
     rows = session.execute(sa.text(SUMMARY_QUERY.format(counts=counts)), params).mappings()
     return {row["commune_code"]: dict(row) for row in rows}
+
+
+def summary_trend(session, place, as_of: date) -> list:
+    """The monthly trend counted from household_summaries row by row (the app's way before the counters)."""
+    from server.reports.indicators import counted_as_of, summaries_in
+    from server.reports.models import HouseholdSummary
+    from server.reports.trend import month_ends
+
+    ends = month_ends(as_of.year, as_of)
+    summary = HouseholdSummary.__table__.c
+    columns = []
+    for index, end in enumerate(ends):
+        on = sa.bindparam(f"end_{index}", end, sa.Date)
+        columns += [sa.func.count().filter(summary[i] <= on).label(f"{i}_{index}") for i in INDICATORS]
+    row = session.execute(sa.select(*columns).where(counted_as_of(as_of), summaries_in(place))).mappings().one()
+    return [(end, {i: int(row[f"{i}_{index}"] or 0) for i in INDICATORS}) for index, end in enumerate(ends)]

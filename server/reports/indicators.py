@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from server.extensions import db
 from server.households.models import PLATFORMS, Household
 from server.places.models import Place
+from server.reports import counters
 from server.reports import targets as target_rules
 from server.reports.models import INDICATORS, HouseholdSummary
 
@@ -94,13 +95,16 @@ def as_of_for(year: int, today: date | None = None) -> date:
     return min(today, date(year, 12, 31))
 
 
+def communes_of(place: Place) -> list[str]:
+    """Codes of a province's communes (tombstoned ones too: their households still count)."""
+    query = sa.select(Place.code).where(Place.parent_code == place.code, Place.kind == "commune")
+    return list(db.session.scalars(query))
+
+
 def _in_place(place: Place, commune_column, hamlet_column):
     if place.kind == "province":
         # A literal list lets the planner estimate the rows from column statistics.
-        communes = db.session.scalars(
-            sa.select(Place.code).where(Place.parent_code == place.code, Place.kind == "commune")
-        )
-        return commune_column.in_(list(communes))
+        return commune_column.in_(communes_of(place))
     if place.kind == "commune":
         return commune_column == place.code
     return hamlet_column == place.code
@@ -227,7 +231,10 @@ def _place_denominator(place: Place, counts: dict, entered: dict, children: list
 def place_report(place: Place, year: int, today: date | None = None) -> PlaceReport:
     """Figures of a place and its children for a year."""
     as_of = as_of_for(year, today)
-    counts = count_rows(summaries_in(place), group_column(place), as_of)
+    if place.kind == "province":  # added up from the per-commune counters, not counted row by row
+        counts = counters.table_rows(db.session.connection(), communes_of(place), as_of, target_rules.PACE_DAYS)
+    else:
+        counts = count_rows(summaries_in(place), group_column(place), as_of)
     children = children_of(place)
     entered = target_rules.baselines([place.code, *[c.code for c in children]], year)
     rules = target_rules.targets([place, *children], year)

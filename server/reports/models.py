@@ -53,7 +53,7 @@ class HouseholdSummary(db.Model):
     commune_code = sa.Column(sa.String(24), nullable=False, index=True)
     hamlet_code = sa.Column(sa.String(24), nullable=True, index=True)
     counted = sa.Column(sa.Boolean, nullable=False)  # not tombstoned and not merged away
-    registered_on = sa.Column(sa.Date, nullable=False)
+    registered_on = sa.Column(sa.Date, nullable=False, index=True)
     trained_digital = sa.Column(sa.Date, nullable=True)
     trained_packaging = sa.Column(sa.Date, nullable=True)
     trained_livestream = sa.Column(sa.Date, nullable=True)
@@ -73,3 +73,31 @@ class HouseholdSummary(db.Model):
     platform_tiki = sa.Column(sa.Date, nullable=True)
     platform_provincial = sa.Column(sa.Date, nullable=True)
     platform_other = sa.Column(sa.Date, nullable=True)
+
+
+class PlaceDayCount(db.Model):
+    """Counted households of a commune that met one figure on one day, by year of registration.
+
+    Derived from household_summaries, by the same refresh (server/reports/counters.py):
+    `metric` is "registered" (dated by registration), "orders" (the orders summed, dated by
+    registration), an indicator or "platform_<p>"; `households` is how many met it on `on_day`.
+    The province dashboard adds these up instead of counting a million summary rows.
+    """
+
+    __tablename__ = "place_day_counts"
+    on_day = sa.Column(sa.Date, primary_key=True)  # first in the key: the dashboard reads a few days
+    commune_code = sa.Column(sa.String(24), primary_key=True)
+    registered_year = sa.Column(sa.Integer, primary_key=True)
+    metric = sa.Column(sa.String(32), primary_key=True)
+    households = sa.Column(sa.Integer, nullable=False)
+
+
+class PlaceMonthCount(db.Model):
+    """The same counts added up per calendar month (`month` is its first day)."""
+
+    __tablename__ = "place_month_counts"
+    commune_code = sa.Column(sa.String(24), primary_key=True)
+    registered_year = sa.Column(sa.Integer, primary_key=True)
+    metric = sa.Column(sa.String(32), primary_key=True)
+    month = sa.Column(sa.Date, primary_key=True)
+    households = sa.Column(sa.Integer, nullable=False)

@@ -5,10 +5,12 @@ by construction. Refreshing is set-based: a few statements per thousand househol
 """
 
 import uuid
+from collections import Counter
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from server.reports import counters
 from server.reports.household_dates import among, summary_select
 from server.reports.models import HouseholdSummary
 from server.training.models import Attendance
@@ -47,15 +49,15 @@ def _upsert(conn, select):
     return statement.on_conflict_do_update(index_elements=[SUMMARY.c.household_id], set_=replaced, where=changed)
 
 
-def _refresh_chunk(conn, household_ids: list) -> None:
+def _refresh_chunk(conn, household_ids: list, change: Counter) -> None:
     dialect = conn.dialect.name
     rows = among(SUMMARY.c.household_id, household_ids, dialect)
-    if dialect == "postgresql":
-        # Lock the rows first (in key order, so two commits never wait on each other in a circle):
-        # the statement after this one then reads the source tables as a commit that refreshed
-        # the same households just before left them.
-        conn.execute(sa.select(SUMMARY.c.household_id).where(rows).order_by(SUMMARY.c.household_id).with_for_update())
+    # On PostgreSQL, lock the rows first (in key order, so two commits never wait on each other
+    # in a circle): the statement after this one then reads the source tables as a commit that
+    # refreshed the same households just before left them. The rows before and after go to the counters.
+    before = counters.summary_rows(conn, rows, lock=dialect == "postgresql")
     conn.execute(_upsert(conn, summary_select(household_ids, dialect)))
+    change.update(counters.difference(before, counters.summary_rows(conn, rows)))
 
 
 def refresh(conn, household_ids=(), session_ids=(), removed=()) -> int:
@@ -64,16 +66,21 @@ def refresh(conn, household_ids=(), session_ids=(), removed=()) -> int:
     `removed`: households deleted outright (the app tombstones them; this is for the rare
     DELETE): their rows go first, and come back if the household exists after all.
     """
+    change: Counter = Counter()  # what the per-commune counters gain, added once at the end
     for chunk in _chunks(_uuids(removed)):
-        conn.execute(sa.delete(SUMMARY).where(among(SUMMARY.c.household_id, chunk, conn.dialect.name)))
+        rows = among(SUMMARY.c.household_id, chunk, conn.dialect.name)
+        change.update(counters.difference(counters.summary_rows(conn, rows, conn.dialect.name == "postgresql"), []))
+        conn.execute(sa.delete(SUMMARY).where(rows))
     wanted = _uuids({*household_ids, *removed, *attendees(conn, session_ids)})
     for chunk in _chunks(wanted):
-        _refresh_chunk(conn, chunk)
+        _refresh_chunk(conn, chunk, change)
+    counters.add(conn, change)
     return len(wanted)
 
 
 def rebuild(conn) -> int:
-    """Recompute every row (after a migration, a restore, or writes made behind the app's back)."""
+    """Recompute every row and the counters (after a migration, a restore, or writes made behind the app's back)."""
     conn.execute(sa.delete(SUMMARY))
     conn.execute(sa.insert(SUMMARY).from_select(COLUMNS, summary_select()))
+    counters.rebuild(conn)
     return conn.scalar(sa.select(sa.func.count()).select_from(SUMMARY))

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from server.extensions import db
 from server.places.models import Place
-from server.reports.indicators import as_of_for, counted_as_of, summaries_in
+from server.reports import counters
+from server.reports.indicators import as_of_for, communes_of, counted_as_of, summaries_in
 from server.reports.models import INDICATORS, HouseholdSummary
 
 
@@ -18,11 +19,14 @@ def month_ends(year: int, as_of: date) -> list[date]:
 
 
 def monthly_trend(place: Place, year: int, today: date | None = None) -> list[tuple[date, dict[str, int]]]:
-    """[(month end, {indicator: households})] for the months of the year so far, in one query."""
+    """[(month end, {indicator: households})] for the months of the year so far, in one or two queries."""
     as_of = as_of_for(year, today)
     ends = month_ends(year, as_of)
     if not ends:
         return []
+    if place.kind in ("province", "commune"):  # added up from the per-commune counters
+        communes = communes_of(place) if place.kind == "province" else [place.code]
+        return list(zip(ends, counters.trend(db.session.connection(), communes, ends, as_of), strict=True))
     summary = HouseholdSummary.__table__.c
     columns = []
     for index, end in enumerate(ends):

@@ -1,0 +1,237 @@
+"""Per-commune counters next to household_summaries: what the province dashboard adds up.
+
+place_day_counts holds, per commune, year of registration, figure and day, how many counted
+households met the figure that day; place_month_counts the same per month. They change only
+with household_summaries: every refresh (server/reports/summary.py) reads the summary rows of
+its households before and after, and adds the difference to both tables at its end, in the
+same transaction; `rebuild` recounts them from the summaries.
+
+A figure "by day D, of households registered by as_of" (D <= as_of) is then the monthly rows
+before D's month, the daily rows of D's month up to D, for registration years up to as_of's,
+less the few households registered after as_of in its year (read from household_summaries).
+"""
+
+import calendar
+from collections import Counter
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from server.households.models import PLATFORMS
+from server.reports.models import INDICATORS, HouseholdSummary, PlaceDayCount, PlaceMonthCount
+
+DAYS, MONTHS = PlaceDayCount.__table__, PlaceMonthCount.__table__
+SUMMARY = HouseholdSummary.__table__
+DATED = (*INDICATORS, *[f"platform_{p}" for p in PLATFORMS])  # summary columns holding a first day
+METRICS = ("registered", "orders", *DATED)
+READ = ("counted", "commune_code", "registered_on", "orders", *DATED)  # summary columns the counters use
+
+
+class month_start(FunctionElement):
+    """The first day of a date's month."""
+
+    type = sa.Date()
+    inherit_cache = True
+
+
+@compiles(month_start)
+def _month_start_default(element, compiler, **kw):
+    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+@compiles(month_start, "sqlite")
+def _month_start_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
+
+
+def _first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _month_end(day: date) -> bool:
+    return day.day == calendar.monthrange(day.year, day.month)[1]
+
+
+# Writing ---------------------------------------------------------------------------------------
+
+
+def summary_rows(conn, where, lock: bool = False) -> list:
+    """The summary columns the counters use, of the rows matching `where` (locked when asked)."""
+    query = sa.select(*[SUMMARY.c[name] for name in READ]).where(where).order_by(SUMMARY.c.household_id)
+    return list(conn.execute(query.with_for_update() if lock else query).mappings())
+
+
+def contributions(rows) -> Counter:
+    """{(commune, registered year, metric, day): households} that these summary rows add."""
+    found: Counter = Counter()
+    for row in rows:
+        if not row["counted"]:
+            continue
+        registered = row["registered_on"]
+        key = (row["commune_code"], registered.year)
+        found[(*key, "registered", registered)] += 1
+        if row["orders"]:
+            found[(*key, "orders", registered)] += row["orders"]
+        for metric in DATED:
+            if row[metric] is not None:
+                found[(*key, metric, row[metric])] += 1
+    return found
+
+
+def _add(conn, table, day_column: str, changes: dict) -> None:
+    if not changes:
+        return
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[c for c in table.primary_key.columns],
+        set_={"households": table.c.households + statement.excluded.households},
+    )
+    rows = [
+        {"commune_code": c, "registered_year": y, "metric": m, day_column: d, "households": n}
+        for (c, y, m, d), n in sorted(changes.items())
+    ]
+    conn.execute(statement, rows)
+
+
+def difference(before, after) -> Counter:
+    """What the counters gain (or lose, below zero) when these summary rows go from `before` to `after`."""
+    change = contributions(after)
+    change.subtract(contributions(before))
+    return change
+
+
+def add(conn, change: Counter) -> None:
+    """Add a refresh's whole difference to both tables, in one statement each, in key order.
+
+    Once per refresh and in key order, so two commits adding to the same counters never wait on
+    each other in a circle (each has taken all its summary rows' locks before).
+    """
+    days = {key: n for key, n in change.items() if n}
+    months: Counter = Counter()
+    for (commune, year, metric, day), n in days.items():
+        months[(commune, year, metric, _first_of_month(day))] += n
+    _add(conn, DAYS, "on_day", days)
+    _add(conn, MONTHS, "month", {key: n for key, n in months.items() if n})
+
+
+def rebuild(conn) -> None:
+    """Recount both tables from household_summaries."""
+    conn.execute(sa.delete(DAYS))
+    conn.execute(sa.delete(MONTHS))
+    year = sa.cast(sa.extract("year", SUMMARY.c.registered_on), sa.Integer)
+    for metric in METRICS:
+        on_day = SUMMARY.c.registered_on if metric in ("registered", "orders") else SUMMARY.c[metric]
+        value = sa.func.sum(SUMMARY.c.orders) if metric == "orders" else sa.func.count()
+        where = [SUMMARY.c.counted.is_(True), on_day.is_not(None)]
+        if metric == "orders":
+            where.append(SUMMARY.c.orders != 0)
+        select = (
+            sa.select(on_day, SUMMARY.c.commune_code, year, sa.literal(metric), value)
+            .where(*where)
+            .group_by(on_day, SUMMARY.c.commune_code, year)
+        )
+        columns = ["on_day", "commune_code", "registered_year", "metric", "households"]
+        conn.execute(sa.insert(DAYS).from_select(columns, select))
+    month = month_start(DAYS.c.on_day)
+    keys = [DAYS.c.commune_code, DAYS.c.registered_year, DAYS.c.metric, month]
+    select = sa.select(*keys, sa.func.sum(DAYS.c.households)).group_by(*keys)
+    columns = ["commune_code", "registered_year", "metric", "month", "households"]
+    conn.execute(sa.insert(MONTHS).from_select(columns, select))
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+
+def _summed(conn, table, filters: dict, where, by_commune: bool) -> list:
+    group = [table.c.commune_code, table.c.metric] if by_commune else [table.c.metric]
+    sums = [sa.func.sum(table.c.households).filter(f).label(label) for label, f in filters.items()]
+    return list(conn.execute(sa.select(*group, *sums).where(*where).group_by(*group)).mappings())
+
+
+def _late_registrations(conn, communes, dates: dict[str, date], as_of: date, by_commune: bool) -> list:
+    """What households registered after as_of but in its year add to the counters (usually nothing).
+
+    A past year is as of 31 December and this year as of today, so the days after as_of hold
+    few registrations (none but a phone's clock ahead): read by the index on registered_on alone,
+    grouped by commune, and the communes picked here.
+    """
+    year_end = date(as_of.year, 12, 31)
+    after = sa.and_(SUMMARY.c.registered_on > as_of, SUMMARY.c.registered_on <= year_end)
+    if as_of >= year_end or conn.scalar(sa.select(SUMMARY.c.household_id).where(after).limit(1)) is None:
+        return []
+    columns = []
+    for label, day in dates.items():
+        on = sa.bindparam(f"d_{label}", day, sa.Date)
+        late = SUMMARY.c.registered_on <= on
+        columns.append(sa.func.count().filter(late).label(f"registered:{label}"))
+        columns.append(sa.func.sum(sa.case((late, SUMMARY.c.orders), else_=0)).label(f"orders:{label}"))
+        columns += [sa.func.count().filter(SUMMARY.c[m] <= on).label(f"{m}:{label}") for m in DATED]
+    query = sa.select(SUMMARY.c.commune_code, *columns).where(SUMMARY.c.counted.is_(True), after)
+    wanted, rows = set(communes), []
+    for row in conn.execute(query.group_by(SUMMARY.c.commune_code)).mappings():
+        if row["commune_code"] not in wanted:
+            continue
+        for key, value in row.items():
+            if ":" in key and value:
+                metric, label = key.split(":")
+                rows.append((row["commune_code"] if by_commune else None, metric, label, int(value)))
+    return rows
+
+
+def counts(conn, communes: list[str], dates: dict[str, date], as_of: date, by_commune: bool) -> dict:
+    """{commune (None unless by_commune): {metric: {label: households by that day}}} for dates <= as_of.
+
+    Households counted and registered by as_of, as household_summaries counts them.
+    """
+    if not communes:
+        return {}
+    year = as_of.year
+    month_filters, day_filters = {}, {}
+    for label, day in dates.items():
+        if _month_end(day):
+            month_filters[label] = MONTHS.c.month <= _first_of_month(day)
+        else:
+            month_filters[label] = MONTHS.c.month < _first_of_month(day)
+            day_filters[label] = DAYS.c.on_day.between(_first_of_month(day), day)
+    found: dict = {}
+
+    def add(commune, metric, label, value):
+        found.setdefault(commune, {}).setdefault(metric, Counter())[label] += value
+
+    where = [MONTHS.c.commune_code.in_(communes), MONTHS.c.registered_year <= year]
+    for row in _summed(conn, MONTHS, month_filters, where, by_commune):
+        for label in month_filters:
+            add(row["commune_code"] if by_commune else None, row["metric"], label, int(row[label] or 0))
+    for label, days in day_filters.items():  # one range of the key's first column each: a few days read
+        where = [days, DAYS.c.commune_code.in_(communes), DAYS.c.registered_year <= year]
+        for row in _summed(conn, DAYS, {label: sa.true()}, where, by_commune):
+            add(row["commune_code"] if by_commune else None, row["metric"], label, int(row[label] or 0))
+    for commune, metric, label, value in _late_registrations(conn, communes, dates, as_of, by_commune):
+        add(commune, metric, label, -value)
+    return found
+
+
+def table_rows(conn, communes: list[str], as_of: date, pace_days: int) -> dict[str, dict]:
+    """count_rows' {commune: {registered, orders, <indicator>, <indicator>_ago, platform_<p>}} from the counters."""
+    found = counts(conn, communes, {"now": as_of, "ago": as_of - timedelta(days=pace_days)}, as_of, by_commune=True)
+    rows = {}
+    for commune, metrics in found.items():
+        row = {name: metrics.get(name, {}).get("now", 0) for name in ("registered", "orders")}
+        for indicator in INDICATORS:
+            row[indicator] = metrics.get(indicator, {}).get("now", 0)
+            row[f"{indicator}_ago"] = metrics.get(indicator, {}).get("ago", 0)
+        for p in PLATFORMS:
+            row[f"platform_{p}"] = metrics.get(f"platform_{p}", {}).get("now", 0)
+        if row["registered"]:
+            rows[commune] = row
+    return rows
+
+
+def trend(conn, communes: list[str], ends: list[date], as_of: date) -> list[dict[str, int]]:
+    """{indicator: households} by each of these days, over these communes."""
+    found = counts(conn, communes, {f"d{i}": end for i, end in enumerate(ends)}, as_of, by_commune=False).get(None, {})
+    return [{i: found.get(i, {}).get(f"d{index}", 0) for i in INDICATORS} for index in range(len(ends))]
