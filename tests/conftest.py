@@ -56,10 +56,14 @@ def _test_config(tmp_path_factory) -> dict:
 
 
 def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests are left out of the SQLite run (they run in the PostgreSQL one)."""
-    if TEST_DATABASE_URL:
-        return
-    kept = [item for item in items if not item.get_closest_marker("postgres_only")]
+    """Tests of one configuration are left out of the others' runs (`make test` runs each configuration).
+
+    postgres_only: the PostgreSQL run; sqlite_only: the SQLite run; redis: the run under tools/with-redis.
+    """
+    left_out = {"sqlite_only"} if TEST_DATABASE_URL else {"postgres_only"}
+    if not os.environ.get("REDIS_URL"):
+        left_out.add("redis")
+    kept = [item for item in items if not any(item.get_closest_marker(name) for name in left_out)]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept

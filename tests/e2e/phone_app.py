@@ -1,7 +1,9 @@
 """Steps a trainer takes in the phone app, written once for every end-to-end test."""
 
 import json
+import time
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from server.translate import PWA_I18N
@@ -28,7 +30,27 @@ def sign_in(page: Page, username: str = "trang") -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_test_id("last-sync")).not_to_have_text("never", timeout=TIMEOUT)
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=TIMEOUT)
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+
+
+def wait_until(page: Page, expression: str, timeout: int = TIMEOUT) -> None:
+    """Poll a JavaScript expression (a promise's value counts) until it is true.
+
+    Not `page.wait_for_function`: it evaluates a string in the page, which the app's CSP (no
+    'unsafe-eval') may refuse; `page.evaluate` goes through DevTools. A navigation meanwhile only
+    means one more try.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except PlaywrightError as error:
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not true after {timeout} ms: {expression}")
+        page.wait_for_timeout(100)
 
 
 SYNC_IDLE = "import('/app/js/sync/engine.js').then(({ syncState }) => !syncState.running && !syncState.queued)"
@@ -42,7 +64,7 @@ def sync(page: Page) -> None:
     go(page, "/sync")
     button = page.get_by_role("button", name="Sync now")
     button.click()
-    page.wait_for_function(SYNC_IDLE, timeout=TIMEOUT)
+    wait_until(page, SYNC_IDLE)
     expect(page.get_by_test_id("pending-count")).to_have_text("0", timeout=TIMEOUT)
     expect(button).to_be_enabled(timeout=TIMEOUT)  # disabled while the sync runs
 

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.phone_app import TIMEOUT, go, sign_in
+from tests.e2e.phone_app import TIMEOUT, go, sign_in, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -26,6 +26,6 @@ def test_a_new_version_is_offered_and_applied(phone, live_server):
 
     page.get_by_role("button", name="Update now").click()
     expect(page.get_by_label("Head of household's name")).to_have_value("", timeout=TIMEOUT)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
     new_caches = page.evaluate(CACHES)
     assert len(new_caches) == 1 and new_caches != old_caches

@@ -11,7 +11,7 @@ from server.extensions import db
 from server.models_base import current_version
 from server.training.models import Attendance
 from tests import factories
-from tests.e2e.phone_app import SYNC_IDLE, TIMEOUT, go
+from tests.e2e.phone_app import SYNC_IDLE, TIMEOUT, go, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -119,7 +119,7 @@ def test_attendance_on_a_phone_from_the_first_version_is_kept_and_sent(phone, li
     page.evaluate(VERSION_1, data)
     page.goto("/app/")
     expect(page.get_by_test_id("last-sync")).not_to_have_text("never", timeout=TIMEOUT)
-    page.wait_for_function(SYNC_IDLE, timeout=TIMEOUT)
+    wait_until(page, SYNC_IDLE)
     expect(page.get_by_test_id("pending-count")).to_have_text("0")
     go(page, f"/sessions/{data['session']['id']}")
     expect(page.get_by_role("heading", name="Present: 2")).to_be_visible(timeout=TIMEOUT)

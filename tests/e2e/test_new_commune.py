@@ -10,7 +10,7 @@ from server.auth.models import User
 from server.extensions import db
 from server.places.models import Place
 from tests import factories
-from tests.e2e.phone_app import SYNC_IDLE, TIMEOUT, go, sign_in, sync
+from tests.e2e.phone_app import SYNC_IDLE, TIMEOUT, go, sign_in, sync, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +37,7 @@ def test_households_of_a_new_commune_arrive_at_the_next_sync(phone, live_server)
     page = phone.new_page()
     sign_in(page)
     # Let the syncs that follow sign-in finish, so the next one surely starts after the change below.
-    page.wait_for_function(SYNC_IDLE, timeout=TIMEOUT)
+    wait_until(page, SYNC_IDLE)
     pulls = []
     page.on("request", lambda request: "/api/v1/sync/pull" in request.url and pulls.append(request.url))
 
@@ -55,7 +55,7 @@ def test_households_of_a_commune_taken_away_leave_the_phone(phone, live_server):
     _set_communes(live_server, tra_cu, tap_son)
     page = phone.new_page()
     sign_in(page)
-    page.wait_for_function(SYNC_IDLE, timeout=TIMEOUT)
+    wait_until(page, SYNC_IDLE)
     expect(_search(page, "van tap")).to_contain_text("Trần Văn Tập", timeout=TIMEOUT)
 
     _set_communes(live_server, tra_cu)

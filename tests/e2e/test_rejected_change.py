@@ -10,7 +10,16 @@ from server.households.models import Household
 from server.places.models import Place
 from server.training.models import TrainingSession
 from tests.e2e.conftest import SHOTS
-from tests.e2e.phone_app import SYNC_IDLE, TIMEOUT, answer_consent, choose_language, go, sign_in, sync, translated
+from tests.e2e.phone_app import (
+    SYNC_IDLE,
+    answer_consent,
+    choose_language,
+    go,
+    sign_in,
+    sync,
+    translated,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -48,7 +57,7 @@ def _refused_session(page):
     expect(page.get_by_role("button", name="Scan a label's QR code")).to_be_visible()
     go(page, "/sync")
     page.get_by_role("button", name="Sync now").click()
-    page.wait_for_function(SYNC_IDLE, timeout=TIMEOUT)
+    wait_until(page, SYNC_IDLE)
 
 
 def _shots(page, name):
@@ -137,7 +146,7 @@ def test_a_refused_change_is_corrected_and_sent_again(phone, live_server):
     expect(refused).to_contain_text("This record belongs to a commune you do not work in.")
     # The household waits to be corrected, and its consent answer waits for the household.
     expect(page.get_by_test_id("pending-count")).to_have_text("2")
-    page.wait_for_function(SYNC_IDLE, timeout=TIMEOUT)  # the refusal shows before the pull has brought the scope
+    wait_until(page, SYNC_IDLE)  # the refusal shows before the pull has brought the scope
 
     refused.get_by_role("link", name="Correct").click()
     commune = page.get_by_label("Commune")

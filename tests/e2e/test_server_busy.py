@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from server.errors import RETRY_AFTER_SECONDS
 from server.extensions import db
 from server.households.models import Household
-from tests.e2e.phone_app import SYNC_IDLE, TIMEOUT, go, open_household, sign_in
+from tests.e2e.phone_app import SYNC_IDLE, TIMEOUT, go, open_household, sign_in, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,7 @@ def test_the_phone_backs_off_while_the_database_is_down_and_syncs_when_it_is_bac
     phone.clock.install()  # time flows as usual until the test moves it on
     page = phone.new_page()
     sign_in(page)
-    page.wait_for_function(SYNC_IDLE, timeout=TIMEOUT)
+    wait_until(page, SYNC_IDLE)
     open_household(page, "khanh", "Kim Sóc Khanh")
     page.get_by_role("link", name="Edit").click()
     page.get_by_label("Phone", exact=True).fill("0911111111")
@@ -56,7 +56,7 @@ def test_the_phone_backs_off_while_the_database_is_down_and_syncs_when_it_is_bac
     live_server.database_down(False)
     page.clock.fast_forward(int(RETRY_AFTER_SECONDS * 0.25) * 1000)
     expect(page.get_by_test_id("pending-count")).to_have_text("0", timeout=TIMEOUT)
-    page.wait_for_function(SYNC_IDLE, timeout=TIMEOUT)
+    wait_until(page, SYNC_IDLE)
     expect(status).to_be_hidden()
     assert replies[:2] == [503, 503] and set(replies[2:]) == {200}
     phone_number = live_server.query(

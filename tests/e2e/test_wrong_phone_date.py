@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from server.extensions import db
 from server.households.models import Household
-from tests.e2e.phone_app import SYNC_IDLE, TIMEOUT, go, open_household, sign_in, sync
+from tests.e2e.phone_app import SYNC_IDLE, TIMEOUT, go, open_household, sign_in, sync, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +29,7 @@ def test_a_change_made_at_a_wrong_date_waits_and_is_sent_once_the_date_is_right(
     phone.clock.install()  # time flows as usual; the test sets the phone's date
     page = phone.new_page()
     sign_in(page)
-    page.wait_for_function(SYNC_IDLE, timeout=TIMEOUT)
+    wait_until(page, SYNC_IDLE)
     before = _phone_on_server(live_server)
 
     page.clock.set_system_time(datetime.now(UTC) + timedelta(days=1))  # the phone's date is a day ahead
@@ -41,7 +41,7 @@ def test_a_change_made_at_a_wrong_date_waits_and_is_sent_once_the_date_is_right(
 
     go(page, "/sync")
     page.get_by_role("button", name="Sync now").click()
-    page.wait_for_function(SYNC_IDLE, timeout=TIMEOUT)
+    wait_until(page, SYNC_IDLE)
     expect(_wrong_date(page)).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_test_id("pending-count")).to_have_text("1")
     expect(page.get_by_test_id("rejected")).to_contain_text("None.")  # kept to send, not refused for good

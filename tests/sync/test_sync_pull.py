@@ -330,13 +330,12 @@ def test_an_empty_pull_writes_nothing_and_a_pull_notes_the_sync_at_most_once_a_m
     assert db.session.get(DeviceToken, token_id).last_sync_at.replace(tzinfo=None) > earlier.replace(tzinfo=None)
 
 
+@pytest.mark.sqlite_only
 def test_on_sqlite_a_page_walks_the_versions_from_the_cursor_instead_of_sorting_the_commune(app, tree, trainer):
     """A page costs the same at the end of a first pull as at its start: no query sorts every row of the communes."""
     from server.auth.scope import scope_for
     from server.sync import pull as pulling
 
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's planner; PostgreSQL chooses by its statistics")
     household = f.household(tree["commune"])
     f.training(tree["commune"], attendees=[household])
     plans = []
