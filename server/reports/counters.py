@@ -17,10 +17,9 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
 
 from server.households.models import PLATFORMS
+from server.reports.household_dates import month_start
 from server.reports.models import INDICATORS, HouseholdSummary, PlaceDayCount, PlaceMonthCount
 
 DAYS, MONTHS = PlaceDayCount.__table__, PlaceMonthCount.__table__
@@ -28,23 +27,6 @@ SUMMARY = HouseholdSummary.__table__
 DATED = (*INDICATORS, *[f"platform_{p}" for p in PLATFORMS])  # summary columns holding a first day
 METRICS = ("registered", "orders", *DATED)
 READ = ("counted", "commune_code", "registered_on", "orders", *DATED)  # summary columns the counters use
-
-
-class month_start(FunctionElement):
-    """The first day of a date's month."""
-
-    type = sa.Date()
-    inherit_cache = True
-
-
-@compiles(month_start)
-def _month_start_default(element, compiler, **kw):
-    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
-
-
-@compiles(month_start, "sqlite")
-def _month_start_sqlite(element, compiler, **kw):
-    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
 
 
 def _first_of_month(day: date) -> date:

@@ -1,7 +1,5 @@
 """The per-commune counters the province dashboard adds up equal a count from the source tables, after any write."""
 
-import threading
-import time
 import uuid
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
@@ -20,7 +18,7 @@ from server.reports.indicators import place_report
 from server.reports.models import INDICATORS, PlaceDayCount, PlaceMonthCount
 from server.reports.trend import month_ends, monthly_trend
 from tests import factories as f
-from tests.reports.test_summary_database import _waiting_on_a_lock
+from tests.reports.test_summary_database import second_waits_for_first
 
 TODAY = date(2025, 6, 17)  # mid-month: the counters' last, partial month is read by day
 
@@ -204,16 +202,7 @@ def test_two_commits_registering_in_one_commune_at_once_both_count(app, ctx):
         household_id = uuid.uuid4()
         first.execute(sa.insert(Household.__table__).values(id=household_id, created_at=registered, **values))
         summary.refresh(first, [household_id])  # the first commit's refresh, not committed yet
-        thread = threading.Thread(target=second)
-        thread.start()
-        for _ in range(600):
-            if _waiting_on_a_lock(watcher):
-                break
-            time.sleep(0.05)
-        else:
-            pytest.fail("the second commit never waited for the first")
-        first.commit()
-    thread.join(timeout=60)
+        second_waits_for_first(first, watcher, second, "commit")
     assert not errors
     db.session.remove()
     assert counters_exact()

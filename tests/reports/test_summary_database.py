@@ -74,6 +74,20 @@ def test_postgresql_migration_fills_the_summaries_like_the_app():
         _check_migration_fill(url)
 
 
+def second_waits_for_first(first, watcher, second, what: str) -> None:
+    """Run `second` in a thread until it waits on a lock `first` holds, then commit `first` and let it finish."""
+    thread = threading.Thread(target=second)
+    thread.start()
+    for _ in range(600):
+        if _waiting_on_a_lock(watcher):
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail(f"the second {what} never waited for the first")
+    first.commit()
+    thread.join(timeout=60)
+
+
 def _waiting_on_a_lock(conn) -> bool:
     query = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
     waiting = conn.scalar(sa.text(query)) > 0
@@ -104,16 +118,7 @@ def test_a_commit_waiting_on_another_refresh_sees_its_changes(app, ctx):
         now = datetime.now(UTC)
         first.execute(sa.insert(Attendance.__table__).values(**row, created_at=now, updated_at=now, version=0))
         summary.refresh(first, [household_id])  # the first commit's refresh, not committed yet
-        thread = threading.Thread(target=second)
-        thread.start()
-        for _ in range(600):
-            if _waiting_on_a_lock(watcher):
-                break
-            time.sleep(0.05)
-        else:
-            pytest.fail("the second transaction never waited for the first")
-        first.commit()
-    thread.join(timeout=60)
+        second_waits_for_first(first, watcher, second, "transaction")
     assert not errors
     db.session.remove()
     assert stored(household_id)["trained_digital"] == date(2025, 2, 1) and all_fresh()
