@@ -45,14 +45,16 @@ def _test_config(tmp_path_factory) -> dict:
         "PUBLIC_BASE_URL": "https://lensan.example",
         "RATELIMIT_ENABLED": True,
         "SERVER_NAME": None,
-        # Label batches and imports are queued and run by a worker thread of this process, as with
-        # `make run`; the two-server test in tests/deploy runs `flask worker` on a shared queue.
-        "JOB_QUEUE_URL": "memory://",
         # Each test process keeps its own limits, even when REDIS_URL is set for tests/deploy.
         "RATELIMIT_STORAGE_URI": "memory://",
-        "JOB_WORKER_IN_APP": True,
-        "JOB_FILES_DIR": str(tmp_path_factory.mktemp("jobs")),
+        **in_process_jobs(tmp_path_factory.mktemp("jobs")),
     }
+
+
+def in_process_jobs(files_dir) -> dict:
+    """Label batches and imports queued and run by a worker thread of this process, as with `make run`
+    (the two-server test in tests/deploy runs `flask worker` on a shared queue)."""
+    return {"JOB_QUEUE_URL": "memory://", "JOB_WORKER_IN_APP": True, "JOB_FILES_DIR": str(files_dir)}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -20,6 +20,7 @@ from server.extensions import db
 from server.reports.models import Target
 from server.translate import compile_all
 from tests import factories
+from tests.conftest import in_process_jobs
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -129,9 +130,7 @@ def live_server(tmp_path, catalogues):
             "LOGIN_RATE_LIMIT": "1000 per minute",
             "WTF_CSRF_ENABLED": True,  # the token endpoint is exempt; API calls carry a bearer token
             "PUBLIC_BASE_URL": "https://lensan.example",
-            "JOB_QUEUE_URL": "memory://",
-            "JOB_WORKER_IN_APP": True,
-            "JOB_FILES_DIR": str(tmp_path / "jobs"),
+            **in_process_jobs(tmp_path / "jobs"),
         }
     )
     _fail_one_push(app)
@@ -175,10 +174,7 @@ def demo_site(tmp_path_factory, catalogues):
             "LOGIN_RATE_LIMIT": "1000 per minute",
             "WTF_CSRF_ENABLED": True,
             "PUBLIC_BASE_URL": "https://lensan.example",
-            # Label batches and imports run in a worker thread of the server, as with `make run`.
-            "JOB_QUEUE_URL": "memory://",
-            "JOB_WORKER_IN_APP": True,
-            "JOB_FILES_DIR": str(tmp_path_factory.mktemp("demo-jobs")),
+            **in_process_jobs(tmp_path_factory.mktemp("demo-jobs")),
         }
     )
     with app.app_context():
