@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask, request
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import event
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -21,6 +21,7 @@ from server.reports.models import Target
 from server.translate import compile_all
 from tests import factories
 from tests.conftest import in_process_jobs
+from tests.e2e.phone_app import TIMEOUT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -35,6 +36,10 @@ CHROMIUM_ARGS = [
 SHOTS = Path("/tmp/pwa-shots")  # noqa: S108 (where people look at the screenshots)
 PHONE = {"width": 360, "height": 740}
 DEMO_HOUSEHOLDS = 60  # enough for every list page, quick to load
+
+# What a person sees may take a while to appear on a loaded machine (two test workers and their
+# browsers on two cores); a wrong screen still fails, only later.
+expect.set_options(timeout=TIMEOUT)
 
 
 class QuietHandler(WSGIRequestHandler):

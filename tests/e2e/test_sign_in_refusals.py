@@ -10,7 +10,7 @@ from server.auth.models import LoginFailure, User
 from server.auth.throttle import account_key
 from server.extensions import db
 from server.models_base import utcnow
-from tests.e2e.phone_app import TIMEOUT
+from tests.e2e.phone_app import TIMEOUT, translated
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -19,6 +19,7 @@ WRONG = "The username or password is not right."
 SLOW_DOWN = re.compile(r"^Too many wrong passwords\. Please wait [12] seconds, then try again\.$")
 SWITCHED_OFF = "This account is switched off. Ask your administrator."
 NO_COMMUNES = "No commune is assigned to this account yet. Ask your supervisor to assign your communes."
+KM_ASK_FOR_NAME = "សូមបញ្ចូលឈ្មោះអ្នកប្រើ និងពាក្យសម្ងាត់របស់អ្នក។"
 BUSY = "The server is busy right now. Please try again in a few minutes."
 
 
@@ -105,4 +106,17 @@ def test_an_empty_username_is_asked_for_in_the_trainers_language(phone, live_ser
     _open_sign_in(page, "ភាសាខ្មែរ")
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("button[type=submit]").click()
-    expect(page.get_by_role("alert")).to_have_text("សូមបញ្ចូលឈ្មោះអ្នកប្រើ និងពាក្យសម្ងាត់របស់អ្នក។")
+    expect(page.get_by_role("alert")).to_have_text(KM_ASK_FOR_NAME, timeout=TIMEOUT)
+
+
+def test_a_refusal_on_show_is_said_again_in_the_language_chosen_after_it(phone, live_server):
+    page = phone.new_page()
+    _open_sign_in(page, "Tiếng Việt")
+    page.get_by_label("Tên đăng nhập").fill("trang")
+    page.get_by_label("Mật khẩu").fill("wrong-1")
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("alert")).to_have_text("Tên đăng nhập hoặc mật khẩu không đúng.", timeout=TIMEOUT)
+    page.get_by_role("button", name="ភាសាខ្មែរ").click()
+    expect(page.locator("html")).to_have_attribute("lang", "km", timeout=TIMEOUT)
+    expect(page.get_by_role("alert")).to_have_text(translated("km", WRONG), timeout=TIMEOUT)
+    expect(page.locator("input[name=username]")).to_have_value("trang")

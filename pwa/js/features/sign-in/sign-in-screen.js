@@ -54,21 +54,32 @@ async function makeRoomFor(username) {
 
 const FIELDS = ["username", "password", "device_label"];
 
-// What was typed, and where, so drawing the screen again in another language loses none of it:
-// the language's words arrive while the trainer may already be typing.
+// The refusal on show, as a function of the current language, so a redraw says it again in the
+// language that just arrived.
+const shownRefusal = new WeakMap();
+
+function refuse(form, error, say) {
+  shownRefusal.set(form, say);
+  replace(error, say());
+}
+
+// What was typed, and where, and the refusal on show, so drawing the screen again in another
+// language loses none of it: the language's words arrive while the trainer may already be typing.
 function typed(form) {
   if (!form) return null;
   const active = document.activeElement;
   return {
+    refusal: shownRefusal.get(form),
     values: Object.fromEntries(FIELDS.map((name) => [name, form.elements[name].value])),
     focused: active && active.form === form ? active.name : null,
     selection: active && active.form === form ? [active.selectionStart, active.selectionEnd] : null,
   };
 }
 
-function restore(form, kept) {
+function restore(form, error, kept) {
   if (!kept) return;
   for (const name of FIELDS) form.elements[name].value = kept.values[name];
+  if (kept.refusal) refuse(form, error, kept.refusal);
   const field = kept.focused && form.elements[kept.focused];
   if (!field) return;
   field.focus();
@@ -116,7 +127,7 @@ export async function renderSignIn(main, { onSignedIn }) {
     button.disabled = true;
     const username = form.username.value.trim();
     if (!username || !form.password.value) {
-      replace(error, _("Please enter your username and password."));
+      refuse(form, error, () => _("Please enter your username and password."));
       button.disabled = false;
       return;
     }
@@ -127,7 +138,7 @@ export async function renderSignIn(main, { onSignedIn }) {
       await askPersistentStorage();
       onSignedIn();
     } catch (failure) {
-      replace(error, errorText(failure));
+      refuse(form, error, () => errorText(failure));
       button.disabled = false;
     }
   });
@@ -146,5 +157,5 @@ export async function renderSignIn(main, { onSignedIn }) {
       form,
     ),
   );
-  restore(form, kept);
+  restore(form, error, kept);
 }
