@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from server import create_app
 from server.extensions import db, limiter
+from server.jobs.queue import stop_embedded
 from server.models_base import VersionCounter
 from tests.browser_client import BrowserClient
 
@@ -80,6 +81,13 @@ def app(tmp_path_factory):
         db.drop_all()
         db.create_all()
     yield app
+    close_app(app)
+
+
+def close_app(app) -> None:
+    """Stop the app's job worker thread, then close its database connections: a thread still
+    looking for lost jobs would otherwise hand a connection back to a pool already disposed."""
+    stop_embedded(app)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -7,7 +7,7 @@ import pytest
 from server import create_app
 from server.extensions import db, limiter
 from tests.browser_client import BrowserClient
-from tests.conftest import _test_config
+from tests.conftest import _test_config, close_app
 
 EN = {"Accept-Language": "en"}
 
@@ -20,9 +20,7 @@ def proxied_app(tmp_path_factory):
     with app.app_context():
         db.create_all()
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    close_app(app)
     limiter.reset()
 
 

@@ -42,7 +42,12 @@ def init_queue(app: Flask) -> None:
         with app.app_context():
             operations.run(job_id)
 
-    app.extensions["jobs_queue"] = {"huey": huey, "task": huey.task(name="run_job")(run_job), "thread": None}
+    app.extensions["jobs_queue"] = {
+        "huey": huey,
+        "task": huey.task(name="run_job")(run_job),
+        "thread": None,
+        "stop": threading.Event(),
+    }
     if app.config["JOB_WORKER_IN_APP"]:
         app.before_request(lambda: _start_embedded(app))
 
@@ -71,23 +76,32 @@ def _start_embedded(app: Flask) -> None:
             queue["thread"].start()
 
 
+def stop_embedded(app: Flask, timeout: float = 30) -> None:
+    """Stop this process's worker thread after the task in hand, before the app's database goes away."""
+    queue = app.extensions["jobs_queue"]
+    queue["stop"].set()
+    if queue["thread"] is not None:
+        queue["thread"].join(timeout)
+
+
 def _consume(app: Flask) -> None:
     """The worker thread of `make run` and the tests: take a task, run it; look for lost jobs now and then."""
     huey = huey_of(app)
+    stop = app.extensions["jobs_queue"]["stop"]
     last_check = 0.0
-    while True:
+    while not stop.is_set():
         try:
             if time.monotonic() - last_check > app.config["JOB_STALE_SECONDS"] / 2:
                 last_check = time.monotonic()
                 _recover(app)
             task = huey.dequeue()
             if task is None:
-                time.sleep(0.05)
+                stop.wait(0.05)
                 continue
             huey.execute(task)
         except Exception:
             app.logger.exception("The job worker thread hit an error; it carries on")
-            time.sleep(1)
+            stop.wait(1)
 
 
 def _recover(app: Flask) -> None:

@@ -20,7 +20,7 @@ from server.extensions import db
 from server.reports.models import Target
 from server.translate import compile_all
 from tests import factories
-from tests.conftest import in_process_jobs
+from tests.conftest import close_app, in_process_jobs
 from tests.e2e.phone_app import TIMEOUT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -163,9 +163,7 @@ def serving(app):
         server.shutdown()
         thread.join()
         server.server_close()
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        close_app(app)
 
 
 @pytest.fixture(scope="session")
