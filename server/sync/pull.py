@@ -13,7 +13,15 @@ attendance by (session_id, household_id), as the server merges it, and random id
 the bytes of a first pull. Ids are read from the database as text: building uuid.UUID objects
 only to print them again cost more than the queries.
 
-Each page costs one query per kind of record plus one for scope exits, whatever its size.
+With `refs` (a phone that asks for it, docs/sync.md) household rows carry their `ref`, a short
+number the household keeps for good, and attendance rows name their household by it
+(`household_ref`, `household_id` null) instead of its UUID, whose random part was then most of
+a first pull's bytes. The UUID still comes instead where the phone cannot hold the ref: the
+household changed after the page (it comes on a later page), was deleted, or is outside the
+pulled communes (it moved away while its attendance stays with the session's commune).
+
+Each page costs one query per kind of record plus one for scope exits, whatever its size (and
+one more when some attendance rows need their household's UUID).
 """
 
 from functools import cache, partial
@@ -48,17 +56,23 @@ def identity(entity: Entity) -> tuple[str, ...]:
     return KEYED.get(entity.name, ("id",))
 
 
-def columns(entity: Entity) -> list[str]:
-    """The column names of this kind's rows: id (unless keyed), version, deleted, then its fields."""
+def columns(entity: Entity, refs: bool = False) -> list[str]:
+    """The column names of this kind's rows: id (unless keyed), version, deleted, then its fields
+    (with `refs`: and the household's ref, or the ref of an attendance row's household)."""
     own_id = [] if entity.name in KEYED else ["id"]
-    return [*own_id, "version", "deleted", *entity.fields]
+    extra = [REFS[entity.name]] if refs and entity.name in REFS else []
+    return [*own_id, "version", "deleted", *entity.fields, *extra]
 
 
-def pull(scope: Scope, cursor: int, limit: int, with_exits: bool = True) -> dict:
+# With refs: the extra column of a kind's rows.
+REFS = {"household": "ref", "attendance": "household_ref"}
+
+
+def pull(scope: Scope, cursor: int, limit: int, with_exits: bool = True, refs: bool = False) -> dict:
     """One page of changes after `cursor`: {records, exits, next_cursor, has_more}."""
     ceiling = current_version(db.session)
     candidates = []  # (version, kind, row or exited record id), at most limit + 1 of the oldest
-    sources = [partial(_changes, entity) for entity in ENTITIES.values()] + [_bulletins]
+    sources = [partial(_changes, entity, refs=refs) for entity in ENTITIES.values()] + [_bulletins]
     if with_exits and not scope.everything:
         sources.append(_exits)
     for source in sources:
@@ -74,14 +88,38 @@ def pull(scope: Scope, cursor: int, limit: int, with_exits: bool = True) -> dict
         elif kind in records:
             records[kind]["rows"].append(row)
         else:
-            names = bulletin_columns() if kind == BULLETIN else columns(ENTITIES[kind])
+            names = bulletin_columns() if kind == BULLETIN else columns(ENTITIES[kind], refs)
             records[kind] = {"columns": names, "rows": [row]}
+    next_cursor = page[-1][0] if has_more else max(ceiling, cursor)
+    if refs and "attendance" in records:
+        _households_by_ref(records["attendance"]["rows"], next_cursor)
     return {
         "records": records,
         "exits": _exit_blocks(scope, exits),
-        "next_cursor": page[-1][0] if has_more else max(ceiling, cursor),
+        "next_cursor": next_cursor,
         "has_more": has_more,
     }
+
+
+def _households_by_ref(rows: list[list], upto: int) -> None:
+    """Attendance rows as the phone can read them: the household's ref where the phone holds that
+    household by the end of this page, else its UUID. Each row's last value (the household's
+    version, -1 when the phone will not get it: deleted, or outside the pulled communes) goes."""
+    names = columns(ENTITIES["attendance"], refs=True)
+    at_ref, at_id = names.index("household_ref"), names.index("household_id")
+    by_uuid = {}
+    for row in rows:
+        seen = row.pop()
+        if seen < 0 or seen > upto:
+            row[at_ref] = None
+            by_uuid[row[0]] = row  # attendance rows are found again by their version, unique
+    if not by_uuid:
+        return
+    table = ENTITIES["attendance"].model.__table__
+    selected, _ = _select(ENTITIES["attendance"], ("version", "household_id"), db.session.get_bind().dialect.name)
+    query = sa.select(*selected).where(table.c.version.in_(list(by_uuid)))
+    for version, household_id in db.session.execute(query):
+        by_uuid[version][at_id] = household_id
 
 
 def narrowed(scope: Scope, communes: frozenset[str]) -> Scope:
@@ -133,9 +171,9 @@ def _dashed_in_sql(column):
     return sa.type_coerce(dashed, sa.String)
 
 
-def _changes(entity: Entity, scope: Scope, cursor: int, ceiling: int, limit: int) -> list[tuple]:
+def _changes(entity: Entity, scope: Scope, cursor: int, ceiling: int, limit: int, refs: bool = False) -> list[tuple]:
     dialect = db.session.get_bind().dialect.name
-    query, converters = _changes_query(entity.name, dialect, scope.everything)
+    query, converters = _changes_query(entity.name, dialect, scope.everything, refs and entity.name in REFS)
     params = {"cursor": cursor, "ceiling": ceiling, "limit": limit}
     if not scope.everything:
         params["communes"] = sorted(scope.communes)
@@ -144,15 +182,22 @@ def _changes(entity: Entity, scope: Scope, cursor: int, ceiling: int, limit: int
 
 
 @cache
-def _changes_query(name: str, dialect: str, everything: bool):
+def _changes_query(name: str, dialect: str, everything: bool, refs: bool = False):
     """The query for a page of one kind's changes, with its converters; built once per kind and
     database, as building the expressions of every page cost more than running them."""
     entity = ENTITIES[name]
     table = entity.model.__table__
-    selected, converters = _select(entity, columns(entity), dialect)
+    communes = sa.bindparam("communes", type_=sa.String, expanding=True)
+    if refs and name == "attendance":
+        selected, converters, joined = _attendance_by_ref(entity, dialect, None if everything else communes)
+    else:
+        selected, converters = _select(entity, [c for c in columns(entity, refs) if c != "ref"], dialect)
+        selected += [table.c.ref] if refs else []
     version = table.c.version
     after, upto = sa.bindparam("cursor", type_=sa.BigInteger), sa.bindparam("ceiling", type_=sa.BigInteger)
-    query = sa.select(*selected).where(version > after, version <= upto)
+    query = sa.select(*selected).select_from(table).where(version > after, version <= upto)
+    if refs and name == "attendance":
+        query = query.join(joined, joined.c.id == table.c.household_id)
     if not everything:
         query, commune = scope_commune_column(entity, query)
         if dialect == "sqlite":
@@ -161,8 +206,24 @@ def _changes_query(name: str, dialect: str, everything: bool):
             # cannot use that index, so it walks the version index from the cursor and stops
             # at the limit instead (PostgreSQL chooses by its statistics).
             commune = commune.op("||")("")
-        query = query.where(commune.in_(sa.bindparam("communes", type_=sa.String, expanding=True)))
+        query = query.where(commune.in_(communes))
     return query.order_by(table.c.version).limit(sa.bindparam("limit", type_=sa.Integer)), converters
+
+
+def _attendance_by_ref(entity: Entity, dialect: str, communes) -> tuple[list, list, sa.Table]:
+    """Attendance columns with the household's ref in place of its id (filled in later where the
+    ref will not do), and last the household's version, or -1 where the phone will not hold it."""
+    households = Household.__table__.alias("referenced")
+    names = columns(entity, refs=True)
+    at_id = names.index("household_id")
+    selected, converters = _select(entity, [n for n in names if n not in ("household_id", "household_ref")], dialect)
+    selected.insert(at_id, sa.null())
+    held = [households.c.deleted_at.is_(None), households.c.ref.is_not(None)]
+    if communes is not None:
+        held.append(households.c.commune_code.in_(communes))
+    selected += [households.c.ref, sa.case((sa.and_(*held), households.c.version), else_=-1)]
+    converters = [(position + (position >= at_id), convert) for position, convert in converters]
+    return selected, converters, households
 
 
 def bulletin_columns() -> list[str]:
