@@ -24,7 +24,7 @@ Each page costs one query per kind of record plus one for scope exits, whatever 
 one more when some attendance rows need their household's UUID).
 """
 
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from operator import itemgetter
 
 import sqlalchemy as sa
@@ -115,10 +115,11 @@ def _households_by_ref(rows: list[list], upto: int) -> None:
             by_uuid[row[0]] = row  # attendance rows are found again by their version, unique
     if not by_uuid:
         return
-    table = ENTITIES["attendance"].model.__table__
-    selected, _ = _select(ENTITIES["attendance"], ("version", "household_id"), db.session.get_bind().dialect.name)
+    attendance = ENTITIES["attendance"]
+    table = attendance.model.__table__
+    selected, converters = _select(attendance, ("version", "household_id"), db.session.get_bind().dialect.name)
     query = sa.select(*selected).where(table.c.version.in_(list(by_uuid)))
-    for version, household_id in db.session.execute(query):
+    for version, household_id in _rows(query, converters):
         by_uuid[version][at_id] = household_id
 
 
@@ -152,7 +153,8 @@ def _select(entity: Entity, names, dialect: str) -> tuple[list, list]:
         if isinstance(column.type, sa.Uuid) and postgresql:
             selected.append(sa.cast(column, sa.Text))
         elif isinstance(column.type, sa.Uuid):
-            selected.append(_dashed_in_sql(column))
+            selected.append(_raw_uuid(column))
+            converters.append((position, _dashed))
         else:
             selected.append(column)
             if isinstance(column.type, sa.Date | sa.DateTime | UTCDateTime):
@@ -160,15 +162,18 @@ def _select(entity: Entity, names, dialect: str) -> tuple[list, list]:
     return selected, converters
 
 
-def _dashed_in_sql(column):
-    """SQLite keeps a UUID as 32 lowercase hex digits: its canonical text, made by SQLite itself
-    (NULL stays NULL), is cheaper than a Python call per value."""
-    digits = sa.type_coerce(column, sa.String)
-    parts = [sa.func.substr(digits, start, length) for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))]
-    dashed = parts[0]
-    for part in parts[1:]:
-        dashed = dashed.concat("-").concat(part)
-    return sa.type_coerce(dashed, sa.String)
+def _raw_uuid(column):
+    """SQLite keeps a UUID as 32 lowercase hex digits: read them as they are (`_dashed` puts the
+    dashes in, cheaper in Python than in SQL, and much cheaper than a uuid.UUID per value)."""
+    return sa.type_coerce(column, sa.String)
+
+
+@lru_cache(maxsize=4096)  # a page names the same few sessions again and again
+def _dashed(digits: str | None) -> str | None:
+    """A UUID's canonical text from its 32 hex digits (None stays None)."""
+    if digits is None:
+        return None
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 def _changes(entity: Entity, scope: Scope, cursor: int, ceiling: int, limit: int, refs: bool = False) -> list[tuple]:
@@ -232,29 +237,64 @@ def bulletin_columns() -> list[str]:
 
 
 def _bulletins(scope: Scope, cursor: int, ceiling: int, limit: int) -> list[tuple]:
+    query, converters = _bulletins_query(db.session.get_bind().dialect.name, scope, today())
+    params = {"cursor": cursor, "ceiling": ceiling, "limit": limit}
+    return [(row[1], BULLETIN, row) for row in _rows(query, converters, params)]
+
+
+@lru_cache(maxsize=512)
+def _bulletins_query(dialect: str, scope: Scope, day) -> tuple:
+    """The query of a page of bulletins for a scope on a day, built once: building the places
+    they reach cost more than running it, on every page of a first pull."""
     table = Bulletin.__table__
-    gone = sa.or_(table.c.status != "published", table.c.expires_on < today())
-    postgresql = db.session.get_bind().dialect.name == "postgresql"
-    selected = [sa.cast(table.c.id, sa.Text) if postgresql else _dashed_in_sql(table.c.id), table.c.version, gone]
+    gone = sa.or_(table.c.status != "published", table.c.expires_on < day)
+    postgresql = dialect == "postgresql"
+    selected = [sa.cast(table.c.id, sa.Text) if postgresql else _raw_uuid(table.c.id), table.c.version, gone]
     selected += [table.c[name] for name in BULLETIN_FIELDS]
     converters = [(3 + BULLETIN_FIELDS.index(name), jsonable) for name in ("price_on", "expires_on")]
+    converters += [] if postgresql else [(0, _dashed)]
+    version = table.c.version
+    after, upto = sa.bindparam("cursor", type_=sa.BigInteger), sa.bindparam("ceiling", type_=sa.BigInteger)
     query = (
         sa.select(*selected)
-        .where(table.c.version > cursor, table.c.version <= ceiling, table.c.published_at.is_not(None))
+        .where(version > after, version <= upto, table.c.published_at.is_not(None))
         .where(reaching_places(scope))
-        .order_by(table.c.version)
-        .limit(limit)
+        .order_by(version)
+        .limit(sa.bindparam("limit", type_=sa.Integer))
     )
-    return [(row[1], BULLETIN, row) for row in _rows(query, converters)]
+    return query, converters
 
 
 def _rows(query, converters: list, params: dict | None = None) -> list[list]:
-    """The query's rows as lists of wire values."""
-    rows = list(map(list, db.session.execute(query, params)))
-    for position, convert in converters:
+    """The query's rows as lists of wire values.
+
+    Read from the database driver's cursor itself: SQLAlchemy's rows cost more than the query for
+    a page of attendance. The few values the driver does not give in their Python type (SQLite's
+    booleans and JSON, dates) go through their column type's own result conversion, then the wire
+    conversion."""
+    result = db.session.execute(query, params)
+    try:
+        rows = list(map(list, result.cursor.fetchall()))
+    finally:
+        result.close()
+    for position, convert in _wire_converters(query, converters, db.session.get_bind().dialect):
         for row in rows:
             row[position] = convert(row[position])
     return rows
+
+
+def _wire_converters(query, converters: list, dialect) -> list:
+    """(position, function) for each column whose driver value is not its wire value yet."""
+    wire = dict(converters)
+    out = []
+    for position, column in enumerate(query.selected_columns):
+        stored = column.type._cached_result_processor(dialect, None)
+        then = wire.get(position)
+        if stored and then:
+            out.append((position, lambda value, stored=stored, then=then: then(stored(value))))
+        elif stored or then:
+            out.append((position, stored or then))
+    return out
 
 
 def _exits(scope: Scope, cursor: int, ceiling: int, limit: int) -> list[tuple]:
