@@ -274,21 +274,23 @@ def _rows(query, converters: list, params: dict | None = None) -> list[list]:
     conversion."""
     result = db.session.execute(query, params)
     try:
+        description = result.cursor.description
         rows = list(map(list, result.cursor.fetchall()))
     finally:
         result.close()
-    for position, convert in _wire_converters(query, converters, db.session.get_bind().dialect):
+    dialect = db.session.get_bind().dialect
+    for position, convert in _wire_converters(query, converters, dialect, description):
         for row in rows:
             row[position] = convert(row[position])
     return rows
 
 
-def _wire_converters(query, converters: list, dialect) -> list:
+def _wire_converters(query, converters: list, dialect, description) -> list:
     """(position, function) for each column whose driver value is not its wire value yet."""
     wire = dict(converters)
     out = []
     for position, column in enumerate(query.selected_columns):
-        stored = column.type._cached_result_processor(dialect, None)
+        stored = column.type._cached_result_processor(dialect, description[position][1])
         then = wire.get(position)
         if stored and then:
             out.append((position, lambda value, stored=stored, then=then: then(stored(value))))
