@@ -32,11 +32,16 @@ export async function pull(onPage = () => {}) {
   // Reference data (places, vocabularies, scope, progress) comes with the first page of every pull.
   let fetching = get(PULL + `cursor=${cursor}&limit=${PAGE_SIZE}&reference=1` + refs);
   for (;;) {
+    const waiting = performance.now();
     const page = await fetching;
+    // Where a sync's time goes (bench/phone_first_sync.py reads these): waiting for the server, storing.
+    performance.measure("pull:wait", { start: waiting });
     // The next page travels while this one is stored: the server and IndexedDB work side by side.
     fetching = page.has_more ? get(PULL + `cursor=${page.next_cursor}&limit=${PAGE_SIZE}` + refs) : null;
     fetching?.catch(() => {}); // a failed prefetch is reported when it is awaited
+    const storing = performance.now();
     await storePage(page, cursor, known);
+    performance.measure("pull:store", { start: storing });
     if (page.reference) forgetReference(); // screens opened from now on read the new scope
     cursor = page.next_cursor;
     onPage(cursor);
