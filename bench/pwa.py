@@ -136,7 +136,7 @@ def add_households(app, commune: str, hamlet: str, start: int, count: int) -> No
         )
     with app.app_context():
         for row, version in zip(rows, next_versions(db.session, len(rows)), strict=True):
-            row["version"] = version
+            row["version"] = row["ref"] = version  # a household's ref is its first version
         db.session.execute(sa.insert(Household.__table__), rows)
         db.session.commit()
         db.session.remove()

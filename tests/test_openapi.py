@@ -152,12 +152,13 @@ def test_the_pulls_parameters_are_its_schemas_and_their_bounds_hold(app, client,
     tree = f.small_tree()
     _token, raw = f.device(f.user("trainer", [tree["commune"]]))
     parameters = {p["name"]: p for p in document["paths"]["/api/v1/sync/pull"]["get"]["parameters"]}
-    assert set(parameters) == set(PullQuerySchema().fields) == {"cursor", "limit", "reference", "communes"}
+    assert set(parameters) == set(PullQuerySchema().fields) == {"cursor", "limit", "reference", "communes", "refs"}
     assert {p["in"] for p in parameters.values()} == {"query"}
     cursor, limit = parameters["cursor"]["schema"], parameters["limit"]["schema"]
     assert (cursor["minimum"], cursor["maximum"], cursor["default"]) == (0, MAX_VERSION, 0)
     assert (limit["minimum"], limit["maximum"], limit["default"]) == (1, MAX_LIMIT, DEFAULT_LIMIT)
     assert parameters["reference"]["schema"]["enum"] == [0, 1]
+    assert parameters["refs"]["schema"]["enum"] == [0, 1]
     assert parameters["communes"]["schema"] == {"type": "string", "maxLength": MAX_COMMUNES_ARG}
 
     def pull(**query):

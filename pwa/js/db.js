@@ -3,7 +3,7 @@
 // would let the transaction commit early. Fetch first, then write.
 
 const DB_NAME = "lensan";
-const DB_VERSION = 3;
+const DB_VERSION = 4;
 
 const FIRST_ENTITIES = [
   "household",
@@ -44,6 +44,8 @@ function upgrade(db, oldVersion, tx) {
     db.createObjectStore("bulletin", { keyPath: "id" });
     db.createObjectStore("bulletin_told", { keyPath: "id" }).createIndex("session_id", "session_id");
   }
+  // Version 4: households by their server ref, which pulled attendance names them by (refs=1).
+  if (oldVersion < 4) tx.objectStore("household").createIndex("ref", "ref");
 }
 
 // Version 2: attendance keyed by (session_id, household_id). Requests of a transaction finish in

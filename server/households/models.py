@@ -1,7 +1,7 @@
 """Households and what the programme records about them."""
 
 import sqlalchemy as sa
-from sqlalchemy import orm
+from sqlalchemy import event, orm
 
 from server.extensions import db
 from server.models_base import Synced, UTCDateTime
@@ -36,6 +36,10 @@ class Household(Synced, db.Model):
     search_text = sa.Column(sa.Text, nullable=False, default="")
     erased_at = sa.Column(UTCDateTime(), nullable=True)
     merged_into_id = sa.Column(sa.Uuid, sa.ForeignKey("households.id"), nullable=True)
+    # A short stable reference for the wire (docs/sync.md, `refs=1`): the version the household
+    # was first stored with, so unique and never reused; it never changes afterwards. Null only
+    # between a new household's first flush and the commit that gives it its version.
+    ref = sa.Column(sa.BigInteger, nullable=True, unique=True, index=True)
 
     commune = orm.relationship("Place", foreign_keys=[commune_code])
     hamlet = orm.relationship("Place", foreign_keys=[hamlet_code])
@@ -46,6 +50,16 @@ class Household(Synced, db.Model):
     def has_consent(self, purpose: str) -> bool:
         """Whether consent for the purpose is currently given."""
         return any(c.purpose == purpose and c.given and c.deleted_at is None for c in self.consents)
+
+
+@event.listens_for(Household.version, "set")
+def _first_version_is_ref(household: Household, version, _old, _initiator) -> None:
+    """A new household's ref is the version its first commit gives it (a later one keeps it)."""
+    state = sa.inspect(household)
+    if state.has_identity and "ref" not in state.dict:
+        return  # a stored household whose ref is not loaded: it has one, and reading it would cost a query
+    if version and state.dict.get("ref") is None:
+        household.ref = version
 
 
 class Consent(Synced, db.Model):

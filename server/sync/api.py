@@ -97,7 +97,9 @@ def pull_changes(args: dict):
         drop them, they were not deleted. With `communes`, only records of those communes (within
         the caller's scope) come, without exits: a phone given a new commune pulls its records
         from cursor 0 that way while its own cursor stays. Reference data comes with reference=1,
-        or with cursor=0 when no communes are given. Gzip-compressed when the request accepts it.
+        or with cursor=0 when no communes are given. With refs=1, attendance rows name their household
+        by its short "ref" (household rows carry it) wherever the phone holds that household by the
+        end of the page, else by its UUID. Gzip-compressed when the request accepts it.
       security: [{bearerAuth: []}]
       parameters:
         - in: query
@@ -117,10 +119,11 @@ def pull_changes(args: dict):
     """
     cursor, limit, communes = args["cursor"], args["limit"], args.get("communes")
     scope = scope_for(current_user)
+    refs = args["refs"] == 1
     if communes is None:
-        body = pull(scope, cursor, limit)
+        body = pull(scope, cursor, limit, refs=refs)
     else:
-        body = pull(narrowed(scope, communes), cursor, limit, with_exits=False)
+        body = pull(narrowed(scope, communes), cursor, limit, with_exits=False, refs=refs)
     if args["reference"] == 1 or (cursor == 0 and communes is None):
         body["reference"] = reference_data(scope)
     token = current_device_token()

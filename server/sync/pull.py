@@ -13,10 +13,18 @@ attendance by (session_id, household_id), as the server merges it, and random id
 the bytes of a first pull. Ids are read from the database as text: building uuid.UUID objects
 only to print them again cost more than the queries.
 
-Each page costs one query per kind of record plus one for scope exits, whatever its size.
+With `refs` (a phone that asks for it, docs/sync.md) household rows carry their `ref`, a short
+number the household keeps for good, and attendance rows name their household by it
+(`household_ref`, `household_id` null) instead of its UUID, whose random part was then most of
+a first pull's bytes. The UUID still comes instead where the phone cannot hold the ref: the
+household changed after the page (it comes on a later page), was deleted, or is outside the
+pulled communes (it moved away while its attendance stays with the session's commune).
+
+Each page costs one query per kind of record plus one for scope exits, whatever its size (and
+one more when some attendance rows need their household's UUID).
 """
 
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from operator import itemgetter
 
 import sqlalchemy as sa
@@ -48,17 +56,23 @@ def identity(entity: Entity) -> tuple[str, ...]:
     return KEYED.get(entity.name, ("id",))
 
 
-def columns(entity: Entity) -> list[str]:
-    """The column names of this kind's rows: id (unless keyed), version, deleted, then its fields."""
+def columns(entity: Entity, refs: bool = False) -> list[str]:
+    """The column names of this kind's rows: id (unless keyed), version, deleted, then its fields
+    (with `refs`: and the household's ref, or the ref of an attendance row's household)."""
     own_id = [] if entity.name in KEYED else ["id"]
-    return [*own_id, "version", "deleted", *entity.fields]
+    extra = [REFS[entity.name]] if refs and entity.name in REFS else []
+    return [*own_id, "version", "deleted", *entity.fields, *extra]
 
 
-def pull(scope: Scope, cursor: int, limit: int, with_exits: bool = True) -> dict:
+# With refs: the extra column of a kind's rows.
+REFS = {"household": "ref", "attendance": "household_ref"}
+
+
+def pull(scope: Scope, cursor: int, limit: int, with_exits: bool = True, refs: bool = False) -> dict:
     """One page of changes after `cursor`: {records, exits, next_cursor, has_more}."""
     ceiling = current_version(db.session)
     candidates = []  # (version, kind, row or exited record id), at most limit + 1 of the oldest
-    sources = [partial(_changes, entity) for entity in ENTITIES.values()] + [_bulletins]
+    sources = [partial(_changes, entity, refs=refs) for entity in ENTITIES.values()] + [_bulletins]
     if with_exits and not scope.everything:
         sources.append(_exits)
     for source in sources:
@@ -74,14 +88,39 @@ def pull(scope: Scope, cursor: int, limit: int, with_exits: bool = True) -> dict
         elif kind in records:
             records[kind]["rows"].append(row)
         else:
-            names = bulletin_columns() if kind == BULLETIN else columns(ENTITIES[kind])
+            names = bulletin_columns() if kind == BULLETIN else columns(ENTITIES[kind], refs)
             records[kind] = {"columns": names, "rows": [row]}
+    next_cursor = page[-1][0] if has_more else max(ceiling, cursor)
+    if refs and "attendance" in records:
+        _households_by_ref(records["attendance"]["rows"], next_cursor)
     return {
         "records": records,
         "exits": _exit_blocks(scope, exits),
-        "next_cursor": page[-1][0] if has_more else max(ceiling, cursor),
+        "next_cursor": next_cursor,
         "has_more": has_more,
     }
+
+
+def _households_by_ref(rows: list[list], upto: int) -> None:
+    """Attendance rows as the phone can read them: the household's ref where the phone holds that
+    household by the end of this page, else its UUID. Each row's last value (the household's
+    version, -1 when the phone will not get it: deleted, or outside the pulled communes) goes."""
+    names = columns(ENTITIES["attendance"], refs=True)
+    at_ref, at_id = names.index("household_ref"), names.index("household_id")
+    by_uuid = {}
+    for row in rows:
+        seen = row.pop()
+        if seen < 0 or seen > upto:
+            row[at_ref] = None
+            by_uuid[row[0]] = row  # attendance rows are found again by their version, unique
+    if not by_uuid:
+        return
+    attendance = ENTITIES["attendance"]
+    table = attendance.model.__table__
+    selected, converters = _select(attendance, ("version", "household_id"), db.session.get_bind().dialect.name)
+    query = sa.select(*selected).where(table.c.version.in_(list(by_uuid)))
+    for version, household_id in _rows(query, converters):
+        by_uuid[version][at_id] = household_id
 
 
 def narrowed(scope: Scope, communes: frozenset[str]) -> Scope:
@@ -114,7 +153,8 @@ def _select(entity: Entity, names, dialect: str) -> tuple[list, list]:
         if isinstance(column.type, sa.Uuid) and postgresql:
             selected.append(sa.cast(column, sa.Text))
         elif isinstance(column.type, sa.Uuid):
-            selected.append(_dashed_in_sql(column))
+            selected.append(_raw_uuid(column))
+            converters.append((position, _dashed))
         else:
             selected.append(column)
             if isinstance(column.type, sa.Date | sa.DateTime | UTCDateTime):
@@ -122,20 +162,23 @@ def _select(entity: Entity, names, dialect: str) -> tuple[list, list]:
     return selected, converters
 
 
-def _dashed_in_sql(column):
-    """SQLite keeps a UUID as 32 lowercase hex digits: its canonical text, made by SQLite itself
-    (NULL stays NULL), is cheaper than a Python call per value."""
-    digits = sa.type_coerce(column, sa.String)
-    parts = [sa.func.substr(digits, start, length) for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))]
-    dashed = parts[0]
-    for part in parts[1:]:
-        dashed = dashed.concat("-").concat(part)
-    return sa.type_coerce(dashed, sa.String)
+def _raw_uuid(column):
+    """SQLite keeps a UUID as 32 lowercase hex digits: read them as they are (`_dashed` puts the
+    dashes in, cheaper in Python than in SQL, and much cheaper than a uuid.UUID per value)."""
+    return sa.type_coerce(column, sa.String)
 
 
-def _changes(entity: Entity, scope: Scope, cursor: int, ceiling: int, limit: int) -> list[tuple]:
+@lru_cache(maxsize=4096)  # a page names the same few sessions again and again
+def _dashed(digits: str | None) -> str | None:
+    """A UUID's canonical text from its 32 hex digits (None stays None)."""
+    if digits is None:
+        return None
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
+def _changes(entity: Entity, scope: Scope, cursor: int, ceiling: int, limit: int, refs: bool = False) -> list[tuple]:
     dialect = db.session.get_bind().dialect.name
-    query, converters = _changes_query(entity.name, dialect, scope.everything)
+    query, converters = _changes_query(entity.name, dialect, scope.everything, refs and entity.name in REFS)
     params = {"cursor": cursor, "ceiling": ceiling, "limit": limit}
     if not scope.everything:
         params["communes"] = sorted(scope.communes)
@@ -144,15 +187,22 @@ def _changes(entity: Entity, scope: Scope, cursor: int, ceiling: int, limit: int
 
 
 @cache
-def _changes_query(name: str, dialect: str, everything: bool):
+def _changes_query(name: str, dialect: str, everything: bool, refs: bool = False):
     """The query for a page of one kind's changes, with its converters; built once per kind and
     database, as building the expressions of every page cost more than running them."""
     entity = ENTITIES[name]
     table = entity.model.__table__
-    selected, converters = _select(entity, columns(entity), dialect)
+    communes = sa.bindparam("communes", type_=sa.String, expanding=True)
+    if refs and name == "attendance":
+        selected, converters, joined = _attendance_by_ref(entity, dialect, None if everything else communes)
+    else:
+        selected, converters = _select(entity, [c for c in columns(entity, refs) if c != "ref"], dialect)
+        selected += [table.c.ref] if refs else []
     version = table.c.version
     after, upto = sa.bindparam("cursor", type_=sa.BigInteger), sa.bindparam("ceiling", type_=sa.BigInteger)
-    query = sa.select(*selected).where(version > after, version <= upto)
+    query = sa.select(*selected).select_from(table).where(version > after, version <= upto)
+    if refs and name == "attendance":
+        query = query.join(joined, joined.c.id == table.c.household_id)
     if not everything:
         query, commune = scope_commune_column(entity, query)
         if dialect == "sqlite":
@@ -161,8 +211,24 @@ def _changes_query(name: str, dialect: str, everything: bool):
             # cannot use that index, so it walks the version index from the cursor and stops
             # at the limit instead (PostgreSQL chooses by its statistics).
             commune = commune.op("||")("")
-        query = query.where(commune.in_(sa.bindparam("communes", type_=sa.String, expanding=True)))
+        query = query.where(commune.in_(communes))
     return query.order_by(table.c.version).limit(sa.bindparam("limit", type_=sa.Integer)), converters
+
+
+def _attendance_by_ref(entity: Entity, dialect: str, communes) -> tuple[list, list, sa.Table]:
+    """Attendance columns with the household's ref in place of its id (filled in later where the
+    ref will not do), and last the household's version, or -1 where the phone will not hold it."""
+    households = Household.__table__.alias("referenced")
+    names = columns(entity, refs=True)
+    at_id = names.index("household_id")
+    selected, converters = _select(entity, [n for n in names if n not in ("household_id", "household_ref")], dialect)
+    selected.insert(at_id, sa.null())
+    held = [households.c.deleted_at.is_(None), households.c.ref.is_not(None)]
+    if communes is not None:
+        held.append(households.c.commune_code.in_(communes))
+    selected += [households.c.ref, sa.case((sa.and_(*held), households.c.version), else_=-1)]
+    converters = [(position + (position >= at_id), convert) for position, convert in converters]
+    return selected, converters, households
 
 
 def bulletin_columns() -> list[str]:
@@ -171,29 +237,66 @@ def bulletin_columns() -> list[str]:
 
 
 def _bulletins(scope: Scope, cursor: int, ceiling: int, limit: int) -> list[tuple]:
+    query, converters = _bulletins_query(db.session.get_bind().dialect.name, scope, today())
+    params = {"cursor": cursor, "ceiling": ceiling, "limit": limit}
+    return [(row[1], BULLETIN, row) for row in _rows(query, converters, params)]
+
+
+@lru_cache(maxsize=512)
+def _bulletins_query(dialect: str, scope: Scope, day) -> tuple:
+    """The query of a page of bulletins for a scope on a day, built once: building the places
+    they reach cost more than running it, on every page of a first pull."""
     table = Bulletin.__table__
-    gone = sa.or_(table.c.status != "published", table.c.expires_on < today())
-    postgresql = db.session.get_bind().dialect.name == "postgresql"
-    selected = [sa.cast(table.c.id, sa.Text) if postgresql else _dashed_in_sql(table.c.id), table.c.version, gone]
+    gone = sa.or_(table.c.status != "published", table.c.expires_on < day)
+    postgresql = dialect == "postgresql"
+    selected = [sa.cast(table.c.id, sa.Text) if postgresql else _raw_uuid(table.c.id), table.c.version, gone]
     selected += [table.c[name] for name in BULLETIN_FIELDS]
     converters = [(3 + BULLETIN_FIELDS.index(name), jsonable) for name in ("price_on", "expires_on")]
+    converters += [] if postgresql else [(0, _dashed)]
+    version = table.c.version
+    after, upto = sa.bindparam("cursor", type_=sa.BigInteger), sa.bindparam("ceiling", type_=sa.BigInteger)
     query = (
         sa.select(*selected)
-        .where(table.c.version > cursor, table.c.version <= ceiling, table.c.published_at.is_not(None))
+        .where(version > after, version <= upto, table.c.published_at.is_not(None))
         .where(reaching_places(scope))
-        .order_by(table.c.version)
-        .limit(limit)
+        .order_by(version)
+        .limit(sa.bindparam("limit", type_=sa.Integer))
     )
-    return [(row[1], BULLETIN, row) for row in _rows(query, converters)]
+    return query, converters
 
 
 def _rows(query, converters: list, params: dict | None = None) -> list[list]:
-    """The query's rows as lists of wire values."""
-    rows = list(map(list, db.session.execute(query, params)))
-    for position, convert in converters:
+    """The query's rows as lists of wire values.
+
+    Read from the database driver's cursor itself: SQLAlchemy's rows cost more than the query for
+    a page of attendance. The few values the driver does not give in their Python type (SQLite's
+    booleans and JSON, dates) go through their column type's own result conversion, then the wire
+    conversion."""
+    result = db.session.execute(query, params)
+    try:
+        description = result.cursor.description
+        rows = list(map(list, result.cursor.fetchall()))
+    finally:
+        result.close()
+    dialect = db.session.get_bind().dialect
+    for position, convert in _wire_converters(query, converters, dialect, description):
         for row in rows:
             row[position] = convert(row[position])
     return rows
+
+
+def _wire_converters(query, converters: list, dialect, description) -> list:
+    """(position, function) for each column whose driver value is not its wire value yet."""
+    wire = dict(converters)
+    out = []
+    for position, column in enumerate(query.selected_columns):
+        stored = column.type._cached_result_processor(dialect, description[position][1])
+        then = wire.get(position)
+        if stored and then:
+            out.append((position, lambda value, stored=stored, then=then: then(stored(value))))
+        elif stored or then:
+            out.append((position, stored or then))
+    return out
 
 
 def _exits(scope: Scope, cursor: int, ceiling: int, limit: int) -> list[tuple]:

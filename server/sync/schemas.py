@@ -123,6 +123,14 @@ class PullQuerySchema(Schema):
     communes = CommuneCodes(
         metadata={"description": "Comma-separated commune codes to restrict the pull to; empty: as if not given."}
     )
+    refs = fields.Integer(
+        load_default=0,
+        validate=validate.OneOf((0, 1)),
+        metadata={
+            "description": '1: household rows carry their "ref" and attendance rows name their household by it '
+            '("household_ref", with "household_id" null) where the phone holds that household; see docs/sync.md.'
+        },
+    )
 
 
 # --- what the server answers -------------------------------------------------------------
@@ -168,7 +176,8 @@ class RecordsSchema(Schema):
         required=True,
         metadata={
             "description": '"id" (not for attendance, identified by session_id and household_id), "version", '
-            '"deleted", then the fields of the kind\'s dump schema.'
+            '"deleted", then the fields of the kind\'s dump schema; with refs=1, "ref" last for households, '
+            '"household_ref" last for attendance.'
         },
     )
     rows = fields.List(fields.List(fields.Raw(allow_none=True)), required=True)

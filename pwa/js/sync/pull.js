@@ -6,6 +6,12 @@
 // bring records older than our cursor: they are fetched for those communes alone from cursor 0
 // (a "catch-up", remembered until done so that an interrupted sync resumes it), while our own
 // cursor stays. Records of communes taken away are removed from the phone.
+//
+// Attendance names its household by the household's short server ref (refs=1, docs/sync.md),
+// or by its UUID where the server knows the phone cannot hold it. A phone asks for refs once
+// every household it holds came with its ref: from a first sync (cursor 0) on. A ref whose
+// household is not on the phone yet (a commune given since, still being caught up) waits in
+// META until the household comes.
 
 import { forgetReference } from "../reference.js";
 import { get } from "../api.js";
@@ -14,24 +20,34 @@ import { ENTITIES, KEYS, META, OUTBOX, done, storeKey, transaction } from "../db
 const PAGE_SIZE = 2000; // the most the server gives: a page costs the server a fixed part whatever its size
 const RELAXED = { durability: "relaxed" };
 const PULL = "/api/v1/sync/pull?";
+const REFS = "refs"; // META: every household on the phone came with its ref
+const WAITING = "waiting_attendance"; // META: pulled attendance rows whose household is not here yet
 
 /** Pull until the server has nothing more; `onPage(cursor)` is told after each stored page. */
 export async function pull(onPage = () => {}) {
   let cursor = (await getMeta("cursor")) || 0;
+  if (cursor === 0) await setMeta(REFS, true); // every household comes from now on, with its ref
+  const refs = (await getMeta(REFS)) ? "&refs=1" : "";
+  const known = new Map(); // household ref -> id, of the households this pull has met
   // Reference data (places, vocabularies, scope, progress) comes with the first page of every pull.
-  let fetching = get(PULL + `cursor=${cursor}&limit=${PAGE_SIZE}&reference=1`);
+  let fetching = get(PULL + `cursor=${cursor}&limit=${PAGE_SIZE}&reference=1` + refs);
   for (;;) {
+    const waiting = performance.now();
     const page = await fetching;
+    // Where a sync's time goes (bench/phone_first_sync.py reads these): waiting for the server, storing.
+    performance.measure("pull:wait", { start: waiting });
     // The next page travels while this one is stored: the server and IndexedDB work side by side.
-    fetching = page.has_more ? get(PULL + `cursor=${page.next_cursor}&limit=${PAGE_SIZE}`) : null;
+    fetching = page.has_more ? get(PULL + `cursor=${page.next_cursor}&limit=${PAGE_SIZE}` + refs) : null;
     fetching?.catch(() => {}); // a failed prefetch is reported when it is awaited
-    await storePage(page, cursor);
+    const storing = performance.now();
+    await storePage(page, cursor, known);
+    performance.measure("pull:store", { start: storing });
     if (page.reference) forgetReference(); // screens opened from now on read the new scope
     cursor = page.next_cursor;
     onPage(cursor);
     if (!fetching) break;
   }
-  await catchUp(onPage);
+  await catchUp(onPage, refs, known);
   return cursor;
 }
 
@@ -39,13 +55,17 @@ function getMeta(key) {
   return transaction([META], "readonly", async (s) => (await done(s[META].get(key)))?.value);
 }
 
+function setMeta(key, value) {
+  return transaction([META], "readwrite", (s) => done(s[META].put({ key, value })));
+}
+
 // Stores one page of our own pull; the cursor moves in the same transaction as the records it covers.
-async function storePage(page, cursor) {
+async function storePage(page, cursor, known) {
   await transaction(
     [...ENTITIES, OUTBOX, META],
     "readwrite",
     async (s) => {
-      await storeChanges(s, page);
+      await storeChanges(s, page, known);
       if (page.reference) await storeReference(s, page.reference, cursor);
       const current = (await done(s[META].get("cursor")))?.value || 0;
       if (current === cursor) s[META].put({ key: "cursor", value: page.next_cursor });
@@ -55,17 +75,17 @@ async function storePage(page, cursor) {
 }
 
 // Fetch the records of communes given to the trainer since the last pull, from cursor 0.
-async function catchUp(onPage) {
+async function catchUp(onPage, refs, known) {
   for (;;) {
     const pending = await getMeta("catch_up");
     if (!pending) return;
     const only = pending.communes ? "&communes=" + encodeURIComponent(pending.communes.join(",")) : "";
-    const page = await get(PULL + `cursor=${pending.cursor}&limit=${PAGE_SIZE}` + only);
+    const page = await get(PULL + `cursor=${pending.cursor}&limit=${PAGE_SIZE}` + only + refs);
     await transaction(
       [...ENTITIES, OUTBOX, META],
       "readwrite",
       async (s) => {
-        await storeChanges(s, page);
+        await storeChanges(s, page, known);
         const now = (await done(s[META].get("catch_up")))?.value;
         if (JSON.stringify(now) !== JSON.stringify(pending)) return; // the scope changed again meanwhile
         if (page.has_more) s[META].put({ key: "catch_up", value: { ...pending, cursor: page.next_cursor } });
@@ -82,25 +102,83 @@ async function catchUp(onPage) {
 // other pulled row is the whole record as the server holds it, so it is put without reading
 // what it replaces. Waiting on two reads per row made a first sync take minutes, and asking
 // for every row at once still cost a read per row.
-async function storeChanges(s, page) {
+async function storeChanges(s, page, known) {
   const blocks = Object.entries(page.records || {}).filter(([entity]) => ENTITIES.includes(entity));
   const exits = Object.entries(page.exits || {}).filter(([entity]) => ENTITIES.includes(entity));
   if (!blocks.length && !exits.length) return;
   const queued = await outboxByRecord(s);
+  // Households first: attendance of this page may name them by ref.
+  blocks.sort(([a], [b]) => (b === "household") - (a === "household"));
   for (const [entity, block] of blocks) {
-    const rows = block.rows.map((row) => named(block.columns, row));
-    const store = s[entity];
-    const pending = [];
-    for (const values of rows) {
-      if (queuedFor(queued, entity, values).length) pending.push(values);
-      else storeChange(store, entity, values, undefined, []);
+    let rows = block.rows.map((row) => named(block.columns, row));
+    if (entity === "household") {
+      for (const values of rows) if (values.ref != null && !values.deleted) known.set(values.ref, values.id);
+      await storeRows(s, entity, rows, queued);
+      await storeWaiting(s, known, queued);
+      continue;
     }
-    const stored = await storedFor(s, entity, pending);
-    pending.forEach((values, i) => storeChange(store, entity, values, stored[i], queuedFor(queued, entity, values)));
+    if (entity === "attendance" && block.columns.includes("household_ref")) rows = await byHousehold(s, rows, known);
+    await storeRows(s, entity, rows, queued);
   }
   for (const [entity, block] of exits) {
     for (const row of block.rows) dropStored(s[entity], entity, named(block.columns, row), queued);
   }
+}
+
+async function storeRows(s, entity, rows, queued) {
+  const store = s[entity];
+  const pending = [];
+  for (const values of rows) {
+    if (queuedFor(queued, entity, values).length) pending.push(values);
+    else storeChange(store, entity, values, undefined, []);
+  }
+  const stored = await storedFor(s, entity, pending);
+  pending.forEach((values, i) => storeChange(store, entity, values, stored[i], queuedFor(queued, entity, values)));
+}
+
+// Attendance rows with their household's id in place of its ref. A ref this pull has not met is
+// looked up among the stored households; one not on the phone yet waits (storeWaiting).
+async function byHousehold(s, rows, known) {
+  const unknown = [...new Set(rows.map((v) => v.household_ref).filter((ref) => ref != null && !known.has(ref)))];
+  const ids = await Promise.all(unknown.map((ref) => done(s.household.index("ref").getKey(ref))));
+  unknown.forEach((ref, i) => ids[i] !== undefined && known.set(ref, ids[i]));
+  const ready = [];
+  const waiting = [];
+  for (const values of rows) {
+    const ref = values.household_ref;
+    if (ref == null) {
+      ready.push(values);
+    } else if (known.has(ref)) {
+      values.household_id = known.get(ref);
+      ready.push(values);
+    } else {
+      waiting.push(values);
+    }
+  }
+  if (waiting.length) {
+    const before = (await done(s[META].get(WAITING)))?.value || [];
+    s[META].put({ key: WAITING, value: [...before, ...waiting] });
+  }
+  return ready;
+}
+
+// Waiting attendance whose household has come: stored now, unless a newer copy of it came meanwhile.
+async function storeWaiting(s, known, queued) {
+  const waiting = (await done(s[META].get(WAITING)))?.value;
+  if (!waiting?.length) return;
+  const come = waiting.filter((values) => known.has(values.household_ref));
+  if (!come.length) return;
+  const left = waiting.filter((values) => !known.has(values.household_ref));
+  if (left.length) s[META].put({ key: WAITING, value: left });
+  else s[META].delete(WAITING);
+  const rows = come.map((values) => ({ ...values, household_id: known.get(values.household_ref) }));
+  const stored = await storedFor(s, "attendance", rows);
+  await storeRows(
+    s,
+    "attendance",
+    rows.filter((values, i) => !stored[i] || stored[i].version <= values.version),
+    queued,
+  );
 }
 
 function named(columns, row) {
@@ -139,7 +217,8 @@ function queuedFor(queued, entity, values) {
 }
 
 function storeChange(store, entity, values, existing, pending) {
-  const { id, version, deleted, ...fields } = values;
+  // An attendance row's household_ref was read into its household_id (byHousehold).
+  const { id, version, deleted, household_ref: _ref, ...fields } = values;
   if (deleted) {
     if (pending.length === 0) store.delete(storeKey(entity, id, fields));
     else if (existing) store.put({ ...existing, version });
