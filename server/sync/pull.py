@@ -57,6 +57,8 @@ def columns(entity: Entity) -> list[str]:
 def pull(scope: Scope, cursor: int, limit: int, with_exits: bool = True) -> dict:
     """One page of changes after `cursor`: {records, exits, next_cursor, has_more}."""
     ceiling = current_version(db.session)
+    if cursor >= ceiling:  # nothing changed anywhere above the cursor: no kind needs asking
+        return {"records": {}, "exits": {}, "next_cursor": cursor, "has_more": False}
     candidates = []  # (version, kind, row or exited record id), at most limit + 1 of the oldest
     sources = [partial(_changes, entity) for entity in ENTITIES.values()] + [_bulletins]
     if with_exits and not scope.everything:
