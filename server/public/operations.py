@@ -47,39 +47,37 @@ _NOT_A_PERSON = re.compile(
 
 @cache
 def _live_product(by: str):
-    """The live product whose `by` column is the :key parameter, with its producer, the producer's
-    commune and province (the origin page shows them all). Statements here are built once: building
-    them cost more than running them."""
-    query = sa.select(Product).join(Producer).where(Product.deleted_at.is_(None), Producer.deleted_at.is_(None))
+    """The live product whose `by` column is :key, with its producer, the producer's commune and
+    province (the origin page shows them all), and its live lot coded :lot if there is one.
+
+    One query, built once: building the statements of a page cost more than running them.
+    """
+    lot = sa.and_(Lot.product_id == Product.id, Lot.code == sa.bindparam("lot", type_=Lot.code.type))
+    query = sa.select(Product, Lot).join(Producer).outerjoin(Lot, sa.and_(lot, Lot.deleted_at.is_(None)))
+    query = query.where(Product.deleted_at.is_(None), Producer.deleted_at.is_(None))
     query = query.where(getattr(Product, by) == sa.bindparam("key", type_=getattr(Product, by).type))
     return query.options(orm.contains_eager(Product.producer).joinedload(Producer.commune).joinedload(Place.parent))
 
 
-def product_by_gtin(gtin: str) -> Product | None:
-    """The live product holding a GTIN-14."""
-    return db.session.scalar(_live_product("gtin"), {"key": gtin})
+def _product_and_lot(by: str, key, lot_code: str | None) -> tuple[Product | None, Lot | None]:
+    found = db.session.execute(_live_product(by), {"key": key, "lot": lot_code}).first()
+    return (None, None) if found is None else tuple(found)
 
 
-def product_by_code(code: str) -> Product | None:
-    """The live product a /p/ code (public code or plain UUID) stands for."""
+def product_by_gtin(gtin: str, lot_code: str | None = None) -> tuple[Product | None, Lot | None]:
+    """The live product holding a GTIN-14, and its live lot of that code (None without one)."""
+    return _product_and_lot("gtin", gtin, lot_code)
+
+
+def product_by_code(code: str, lot_code: str | None = None) -> tuple[Product | None, Lot | None]:
+    """The live product a /p/ code (public code or plain UUID) stands for, and its live lot of that code."""
     product_id = record_id(code)
     if product_id is None:
         try:
             product_id = uuid.UUID(code)
         except ValueError:
-            return None
-    return db.session.scalar(_live_product("id"), {"key": product_id})
-
-
-@cache
-def _live_lot():
-    key = sa.bindparam("product_id", type_=Lot.product_id.type), sa.bindparam("code", type_=Lot.code.type)
-    return sa.select(Lot).where(Lot.product_id == key[0], Lot.code == key[1], Lot.deleted_at.is_(None))
-
-
-def lot_of(product: Product, code: str) -> Lot | None:
-    """A live lot of the product by its code."""
-    return db.session.scalar(_live_lot(), {"product_id": product.id, "code": code})
+            return None, None
+    return _product_and_lot("id", product_id, lot_code)
 
 
 def is_counted_scan() -> bool:
