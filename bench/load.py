@@ -32,12 +32,13 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from phone_push import registrations  # noqa: E402
+
 from server.clock import format_clock, now_ms  # noqa: E402  (the repository root is on the path only now)
 
 PHONES = int(os.environ.get("BENCH_PHONES", 200))
@@ -178,29 +179,11 @@ def set_up_phone(rec: Recorder, port: int, index: int, deadline: float) -> dict 
 
 def push_body(index: int, signed: dict) -> dict:
     """A push of MUTATIONS_PER_PHONE mutations as the phone sends them: new households of the phone's
-    commune, each followed by its programme consent (without it the server refuses the household:
-    before 2 December 2026 this benchmark sent households alone and measured refusals)."""
+    commune with their programme consents (before 2 December 2026 this benchmark sent households
+    alone, and measured refusals)."""
     device, commune = signed["device_id"], signed["scope"]["communes"][0]
-    mutations = []
-    for n in range(MUTATIONS_PER_PHONE // 2):
-        clock = format_clock(now_ms(), n, device)
-        household_id = str(uuid.uuid4())
-        fields = {"head_name": f"Bench {index}-{n}", "commune_code": commune, "smartphone": "yes"}
-        consent = {"household_id": household_id, "purpose": "programme", "given": True}
-        consent["recorded_at"] = "2026-03-01T08:00:00Z"
-        for entity, record_id, values in (("household", household_id, fields), ("consent", str(uuid.uuid4()), consent)):
-            mutations.append(
-                {
-                    "mutation_id": str(uuid.uuid4()),
-                    "entity": entity,
-                    "record_id": record_id,
-                    "op": "upsert",
-                    "base_version": 0,
-                    "clock": clock,
-                    "fields": values,
-                }
-            )
-    return {"app_version": "bench", "queued": 0, "mutations": mutations}
+    households = [(f"Bench {index}-{n}", format_clock(now_ms(), n, device)) for n in range(MUTATIONS_PER_PHONE // 2)]
+    return registrations(households, commune, base_version=0)
 
 
 def phone(rec: Recorder, port: int, index: int, signed: dict | None, deadline: float) -> None:

@@ -19,9 +19,9 @@ pull <= 5 ms, origin page <= 5 ms.
 import statistics
 import sys
 import time
-import uuid
 
 import sqlalchemy as sa
+from phone_push import registrations
 from sync_common import COMMUNE, make_app, phone_token
 
 from server.clock import format_clock
@@ -42,28 +42,9 @@ GOALS = {
 
 
 def push_body(device_id: str, n: int) -> dict:
-    """20 mutations as a phone sends them: 10 new households, each followed by its programme consent
-    (without it the server refuses the household, and the push would measure refusals)."""
-    mutations = []
-    for i in range(10):
-        household_id = str(uuid.uuid4())
-        clock = format_clock(1_760_000_000_000 + n * 20 + i, 0, device_id)
-        fields = {"head_name": f"Nguyễn Văn {n}-{i}", "commune_code": COMMUNE, "smartphone": "yes"}
-        consent = {"household_id": household_id, "purpose": "programme", "given": True}
-        consent["recorded_at"] = "2026-03-01T08:00:00Z"
-        for entity, record_id, values in (("household", household_id, fields), ("consent", str(uuid.uuid4()), consent)):
-            mutations.append(
-                {
-                    "mutation_id": str(uuid.uuid4()),
-                    "entity": entity,
-                    "record_id": record_id,
-                    "op": "upsert",
-                    "base_version": None,
-                    "clock": clock,
-                    "fields": values,
-                }
-            )
-    return {"app_version": "bench", "queued": 0, "mutations": mutations}
+    """20 mutations as a phone sends them: 10 new households, each with its programme consent."""
+    clocks = [format_clock(1_760_000_000_000 + n * 20 + i, 0, device_id) for i in range(10)]
+    return registrations([(f"Nguyễn Văn {n}-{i}", clock) for i, clock in enumerate(clocks)], COMMUNE)
 
 
 def origin_path(app) -> str:
