@@ -5,11 +5,15 @@ latency percentiles and errors. Every loop is bounded in count and in time; only
 
 Then the capacity ramp: open-loop arrivals (a request starts at its scheduled time whether or
 not earlier ones have been answered, as phones and buyers do) of a 1:1:1 mix of a push of 20,
-an incremental pull and an origin page, at BENCH_RATES requests per second (default 20, 40,
-60, 80, 100, 120, 150, 200), BENCH_STEP_SECONDS each (default 15). Per step it prints p50/p95
-and errors, and the load generator's own CPU (it shares the machine with gunicorn and
-PostgreSQL); at the end the knee: the highest rate with p95 < 1 s and no errors. The ramp
-stops after a step with p95 above 5 s or errors in more than a tenth of the requests.
+an incremental pull and an origin page (a buyer's first scan, counted), at BENCH_RATES requests
+per second (default 20, 40, 60, 80, 100, 120, 150, 200), BENCH_STEP_SECONDS each (default 15).
+The generator is light: the step's request bodies are made before it starts, BENCH_CONNECTIONS
+threads (default 96) each send over one keep-alive connection (as nginx keeps its upstream
+ones), and latency counts from the moment a request was due. gunicorn runs with
+deploy/gunicorn.conf.py. Per step it prints p50/p95 and errors, the load generator's own CPU
+(it shares the machine with gunicorn and PostgreSQL), gunicorn's CPU per request and the load
+average; at the end the knee: the highest rate with p95 < 1 s and no errors. The ramp stops
+after a step with p95 above 5 s or errors in more than a tenth of the requests.
 
 The phones are phones in service: each signs in and makes its first full pull beforehand, eight
 at a time (what a trainer does once, the day the phone is set up; those figures are printed
@@ -20,6 +24,7 @@ changes and pull what changed since their last sync, while the buyers open origi
 import http.client
 import json
 import os
+import queue
 import random
 import socket
 import statistics
@@ -27,12 +32,13 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from phone_push import registrations  # noqa: E402
+
 from server.clock import format_clock, now_ms  # noqa: E402  (the repository root is on the path only now)
 
 PHONES = int(os.environ.get("BENCH_PHONES", 200))
@@ -42,6 +48,9 @@ TIME_LIMIT = float(os.environ.get("BENCH_SECONDS", 180))
 RATES = [float(r) for r in os.environ.get("BENCH_RATES", "20,40,60,80,100,120,150,200").split(",")]
 STEP_SECONDS = float(os.environ.get("BENCH_STEP_SECONDS", 15))
 BURST = os.environ.get("BENCH_BURST", "1") != "0"  # the daily-sync burst before the ramp
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 96))  # generator threads, one kept connection each
+REQUESTS_PER_CONNECTION = int(os.environ.get("BENCH_REQUESTS_PER_CONNECTION", 50))
+REFUSED = 1  # the status a ramp step counts for a push answered 200 with a refused mutation in it
 PASSWORD = "bench-password-2026"
 
 
@@ -169,23 +178,12 @@ def set_up_phone(rec: Recorder, port: int, index: int, deadline: float) -> dict 
 
 
 def push_body(index: int, signed: dict) -> dict:
-    """A push of MUTATIONS_PER_PHONE new households of the phone's commune."""
+    """A push of MUTATIONS_PER_PHONE mutations as the phone sends them: new households of the phone's
+    commune with their programme consents (before 2 December 2026 this benchmark sent households
+    alone, and measured refusals)."""
     device, commune = signed["device_id"], signed["scope"]["communes"][0]
-    mutations = []
-    for n in range(MUTATIONS_PER_PHONE):
-        clock = format_clock(now_ms(), n, device)
-        mutations.append(
-            {
-                "mutation_id": str(uuid.uuid4()),
-                "entity": "household",
-                "record_id": str(uuid.uuid4()),
-                "op": "upsert",
-                "base_version": 0,
-                "clock": clock,
-                "fields": {"head_name": f"Bench {index}-{n}", "commune_code": commune, "smartphone": "yes"},
-            }
-        )
-    return {"app_version": "bench", "queued": 0, "mutations": mutations}
+    households = [(f"Bench {index}-{n}", format_clock(now_ms(), n, device)) for n in range(MUTATIONS_PER_PHONE // 2)]
+    return registrations(households, commune, base_version=0)
 
 
 def phone(rec: Recorder, port: int, index: int, signed: dict | None, deadline: float) -> None:
@@ -234,78 +232,196 @@ def report(rec: Recorder, wall: float) -> None:
         print(f"errors of {kind} by status (0 = no answer): {dict(sorted(counts.items()))}")
 
 
-def ramp_request(rec: Recorder, port: int, kind: str, index: int, signed: dict, paths: list[str]) -> None:
-    """One arrival of the mix: a push of 20, an incremental pull (one page), or an origin page."""
+class KeptConnection:
+    """One generator thread's keep-alive connection to gunicorn, as nginx keeps its upstream ones
+    (deploy/nginx/lensan.conf); opened again after REQUESTS_PER_CONNECTION requests, so the
+    connections keep spreading over the workers as they would over nginx's."""
+
+    def __init__(self, port: int):
+        self.port, self.conn, self.used = port, None, 0
+
+    def request(self, method: str, path: str, body: bytes | None, headers: dict) -> tuple[int, bytes]:
+        """Send one request; a kept connection the server has closed meanwhile is opened again once."""
+        for attempt in (1, 2):
+            fresh = self.conn is None
+            if fresh:
+                self.conn, self.used = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30), 0
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+            except (OSError, http.client.HTTPException):
+                self.close()
+                if fresh or attempt == 2:
+                    return 0, b""
+                continue
+            self.used += 1
+            if response.will_close or self.used >= REQUESTS_PER_CONNECTION:
+                self.close()
+            return response.status, data
+        return 0, b""
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+        self.conn = None
+
+
+def ramp_plan(rate: float, phones: list[dict], paths: list[str], seconds: float) -> list[tuple]:
+    """The step's arrivals, made before it starts (so making them costs the generator nothing while
+    it runs): (due offset in seconds, kind, phone, body). Kinds take turns push, pull, origin."""
+    plan = []
+    for k in range(int(rate * seconds)):
+        kind, index = ("push", "pull", "origin")[k % 3], k // 3 % len(phones)
+        body = json.dumps(push_body(index, phones[index])).encode() if kind == "push" else None
+        plan.append((k / rate, kind, phones[index], body if kind == "push" else random.choice(paths)))
+    return plan
+
+
+def ramp_send(conn: KeptConnection, kind: str, phone: dict, extra) -> int:
+    """Send one arrival of the mix: a push of 20, an incremental pull (one page), or an origin page."""
+    headers = {"Accept-Encoding": "identity"}
+    if kind == "origin":
+        # A buyer's phone: a browser's user agent, so the visit is counted as a scan.
+        headers["User-Agent"] = f"Mozilla/5.0 (Linux; Android 13; bench {random.randrange(10**6)}) Chrome/120.0"
+        return conn.request("GET", extra, None, headers)[0]
+    headers["Authorization"] = f"Bearer {phone['token']}"
     if kind == "push":
-        rec.call(port, "push", "POST", "/api/v1/sync/push", push_body(index, signed), signed["token"])
-    elif kind == "pull":
-        path = f"/api/v1/sync/pull?cursor={signed['cursor']}&limit=500"
-        status, page = rec.call(port, "pull", "GET", path, token=signed["token"])
-        if status == 200 and page:
-            signed["cursor"] = page["next_cursor"]
-    else:
-        rec.call(port, "origin", "GET", random.choice(paths))
+        headers["Content-Type"] = "application/json"
+        status, data = conn.request("POST", "/api/v1/sync/push", extra, headers)
+        if status == 200 and any(r["status"] == "rejected" for r in json.loads(data)["results"]):
+            return REFUSED  # the push measured refusals, not the work of writing
+        return status
+    status, data = conn.request("GET", f"/api/v1/sync/pull?cursor={phone['cursor']}&limit=500", None, headers)
+    if status == 200:
+        phone["cursor"] = json.loads(data)["next_cursor"]
+    return status
 
 
-def ramp_step(port: int, rate: float, phones: list[dict], paths: list[str]) -> dict:
-    """Open-loop arrivals at `rate` per second for STEP_SECONDS; returns the step's figures."""
-    rec = Recorder()
-    kinds = ("push", "pull", "origin")
-    count = int(rate * STEP_SECONDS)
-    cpu, start = time.process_time(), time.perf_counter()
-    with ThreadPoolExecutor(max_workers=512) as pool:
-        for k in range(count):
-            due = start + k / rate
-            wait = due - time.perf_counter()
-            if wait > 0:
-                time.sleep(wait)
-            index = k // 3 % len(phones)
-            pool.submit(ramp_request, rec, port, kinds[k % 3], index, phones[index], paths)
-        late = time.perf_counter() - (start + (count - 1) / rate)  # how far the generator fell behind
+def process_cpu(pids: list[int]) -> float:
+    """CPU seconds used so far by these processes (user + system, from /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except OSError:
+            pass  # a worker restarted (max_requests) since the list was made
+    return total / ticks
+
+
+def worker_pids(master: int) -> list[int]:
+    """gunicorn's master and its workers."""
+    try:
+        with open(f"/proc/{master}/task/{master}/children") as fh:
+            return [master, *map(int, fh.read().split())]
+    except OSError:
+        return [master]
+
+
+def ramp_step(
+    port: int, rate: float, phones: list[dict], paths: list[str], server_pid: int, seconds: float = STEP_SECONDS
+) -> dict:
+    """Open-loop arrivals at `rate` per second for STEP_SECONDS; returns the step's figures.
+
+    A request's latency is counted from the moment it was due, not from when a generator thread
+    was free to send it, so a queue in the generator shows in the figures instead of hiding them.
+    """
+    plan = ramp_plan(rate, phones, paths, seconds)
+    pending: queue.SimpleQueue = queue.SimpleQueue()
+    latency: dict[str, list[float]] = {}
+    statuses: dict[str, dict[int, int]] = {}
+    lock = threading.Lock()
+
+    def work():
+        conn = KeptConnection(port)
+        while (item := pending.get()) is not None:
+            due, kind, phone, extra = item
+            status = ramp_send(conn, kind, phone, extra)
+            elapsed = time.perf_counter() - due
+            with lock:
+                latency.setdefault(kind, []).append(elapsed)
+                if status in (0, REFUSED) or status >= 400:
+                    counts = statuses.setdefault(kind, {})
+                    counts[status] = counts.get(status, 0) + 1
+        conn.close()
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    servers = worker_pids(server_pid)
+    cpu, server_cpu, start = time.process_time(), process_cpu(servers), time.perf_counter()
+    late = 0.0
+    for offset, kind, phone, extra in plan:
+        due = start + offset
+        wait = due - time.perf_counter()
+        if wait > 0:
+            time.sleep(wait)
+        else:
+            late = max(late, -wait)  # how far the generator fell behind its schedule
+        pending.put((due, kind, phone, extra))
+    for _thread in threads:
+        pending.put(None)
+    for thread in threads:
+        thread.join(timeout=120)
     wall = time.perf_counter() - start
-    values = sorted(v for kind in rec.latency.values() for v in kind)
+    generator_cpu = (time.process_time() - cpu) / wall
+    server_cpu = process_cpu(servers) - server_cpu
+    values = sorted(v for kind in latency.values() for v in kind)
     q = statistics.quantiles(values, n=100) if len(values) > 1 else values * 99
-    errors = sum(rec.errors.values())
-    per_kind = {kind: statistics.quantiles(v, n=100)[94] if len(v) > 1 else v[0] for kind, v in rec.latency.items()}
+    per_kind = {kind: statistics.quantiles(v, n=100)[94] if len(v) > 1 else v[0] for kind, v in latency.items()}
     return {
         "rate": rate,
         "count": len(values),
         "p50": q[49],
         "p95": q[94],
-        "errors": errors,
+        "errors": sum(sum(counts.values()) for counts in statuses.values()),
         "per_kind": per_kind,
-        "statuses": rec.statuses,
-        "generator_cpu": (time.process_time() - cpu) / wall,
-        "late": max(late, 0.0),
+        "statuses": statuses,
+        "generator_cpu": generator_cpu,
+        "server_cpu_ms": server_cpu * 1000 / max(len(values), 1),
+        "late": late,
+        "load": os.getloadavg()[0],
     }
 
 
-def ramp(port: int, phones: list[dict], paths: list[str]) -> None:
+def ramp(port: int, phones: list[dict], paths: list[str], server_pid: int) -> None:
     """Raise the rate step by step; print each step and the knee."""
     print(
         f"capacity ramp: open-loop arrivals, push of {MUTATIONS_PER_PHONE} : incremental pull : origin page = 1:1:1,"
-        f" {STEP_SECONDS:.0f} s a step"
+        f" {STEP_SECONDS:.0f} s a step, {CONNECTIONS} keep-alive connections; the machine is shared (load average"
+        f" {os.getloadavg()[0]:.1f} before the ramp)"
     )
     print(
         f"{'req/s':>6} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6}  {'p95 push/pull/origin ms':<24}"
-        f" {'generator CPU':>13} {'start late s':>12}"
+        f" {'gen. CPU':>8} {'late s':>6} {'gunicorn CPU/req':>16} {'load':>5}"
     )
+    # Not measured: every worker meets each kind of request once before (statements compiled, templates read).
+    ramp_step(port, RATES[0], phones, paths, server_pid, seconds=5)
     knee = None
     for rate in RATES:
-        step = ramp_step(port, rate, phones, paths)
+        step = ramp_step(port, rate, phones, paths, server_pid)
         kinds = "/".join(f"{step['per_kind'].get(k, 0) * 1000:.0f}" for k in ("push", "pull", "origin"))
         print(
             f"{rate:>6.0f} {step['count']:>6} {step['p50'] * 1000:>8.0f} {step['p95'] * 1000:>8.0f} {step['errors']:>6}"
-            f"  {kinds:<24} {step['generator_cpu'] * 100:>12.0f}% {step['late']:>12.2f}"
+            f"  {kinds:<24} {step['generator_cpu'] * 100:>7.0f}% {step['late']:>6.2f}"
+            f" {step['server_cpu_ms']:>13.1f} ms {step['load']:>5.1f}"
         )
         for kind, counts in sorted(step["statuses"].items()):
-            print(f"       errors of {kind} by status (0 = no answer): {dict(sorted(counts.items()))}")
+            print(f"       errors of {kind} by status (0 = no answer, 1 = refusals): {dict(sorted(counts.items()))}")
         if step["p95"] < 1 and step["errors"] == 0:
             knee = rate
         if step["p95"] > 5 or step["errors"] > step["count"] / 10:
             break
     verdict = "none of the rates" if knee is None else f"{knee:.0f} requests/s"
     print(f"knee (highest rate with p95 < 1 s and no errors): {verdict} (goal >= 100)")
+    print(
+        "gen. CPU: the load generator's own CPU, in % of one core; late: how far it fell behind its schedule;"
+        " gunicorn CPU/req: the app servers' CPU (master and workers) per request of the step; load: the"
+        " machine's load average at the end of the step (2 cores)"
+    )
 
 
 def warm_up(port: int, workers: int) -> None:
@@ -328,24 +444,25 @@ def main() -> int:
     env = {**os.environ, "DATABASE_URL": url, "LOGIN_RATE_LIMIT": "100000 per minute", "SECRET_KEY": "bench"}
     prepare(env)
     paths = origin_paths(env)
+    # gunicorn as production runs it (deploy/gunicorn.conf.py: 2 × cores + 1 workers of 8 threads,
+    # keep-alive, an access log); only the address, and the worker count if BENCH_WORKERS says so.
     workers = os.environ.get("BENCH_WORKERS", str(2 * os.cpu_count() + 1))
+    server_env = {**env, "WEB_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": workers}
+    config = str(ROOT / "deploy/gunicorn.conf.py")
     server = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
-            "-w",
-            workers,
-            "--threads",
-            "8",
+            "--config",
+            config,
             "--backlog",
             "1024",
-            "-b",
-            f"127.0.0.1:{port}",
             "--log-level",
             "warning",
             "wsgi:app",
         ],
-        env=env,
+        env=server_env,
         cwd=ROOT,
+        stdout=subprocess.DEVNULL,  # the access log
     )
     try:
         warm_up(port, int(workers))
@@ -372,7 +489,7 @@ def main() -> int:
             report(rec, wall)
         signed = [p for p in phones if p is not None]
         if signed:
-            ramp(port, signed, paths)
+            ramp(port, signed, paths, server.pid)
     finally:
         server.terminate()
         try:

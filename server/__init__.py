@@ -1,6 +1,7 @@
 """Lên Sàn server: create_app builds the Flask application."""
 
 import os
+import time
 
 import sqlalchemy as sa
 from flask import Flask
@@ -33,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     _sqlite_pragmas(app)
+    _ping_idle_connections(app)
     init_formatting(app)
     init_vocab(app)
     init_navigation(app)
@@ -126,6 +128,35 @@ def _sqlite_pragmas(app: Flask) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def _ping_idle_connections(app: Flask) -> None:
+    """Check a pooled connection before use when it has been idle a while (the database may have
+    restarted meanwhile): a dead one is replaced before the request sees it.
+
+    SQLAlchemy's pool_pre_ping did so before every use, a round trip on every request; a
+    connection used within the last POOL_PING_IDLE_SECONDS is taken as it is (if the database went
+    away in that window, the request fails and the pool drops every connection of that time).
+    """
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection, record):
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, record, _proxy):
+        if time.monotonic() - record.info.get("checked_in", 0) < app.config["POOL_PING_IDLE_SECONDS"]:
+            return
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        except Exception as error:  # whatever the driver raises for a dead connection
+            raise sa.exc.DisconnectionError() from error  # the pool opens a new one and tries again
+        finally:
+            cursor.close()
 
 
 def database_ok() -> bool:

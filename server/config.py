@@ -12,7 +12,10 @@ class Config:
         default_db = "sqlite:///" + os.path.join(instance_path, "lensan.db")
         self.SECRET_KEY = env.get("SECRET_KEY") or _instance_secret(instance_path)
         self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(env.get("DATABASE_URL", default_db))
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # No ping on every checkout (a round trip per request): server/__init__.py pings a pooled
+        # connection only when it has been idle for POOL_PING_IDLE_SECONDS.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False}
+        self.POOL_PING_IDLE_SECONDS = float(env.get("POOL_PING_IDLE_SECONDS", 10))
         # Labels encode this URL. Unset, it is the local server on the port `make run` (PORT) or
         # `flask run --port` (FLASK_RUN_PORT) starts it on; a PUBLIC_BASE_URL that is set always wins.
         port = env.get("PORT") or env.get("FLASK_RUN_PORT") or "5000"

@@ -4,11 +4,13 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 
 from server import create_app
 from server.extensions import db, limiter
 from server.jobs.queue import stop_embedded
 from server.models_base import VersionCounter
+from server.public.operations import forget_day_key
 from tests.browser_client import BrowserClient
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -112,6 +114,7 @@ def _empty_tables() -> None:
             for table in tables:
                 conn.execute(table.delete())
         conn.execute(sa.insert(VersionCounter.__table__).values(id=1, value=0))
+    forget_day_key(current_app)  # the day's salt went with the tables
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from flask import Blueprint, jsonify, make_response, redirect, render_template, 
 from flask_babel import gettext as _
 from werkzeug.routing import PathConverter
 
-from server.products.models import Product
+from server.products.models import Lot, Product
 from server.public import digital_link
 from server.public import operations as lookup
 from server.public.codes import address_url, base_url, origin_url, public_domain
@@ -64,20 +64,20 @@ def digital_link_page(rest):
         query = request.query_string.decode("latin-1")
         response = redirect(f"{base_url()}{link.path}" + (f"?{query}" if query else ""), 301)
         return _with_linkset_header(response, f"{base_url()}{link.path}")
-    product = lookup.product_by_gtin(link.gtin)
-    return _origin(product, link.lot, anchor=f"{base_url()}{link.path}")
+    product, lot = lookup.product_by_gtin(link.gtin, link.lot)
+    return _origin(product, lot, link.lot, anchor=f"{base_url()}{link.path}")
 
 
 @bp.get("/p/<code>/<lot>")
 def product_page(code, lot):
     """The origin of a lot of a product without a GTIN."""
-    return _origin(lookup.product_by_code(code), lot)
+    product, found = lookup.product_by_code(code, lot)
+    return _origin(product, found, lot)
 
 
-def _origin(product: Product | None, lot_code: str | None, anchor: str | None = None):
+def _origin(product: Product | None, lot: Lot | None, lot_code: str | None, anchor: str | None = None):
     if product is None:
         return _unknown()
-    lot = lookup.lot_of(product, lot_code) if lot_code is not None else None
     if lot_code is not None and lot is None:
         return _unknown()
     anchor = anchor or origin_url(product, lot.code)

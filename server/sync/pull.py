@@ -71,6 +71,8 @@ REFS = {"household": "ref", "attendance": "household_ref"}
 def pull(scope: Scope, cursor: int, limit: int, with_exits: bool = True, refs: bool = False) -> dict:
     """One page of changes after `cursor`: {records, exits, next_cursor, has_more}."""
     ceiling = current_version(db.session)
+    if cursor >= ceiling:  # nothing changed anywhere above the cursor: no kind needs asking
+        return {"records": {}, "exits": {}, "next_cursor": cursor, "has_more": False}
     candidates = []  # (version, kind, row or exited record id), at most limit + 1 of the oldest
     sources = [partial(_changes, entity, refs=refs) for entity in ENTITIES.values()] + [_bulletins]
     if with_exits and not scope.everything:

@@ -97,11 +97,10 @@ class CommuneCodes(fields.String):
         A value naming no code (`?communes=`, `?communes=,`) counts as absent, as the document
         allows it: every commune of the scope.
         """
-        message = _("List one or more commune codes, separated by commas.")
         try:
             raw = super().deserialize(value, attr, data, **kwargs)
         except SchemaError as error:
-            raise SchemaError(message) from error
+            raise SchemaError(_("List one or more commune codes, separated by commas.")) from error
         if raw is missing:
             return raw
         codes = frozenset(code.strip() for code in raw.split(",") if code.strip())

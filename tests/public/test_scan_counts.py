@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import event
 
 from server.extensions import db
 from server.products.models import Lot
@@ -104,3 +105,33 @@ def test_visitors_are_counted_again_the_next_day_and_past_days_are_forgotten(cli
     assert [d.day for d in days] == [date(2099, 1, 2)] and days[0].salt != old_salt
     assert db.session.scalars(sa.select(ScanVisitor.day)).all() == [date(2099, 1, 2)]
     assert db.session.get(Lot, first.id).scan_count == 2 and db.session.get(Lot, second.id).scan_count == 1
+
+
+def _statements(app, request) -> list[str]:
+    sent = []
+
+    def listener(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        request()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return sent
+
+
+def test_a_visit_costs_one_read_and_one_write_and_the_days_salt_is_read_once(app, client, ctx):
+    """On PostgreSQL the visitor's row and the lot's count are one statement; SQLite needs two."""
+    _lot()
+    _visit(client)  # the day's first scan makes the salt
+    _visit(client, address="10.0.0.2")  # the next finds it stored, and the process keeps it
+    sent = _statements(app, lambda: _visit(client, address="10.0.0.3"))
+    writes = 1 if db.engine.dialect.name == "postgresql" else 2
+    assert not [s for s in sent if "scan_days" in s]
+    assert len(sent) == 1 + writes, sent  # the product with its producer, places and lot; the visit
+    assert _scans() == 3
+    again = _statements(app, lambda: _visit(client, address="10.0.0.3"))
+    assert len(again) == 2, again  # a visitor counted already today: the lookup and the INSERT that adds nothing
+    assert "Scanned 3 times." in _visit(client, address="10.0.0.3").get_data(as_text=True)
+    assert _scans() == 3
