@@ -1,9 +1,11 @@
 """What a batch of mutations needs from the database, loaded up front in a few queries instead of per mutation."""
 
+import functools
 import uuid
 
 import sqlalchemy as sa
 
+from server import clock as hlc
 from server.auth.scope import Scope
 from server.extensions import db
 from server.households.models import Consent, Household
@@ -11,6 +13,7 @@ from server.mutations.entity import Entity
 from server.mutations.kinds import ENTITIES
 from server.mutations.log import LogBook
 from server.mutations.models import Mutation
+from server.mutations.rows import NewRow, write_new
 from server.places.models import Place
 from server.training.models import TrainingSession
 
@@ -30,6 +33,8 @@ class Batch:
         self.aliases: dict[uuid.UUID, uuid.UUID] = {}
         self.places: dict[str, Place] = {}
         self.parents: dict[uuid.UUID, sa.Row] = {}  # (id, commune_code) of households and sessions
+        self.new_rows: list[NewRow] = []  # records this batch creates, inserted by write()
+        self.latest_ms = hlc.latest_allowed_ms()  # a pushed clock after this is ahead of the server's
 
     def load(self, mutations: list[dict]) -> "Batch":
         """Prefetch everything the mutations refer to."""
@@ -136,6 +141,19 @@ class Batch:
                 self.records["household"][household_id] = found
         return found
 
+    def create(self, entity: Entity, **values) -> NewRow:
+        """A new record of the kind, written with the batch's other new rows by write()."""
+        record = NewRow(entity.model, **values)
+        self.new_rows.append(record)
+        self.remember(entity, record)
+        return record
+
+    def write(self) -> None:
+        """Write the batch: versions in one step, one INSERT per table for new records and one for the log."""
+        write_new(db.session, self.new_rows)
+        self.new_rows = []
+        self.logs.write()
+
     def remember(self, entity: Entity, record) -> None:
         """Keep a loaded or new record findable by id and by natural key."""
         self.records[entity.name][record.id] = record
@@ -180,7 +198,14 @@ class Batch:
 
 
 def _as_uuid(value):
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    return _text_uuid(str(value))
+
+
+@functools.lru_cache(maxsize=8192)
+def _text_uuid(text: str):
     try:
-        return uuid.UUID(str(value)) if value is not None else None
+        return uuid.UUID(text)
     except ValueError:
         return None

@@ -51,9 +51,9 @@ def _push_once(user, token, envelope: dict, checked: list[dict], fresh: bool) ->
     _record_sync(token, envelope)
     record_opened(token, envelope.get("shown"))
     batch = Batch(user, token, scope_for(user), fresh=fresh).load([m for m in checked if "reply" not in m])
-    with db.session.no_autoflush:  # everything is written in one flush at commit, with its version
+    with db.session.no_autoflush:  # everything is written at the end, with its version
         replies = [m["reply"] if "reply" in m else apply_mutation(batch, m) for m in checked]
-        batch.logs.write()
+        batch.write()
     records = [_reply_record(batch, m, reply) for m, reply in zip(checked, replies, strict=True)]
     known = {record: record.version for record in records if record is not None}
     db.session.commit()  # a push is its own unit: its reply carries the versions this commit hands out
