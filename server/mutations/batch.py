@@ -12,7 +12,6 @@ from server.households.models import Consent, Household
 from server.mutations.entity import Entity
 from server.mutations.kinds import ENTITIES
 from server.mutations.log import LogBook
-from server.mutations.models import Mutation
 from server.mutations.rows import NewRow, write_new
 from server.places.models import Place
 from server.training.models import TrainingSession
@@ -38,11 +37,11 @@ class Batch:
 
     def load(self, mutations: list[dict]) -> "Batch":
         """Prefetch everything the mutations refer to."""
-        self.logs.load([m["mutation_id"] for m in mutations])
         wanted = {name: set() for name in ENTITIES}
         for m in mutations:
             wanted[m["entity"]].add(m["record_id"])
-        self._load_aliases(set().union(*wanted.values()))
+        # The log's earlier entries, and client ids that were merged into an existing row by natural key.
+        self.aliases.update(self.logs.load([m["mutation_id"] for m in mutations], set().union(*wanted.values())))
         for name, record_ids in wanted.items():
             self._load_records(ENTITIES[name], record_ids | {self.aliases[i] for i in record_ids if i in self.aliases})
         self._load_keys(mutations)
@@ -50,16 +49,6 @@ class Batch:
         self._load_places(mutations)
         self._load_consents(mutations)
         return self
-
-    def _load_aliases(self, record_ids: set) -> None:
-        """Client ids that were merged into an existing row by natural key."""
-        if not record_ids:
-            return
-        query = sa.select(Mutation.record_id, Mutation.reply).where(
-            Mutation.record_id.in_(record_ids), Mutation.result == "merged"
-        )
-        for record_id, reply in db.session.execute(query):
-            self.aliases[record_id] = uuid.UUID(reply["record_id"])
 
     def _load_records(self, entity: Entity, record_ids: set) -> None:
         if record_ids:

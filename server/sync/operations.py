@@ -57,8 +57,11 @@ def _push_once(user, token, envelope: dict, checked: list[dict], fresh: bool) ->
     records = [_reply_record(batch, m, reply) for m, reply in zip(checked, replies, strict=True)]
     known = {record: record.version for record in records if record is not None}
     db.session.commit()  # a push is its own unit: its reply carries the versions this commit hands out
-    _add_versions(checked, replies, records, known, db.session.info.pop(ASSIGNED_VERSIONS, {}))
-    return {"results": replies, "cursor_hint": current_version(db.session)}
+    assigned = db.session.info.pop(ASSIGNED_VERSIONS, {})
+    _add_versions(checked, replies, records, known, assigned)
+    # The newest version at the commit: the last this push handed out, if it handed out any.
+    hint = max(assigned.values()) if assigned else current_version(db.session)
+    return {"results": replies, "cursor_hint": hint}
 
 
 def _record_sync(token, envelope: dict) -> None:
