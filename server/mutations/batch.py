@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from server import clock as hlc
 from server.auth.scope import Scope
 from server.extensions import db
-from server.households.models import Consent, Household
+from server.households.models import Household
 from server.mutations.entity import Entity
 from server.mutations.kinds import ENTITIES
 from server.mutations.log import LogBook
@@ -42,25 +42,32 @@ class Batch:
             wanted[m["entity"]].add(m["record_id"])
         # The log's earlier entries, and client ids that were merged into an existing row by natural key.
         self.aliases.update(self.logs.load([m["mutation_id"] for m in mutations], set().union(*wanted.values())))
+        # The pushed households' consents (the answers the rules read) come with the consents by id.
+        asked = self._asked_households(mutations)
         for name, record_ids in wanted.items():
-            self._load_records(ENTITIES[name], record_ids | {self.aliases[i] for i in record_ids if i in self.aliases})
+            record_ids = record_ids | {self.aliases[i] for i in record_ids if i in self.aliases}
+            self._load_records(ENTITIES[name], record_ids, asked if name == "consent" else set())
         self._load_keys(mutations)
         self._load_parents(mutations)
         self._load_places(mutations)
-        self._load_consents(mutations)
+        self._load_consents(mutations, asked)
         return self
 
-    def _load_records(self, entity: Entity, record_ids: set) -> None:
-        if record_ids:
+    def _load_records(self, entity: Entity, record_ids: set, household_ids: set) -> None:
+        """Rows by id, and (consents) every row of these households, locked and tracked."""
+        if record_ids or household_ids:
             model = entity.model
-            query = sa.select(model).where(model.id.in_(record_ids)).order_by(model.id).with_for_update()
+            found = model.id.in_(record_ids)
+            if household_ids:
+                found = sa.or_(found, model.household_id.in_(household_ids))
+            query = sa.select(model).where(found).order_by(model.id).with_for_update()
             for record in db.session.scalars(query):
                 self.remember(entity, record)
 
     def _load_keys(self, mutations: list[dict]) -> None:
         """Existing rows with the natural key of a pushed record (for records not found by id)."""
         for entity in ENTITIES.values():
-            if not entity.key:
+            if not entity.key or entity.name == "consent":  # consents came with their households'
                 continue
             keys = {
                 tuple(_as_uuid(m["changed"].get(f)) if f.endswith("_id") else m["changed"].get(f) for f in entity.key)
@@ -98,14 +105,17 @@ class Batch:
             for place in db.session.scalars(sa.select(Place).where(Place.code.in_(codes))):
                 self.places[place.code] = place
 
-    def _load_consents(self, mutations: list[dict]) -> None:
-        """The consent answers of the pushed households: stored ones, then this batch's if newer."""
+    def _asked_households(self, mutations: list[dict]) -> set:
+        """The households whose consent answers the rules read: pushed ones and those of pushed consents."""
         household_ids = {m["record_id"] for m in mutations if m["entity"] == "household"}
         household_ids |= {_as_uuid(m["changed"].get("household_id")) for m in mutations if m["entity"] == "consent"}
         household_ids.discard(None)
-        if household_ids:
-            query = sa.select(Consent).where(Consent.household_id.in_(household_ids), Consent.deleted_at.is_(None))
-            for consent in db.session.scalars(query):
+        return household_ids
+
+    def _load_consents(self, mutations: list[dict], household_ids: set) -> None:
+        """The consent answers of the pushed households: stored ones, then this batch's if newer."""
+        for consent in self.records["consent"].values():
+            if consent.household_id in household_ids and consent.deleted_at is None:
                 clock = (consent.field_clocks or {}).get("given") or ""
                 self.consents[(consent.household_id, consent.purpose)] = (clock, consent.given)
         for m in mutations:
