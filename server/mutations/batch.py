@@ -21,6 +21,8 @@ class Batch:
     """Caches for one push: log entries, target records (locked), parents and places."""
 
     def __init__(self, user, token, scope: Scope, fresh: bool = False, device_id: str | None = None):
+        # The user itself, not flask_login's proxy of it: the rules read it for every mutation.
+        user = user._get_current_object() if hasattr(user, "_get_current_object") else user
         self.user, self.token, self.scope = user, token, scope
         # A retried push asks the database for natural keys again: a concurrent push made some.
         self.fresh = fresh

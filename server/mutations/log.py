@@ -30,6 +30,8 @@ class LogBook:
     def __init__(self, user, token, device_id: str | None = None):
         self.user, self.token = user, token
         self.device_id = token.device_id if token is not None else device_id
+        # Read once: the user is often flask_login's current_user, a proxy looked up on every use.
+        self.user_id, self.token_id = user.id, token.id if token is not None else None
         self.entries: dict[uuid.UUID, Entry] = {}
         self.new_rows: list[dict] = []
         self.updates: dict[int, dict] = {}  # log row id -> new values of a retried mutation
@@ -60,9 +62,9 @@ class LogBook:
     def add(self, m: dict, reply: dict, conflicts: dict | None) -> None:
         """Log a processed mutation; a retried one updates its earlier row."""
         values = {
-            "device_token_id": self.token.id if self.token is not None else None,
+            "device_token_id": self.token_id,
             "device_id": self.device_id,
-            "user_id": self.user.id,
+            "user_id": self.user_id,
             "entity": m["entity"],
             "record_id": m["record_id"],
             "op": m["op"],
