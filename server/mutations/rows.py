@@ -14,6 +14,7 @@ from server.extensions import db
 from server.models_base import assign_versions_now
 
 _SHAPES: dict[type, tuple[tuple[tuple[str, str], ...], dict, tuple]] = {}
+_ORDER: list[sa.Table] = []  # every table, parents first (sorting them anew costs on every batch)
 
 
 def _shape(model: type):
@@ -70,6 +71,8 @@ def write_new(session: orm.Session, rows: list[NewRow]) -> None:
     by_table: dict[sa.Table, list[dict]] = {}
     for row in rows:
         by_table.setdefault(row._model.__table__, []).append(row.values())
-    for table in db.metadata.sorted_tables:  # parents before the rows that refer to them
+    if not _ORDER:
+        _ORDER.extend(db.metadata.sorted_tables)
+    for table in _ORDER:  # parents before the rows that refer to them
         if table in by_table:
             session.execute(sa.insert(table), by_table[table])
