@@ -181,8 +181,9 @@ def assign_versions_now(session: orm.Session, new_rows: list) -> None:
     """Before the commit: versions for the session's changed rows and for `new_rows` in one counter step.
 
     `new_rows` are records the caller writes itself (server/mutations/rows.py: one INSERT per
-    table); they get their `version` attribute set. The session's rows are flushed with theirs,
-    and the commit's versions step leaves them be unless they change again.
+    table); they get their `version` attribute set. The session's rows are flushed with theirs.
+    All of them keep these versions at the commit, even if changed again in the meantime: the
+    counter row stays locked until then, so the commit makes them visible in their order.
     """
     if any(isinstance(obj, VersionCounter) for obj in session.new):
         session.flush()  # the counter row itself is being made (a new database)
