@@ -74,9 +74,10 @@ def mutations(device_id: str, session_ids: list[uuid.UUID]) -> list[dict]:
     return made
 
 
-def push_all(app, raw: str, batch: list[dict]) -> float:
+def push_all(app, raw: str, batch: list[dict], cpu: list | None = None) -> float:
+    """Seconds to push the batch, BATCH at a time; `cpu` gets the CPU seconds this process spent on it."""
     client = app.test_client()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for start in range(0, len(batch), BATCH):
         chunk = batch[start : start + BATCH]
         with app.app_context():
@@ -85,6 +86,8 @@ def push_all(app, raw: str, batch: list[dict]) -> float:
             )
         assert response.status_code == 200, response.get_data(as_text=True)
         assert all(r["status"] == "applied" for r in response.get_json()["results"])
+    if cpu is not None:
+        cpu.append(time.process_time() - cpu_started)
     return time.perf_counter() - started
 
 
@@ -201,8 +204,21 @@ def pouchdb_server() -> str | None:
     return program
 
 
-def push_pouchdb(batch: list[dict]) -> float | None:
-    """Seconds to send the same documents to a local pouchdb-server with _bulk_docs, BATCH at a time."""
+def process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) a process has used so far, from /proc (None elsewhere than Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def push_pouchdb(batch: list[dict], cpu: list | None = None) -> float | None:
+    """Seconds to send the same documents to a local pouchdb-server with _bulk_docs, BATCH at a time.
+
+    `cpu` gets the CPU seconds pouchdb-server's process spent meanwhile (on a shared machine the
+    fairer comparison: wall times there depend on what else runs)."""
     program = pouchdb_server()
     if program is None:
         return None
@@ -231,13 +247,17 @@ def push_pouchdb(batch: list[dict]) -> float | None:
             print("pouchdb-server did not start")
             return None
         docs = [{"_id": m["record_id"], "entity": m["entity"], "clock": m["clock"], **m["fields"]} for m in batch]
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), process_cpu(server.pid)
         for start in range(0, len(docs), BATCH):
             body = json.dumps({"docs": docs[start : start + BATCH]})
             conn.request("POST", "/bench/_bulk_docs", body=body, headers={"Content-Type": "application/json"})
             reply = json.loads(conn.getresponse().read())
             assert all(r.get("ok") for r in reply), reply[:3]
-        return time.perf_counter() - started
+        spent = time.perf_counter() - started
+        cpu_ended = process_cpu(server.pid)
+        if cpu is not None and cpu_started is not None and cpu_ended is not None:
+            cpu.append(cpu_ended - cpu_started)
+        return spent
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -254,19 +274,28 @@ def main() -> None:
             db.session.add(TrainingSession(id=session_id, commune_code=COMMUNE, held_on=held_on, topics=["e_payment"]))
         db.session.commit()
     batch = mutations(device_id, session_ids)
-    pushed = push_all(app, raw, batch)
+    push_cpu, pouchdb_cpu = [], []
+    pushed = push_all(app, raw, batch, push_cpu)
     bulk = bulk_insert(app, batch)
-    pouchdb = push_pouchdb(batch)
+    pouchdb = push_pouchdb(batch, pouchdb_cpu)
     validation, quick = validation_only(app, batch)
     up, up_gzip, down, down_gzip = daily_push_sizes(
         app, raw, batch[:100] + batch[2 * HOUSEHOLDS : 2 * HOUSEHOLDS + 100]
     )
-    print(f"{dialect}: pushed {len(batch)} mutations in {pushed:.2f} s = {len(batch) / pushed:,.0f} mutations/s")
+    print(
+        f"{dialect}: pushed {len(batch)} mutations in {pushed:.2f} s = {len(batch) / pushed:,.0f} mutations/s;"
+        f" CPU of the app's process {push_cpu[0]:.2f} s = {len(batch) / push_cpu[0]:,.0f} mutations per CPU second"
+    )
     if pouchdb is not None:
         print(
             f"{dialect}: pouchdb-server 4.2.0 (LevelDB, scratch folder), same documents by _bulk_docs of {BATCH}:"
             f" {pouchdb:.2f} s = {len(batch) / pouchdb:,.0f} docs/s; push / pouchdb-server = {pushed / pouchdb:.2f}x"
             f" (goal <= 1x)"
+        )
+    if pouchdb_cpu:
+        print(
+            f"{dialect}: CPU: pouchdb-server's process {pouchdb_cpu[0]:.2f} s = {len(batch) / pouchdb_cpu[0]:,.0f}"
+            f" docs per CPU second; push / pouchdb-server = {push_cpu[0] / pouchdb_cpu[0]:.2f}x"
         )
     print(f"{dialect}: Core bulk insert of the same rows {bulk:.3f} s; push / bulk = {pushed / bulk:.1f}x (goal 3x)")
     print(

@@ -24,9 +24,11 @@ def create_app(config: dict | None = None) -> Flask:
     from server.auth.tokens import load_user_from_bearer
     from server.core import init_static_versions
     from server.i18n import init_formatting, select_locale
+    from server.models_base import json_text
     from server.navigation import init_navigation
     from server.vocab import init_vocab
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"json_serializer": json_text, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     babel.init_app(app, locale_selector=select_locale)

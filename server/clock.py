@@ -101,6 +101,6 @@ def latest_allowed_ms() -> int:
     return now_ms() + max_ahead_ms()
 
 
-def is_ahead(clock: str) -> bool:
-    """Whether a clock is further ahead of the server's time than allowed."""
-    return parse(clock).ms > latest_allowed_ms()
+def is_ahead(clock: str, latest_ms: int | None = None) -> bool:
+    """Whether a clock is further ahead of the server's time than allowed (latest_ms: as latest_allowed_ms())."""
+    return parse(clock).ms > (latest_allowed_ms() if latest_ms is None else latest_ms)

@@ -16,7 +16,7 @@ import json
 import re
 import zlib
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
 
 from server.errors import AppError, ValidationError
@@ -89,6 +89,19 @@ def invalid_text_path(value) -> str | None:
     return None
 
 
+# A body can hold a lone surrogate only through a \uD800-\uDFFF escape, or the bytes of one
+# (json.loads reads UTF-8 with "surrogatepass"), or in UTF-16/32 (a JSON object there has NULs).
+_SURROGATE_SOURCE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]|\x00")
+
+
+def may_hold_broken_text() -> bool:
+    """Whether the request's JSON body (read by read_json) may hold a lone surrogate somewhere.
+
+    False means none of its strings can: checking them one by one (invalid_text_path) finds nothing.
+    """
+    return g.get("json_may_hold_surrogates", True)
+
+
 def _printable(text: str) -> str:
     return _LONE_SURROGATE.sub("\ufffd", text)
 
@@ -116,6 +129,7 @@ def read_json(max_bytes: int, require_json_type: bool = False, own_text: tuple[s
         raise MalformedJson()
     if not isinstance(body, dict):
         raise ValidationError(_l("Please send a JSON object."), code="not_an_object")
+    g.json_may_hold_surrogates = _SURROGATE_SOURCE.search(raw) is not None
     broken = invalid_text_path({key: value for key, value in body.items() if key not in own_text})
     if broken is not None:
         raise InvalidText(errors={broken: [str(InvalidText.title)]})

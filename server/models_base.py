@@ -5,10 +5,12 @@ holds a row lock until the transaction ends, so versions become visible in the
 order they are handed out and a pull paging by version never skips one.
 """
 
+import json
 import os
 import time
 import uuid
 from datetime import UTC, datetime
+from json import encoder as json_encoder
 
 import sqlalchemy as sa
 from sqlalchemy import event, orm
@@ -26,6 +28,28 @@ def uuid7() -> uuid.UUID:
     value |= 0b10 << 62
     value |= rand & 0x3FFFFFFFFFFFFFFF
     return uuid.UUID(int=value)
+
+
+def _not_json(value):
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# One encoder made once: json.dumps builds a new one for every value, which cost more than the
+# encoding itself in a push (three JSON columns a mutation). The text is the same as json.dumps's.
+_ENCODE = (
+    json_encoder.c_make_encoder(
+        None, _not_json, json_encoder.encode_basestring_ascii, None, ": ", ", ", False, False, True
+    )
+    if json_encoder.c_make_encoder is not None
+    else None
+)
+
+
+def json_text(value) -> str:
+    """A JSON column's value as stored: json.dumps's text (the engine's json_serializer)."""
+    if _ENCODE is None:
+        return json.dumps(value)
+    return "".join(_ENCODE(value, 0))
 
 
 def utcnow() -> datetime:
@@ -122,6 +146,7 @@ def _changed(obj) -> bool:
 PENDING = "versioned_pending"  # session.info key: {savepoint or None: {changed row: None}}
 ASSIGNED_VERSIONS = "versions_assigned"  # session.info key: {row: version} of the last commit
 ASSIGNING = "versions_assigning"  # session.info key: the same, while the commit hands them out
+EARLY_VERSIONS = "versions_early"  # session.info key: {row: version} handed out before the commit
 
 
 def _pending_sets(session) -> dict:
@@ -152,6 +177,34 @@ def touch(session: orm.Session, obj: Versioned) -> None:
     _pending_sets(session).setdefault(session.get_nested_transaction(), {})[obj] = None
 
 
+def assign_versions_now(session: orm.Session, new_rows: list) -> None:
+    """Before the commit: versions for the session's changed rows and for `new_rows` in one counter step.
+
+    `new_rows` are records the caller writes itself (server/mutations/rows.py: one INSERT per
+    table); they get their `version` attribute set. The session's rows are flushed with theirs.
+    All of them keep these versions at the commit, even if changed again in the meantime: the
+    counter row stays locked until then, so the commit makes them visible in their order.
+    """
+    if any(isinstance(obj, VersionCounter) for obj in session.new):
+        session.flush()  # the counter row itself is being made (a new database)
+    _collect(session, _pending_sets(session).setdefault(session.get_nested_transaction(), {}))
+    early = session.info.setdefault(EARLY_VERSIONS, {})
+    sets = session.info.pop(PENDING, {})
+    pending = [o for o in dict.fromkeys(o for rows in sets.values() for o in rows) if o in session]
+    pending = [o for o in pending if o not in early]
+    if pending or new_rows:
+        versions = iter(next_versions(session, len(pending) + len(new_rows)))
+        for obj in pending:
+            obj.version = early[obj] = next(versions)
+        for row in new_rows:
+            row.version = early[row] = next(versions)
+    session.info[ASSIGNING] = early
+    try:
+        session.flush()
+    finally:
+        session.info.pop(ASSIGNING, None)
+
+
 def assign_versions(session: orm.Session) -> None:
     """Commit step 1 (server/transaction.py): give every changed row its version, flushing each once."""
     nested = session.get_nested_transaction()
@@ -167,7 +220,8 @@ def assign_versions(session: orm.Session) -> None:
         session.flush()  # the counter row itself is being made (a new database)
     # Rows not flushed yet get their version before the flush, so each is written once.
     _collect(session, _pending_sets(session).setdefault(None, {}))
-    assigned = session.info[ASSIGNING] = {}
+    # Rows given their version before the commit (assign_versions_now) keep it.
+    assigned = session.info[ASSIGNING] = session.info.pop(EARLY_VERSIONS, {})
     try:
         while True:
             sets = session.info.pop(PENDING, {})
@@ -190,3 +244,4 @@ def _forget_pending(session, previous_transaction):
         _pending_sets(session).pop(previous_transaction, None)
     else:
         session.info.pop(PENDING, None)
+        session.info.pop(EARLY_VERSIONS, None)

@@ -20,7 +20,8 @@ The other commit points are units of their own, each with a comment saying why:
 
 Every commit runs STEPS, in this order, from one before_commit listener:
 1. assign versions (server/models_base.py): changed rows get their versions and are flushed
-   once, with them;
+   once, with them (a batch of mutations has already taken its versions in one step before
+   writing its new rows, server/mutations/rows.py: those rows keep them);
 2. refresh summaries (server/reports/summary_hooks.py): household_summaries rows are recomputed
    from the source tables as that last flush left them.
 """

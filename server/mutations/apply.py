@@ -61,7 +61,7 @@ def _resolve(batch: Batch, entity: Entity, m: dict) -> tuple[object | None, dict
     """Find the target and check the mutation fully before anything is written."""
     # A phone's clock must not run ahead of the server's; the server's own clocks (web pages,
     # imports) are made after every clock a record carries, old frozen ones included.
-    if batch.token is not None and hlc.is_ahead(m["clock"]):
+    if batch.token is not None and hlc.is_ahead(m["clock"], batch.latest_ms):
         raise Rejected("clock_ahead", {"clock": ["ahead of the server's time"]})
     values = load_values(entity, m)
     record = batch.record(entity, m["record_id"])
@@ -126,9 +126,7 @@ def _write(batch: Batch, entity: Entity, m: dict, record, values: dict):
     """Merge the values into the record (creating it if new); return it and any conflicts."""
     is_new = record is None
     if is_new:
-        record = entity.model(id=m["record_id"], field_clocks={}, **{f: values[f] for f in entity.key})
-        db.session.add(record)
-        batch.remember(entity, record)
+        record = batch.create(entity, id=m["record_id"], field_clocks={}, **{f: values[f] for f in entity.key})
     old_commune = None if is_new else getattr(record, "commune_code", None)
     merge_values = {k: v for k, v in values.items() if k not in entity.key}
     merge_values[DELETED] = m["op"] == "delete"

@@ -1,16 +1,18 @@
 """What a batch of mutations needs from the database, loaded up front in a few queries instead of per mutation."""
 
+import functools
 import uuid
 
 import sqlalchemy as sa
 
+from server import clock as hlc
 from server.auth.scope import Scope
 from server.extensions import db
-from server.households.models import Consent, Household
+from server.households.models import Household
 from server.mutations.entity import Entity
 from server.mutations.kinds import ENTITIES
 from server.mutations.log import LogBook
-from server.mutations.models import Mutation
+from server.mutations.rows import NewRow, write_new
 from server.places.models import Place
 from server.training.models import TrainingSession
 
@@ -19,6 +21,8 @@ class Batch:
     """Caches for one push: log entries, target records (locked), parents and places."""
 
     def __init__(self, user, token, scope: Scope, fresh: bool = False, device_id: str | None = None):
+        # The user itself, not flask_login's proxy of it: the rules read it for every mutation.
+        user = user._get_current_object() if hasattr(user, "_get_current_object") else user
         self.user, self.token, self.scope = user, token, scope
         # A retried push asks the database for natural keys again: a concurrent push made some.
         self.fresh = fresh
@@ -30,43 +34,42 @@ class Batch:
         self.aliases: dict[uuid.UUID, uuid.UUID] = {}
         self.places: dict[str, Place] = {}
         self.parents: dict[uuid.UUID, sa.Row] = {}  # (id, commune_code) of households and sessions
+        self.new_rows: list[NewRow] = []  # records this batch creates, inserted by write()
+        self.latest_ms = hlc.latest_allowed_ms()  # a pushed clock after this is ahead of the server's
 
     def load(self, mutations: list[dict]) -> "Batch":
         """Prefetch everything the mutations refer to."""
-        self.logs.load([m["mutation_id"] for m in mutations])
         wanted = {name: set() for name in ENTITIES}
         for m in mutations:
             wanted[m["entity"]].add(m["record_id"])
-        self._load_aliases(set().union(*wanted.values()))
+        # The log's earlier entries, and client ids that were merged into an existing row by natural key.
+        self.aliases.update(self.logs.load([m["mutation_id"] for m in mutations], set().union(*wanted.values())))
+        # The pushed households' consents (the answers the rules read) come with the consents by id.
+        asked = self._asked_households(mutations)
         for name, record_ids in wanted.items():
-            self._load_records(ENTITIES[name], record_ids | {self.aliases[i] for i in record_ids if i in self.aliases})
+            record_ids = record_ids | {self.aliases[i] for i in record_ids if i in self.aliases}
+            self._load_records(ENTITIES[name], record_ids, asked if name == "consent" else set())
         self._load_keys(mutations)
         self._load_parents(mutations)
         self._load_places(mutations)
-        self._load_consents(mutations)
+        self._load_consents(mutations, asked)
         return self
 
-    def _load_aliases(self, record_ids: set) -> None:
-        """Client ids that were merged into an existing row by natural key."""
-        if not record_ids:
-            return
-        query = sa.select(Mutation.record_id, Mutation.reply).where(
-            Mutation.record_id.in_(record_ids), Mutation.result == "merged"
-        )
-        for record_id, reply in db.session.execute(query):
-            self.aliases[record_id] = uuid.UUID(reply["record_id"])
-
-    def _load_records(self, entity: Entity, record_ids: set) -> None:
-        if record_ids:
+    def _load_records(self, entity: Entity, record_ids: set, household_ids: set) -> None:
+        """Rows by id, and (consents) every row of these households, locked and tracked."""
+        if record_ids or household_ids:
             model = entity.model
-            query = sa.select(model).where(model.id.in_(record_ids)).order_by(model.id).with_for_update()
+            found = model.id.in_(record_ids)
+            if household_ids:
+                found = sa.or_(found, model.household_id.in_(household_ids))
+            query = sa.select(model).where(found).order_by(model.id).with_for_update()
             for record in db.session.scalars(query):
                 self.remember(entity, record)
 
     def _load_keys(self, mutations: list[dict]) -> None:
         """Existing rows with the natural key of a pushed record (for records not found by id)."""
         for entity in ENTITIES.values():
-            if not entity.key:
+            if not entity.key or entity.name == "consent":  # consents came with their households'
                 continue
             keys = {
                 tuple(_as_uuid(m["changed"].get(f)) if f.endswith("_id") else m["changed"].get(f) for f in entity.key)
@@ -104,14 +107,17 @@ class Batch:
             for place in db.session.scalars(sa.select(Place).where(Place.code.in_(codes))):
                 self.places[place.code] = place
 
-    def _load_consents(self, mutations: list[dict]) -> None:
-        """The consent answers of the pushed households: stored ones, then this batch's if newer."""
+    def _asked_households(self, mutations: list[dict]) -> set:
+        """The households whose consent answers the rules read: pushed ones and those of pushed consents."""
         household_ids = {m["record_id"] for m in mutations if m["entity"] == "household"}
         household_ids |= {_as_uuid(m["changed"].get("household_id")) for m in mutations if m["entity"] == "consent"}
         household_ids.discard(None)
-        if household_ids:
-            query = sa.select(Consent).where(Consent.household_id.in_(household_ids), Consent.deleted_at.is_(None))
-            for consent in db.session.scalars(query):
+        return household_ids
+
+    def _load_consents(self, mutations: list[dict], household_ids: set) -> None:
+        """The consent answers of the pushed households: stored ones, then this batch's if newer."""
+        for consent in self.records["consent"].values():
+            if consent.household_id in household_ids and consent.deleted_at is None:
                 clock = (consent.field_clocks or {}).get("given") or ""
                 self.consents[(consent.household_id, consent.purpose)] = (clock, consent.given)
         for m in mutations:
@@ -135,6 +141,19 @@ class Batch:
             if found is not None:
                 self.records["household"][household_id] = found
         return found
+
+    def create(self, entity: Entity, **values) -> NewRow:
+        """A new record of the kind, written with the batch's other new rows by write()."""
+        record = NewRow(entity.model, **values)
+        self.new_rows.append(record)
+        self.remember(entity, record)
+        return record
+
+    def write(self) -> None:
+        """Write the batch: versions in one step, one INSERT per table for new records and one for the log."""
+        write_new(db.session, self.new_rows)
+        self.new_rows = []
+        self.logs.write()
 
     def remember(self, entity: Entity, record) -> None:
         """Keep a loaded or new record findable by id and by natural key."""
@@ -180,7 +199,14 @@ class Batch:
 
 
 def _as_uuid(value):
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    return _text_uuid(str(value))
+
+
+@functools.lru_cache(maxsize=8192)
+def _text_uuid(text: str):
     try:
-        return uuid.UUID(str(value)) if value is not None else None
+        return uuid.UUID(text)
     except ValueError:
         return None

@@ -12,10 +12,10 @@ from server.mutations.models import Mutation
 
 @dataclass
 class Entry:
-    """What became of a mutation id: its first reply, and the stored row if it is already in the log."""
+    """What became of a mutation id: its first reply, and its row's id if it is already in the log."""
 
     reply: dict
-    row: Mutation | None = None  # already in the log
+    row_id: int | None = None  # already in the log
     pending: dict | None = None  # to be inserted at the end of this push
 
     @property
@@ -30,20 +30,30 @@ class LogBook:
     def __init__(self, user, token, device_id: str | None = None):
         self.user, self.token = user, token
         self.device_id = token.device_id if token is not None else device_id
+        # Read once: the user is often flask_login's current_user, a proxy looked up on every use.
+        self.user_id, self.token_id = user.id, token.id if token is not None else None
         self.entries: dict[uuid.UUID, Entry] = {}
         self.new_rows: list[dict] = []
+        self.updates: dict[int, dict] = {}  # log row id -> new values of a retried mutation
 
-    def load(self, mutation_ids: list) -> None:
-        """Find the mutation ids already in the log (one query)."""
-        for row in db.session.scalars(sa.select(Mutation).where(Mutation.mutation_id.in_(mutation_ids))):
-            self.entries[row.mutation_id] = Entry(row.reply, row)
+    def load(self, mutation_ids: list, record_ids=()) -> dict[uuid.UUID, uuid.UUID]:
+        """Find the mutation ids already in the log, and the record ids merged into another (one query).
 
-    def reload(self, mutation_id: uuid.UUID) -> None:
-        """Look a mutation id up again (a concurrent push may have logged it)."""
-        row = db.session.scalar(sa.select(Mutation).where(Mutation.mutation_id == mutation_id))
-        self.entries.pop(mutation_id, None)
-        if row is not None:
-            self.entries[mutation_id] = Entry(row.reply, row)
+        Returns {record id sent: id of the record it was merged into}.
+        """
+        table = Mutation.__table__
+        found = table.c.mutation_id.in_(mutation_ids)
+        if record_ids:
+            found = sa.or_(found, sa.and_(table.c.record_id.in_(record_ids), table.c.result == "merged"))
+        query = sa.select(table.c.id, table.c.mutation_id, table.c.record_id, table.c.result, table.c.reply)
+        merged = {}
+        wanted = set(mutation_ids)
+        for row in db.session.execute(query.where(found)):
+            if row.mutation_id in wanted:
+                self.entries[row.mutation_id] = Entry(row.reply, row.id)
+            if row.result == "merged" and row.record_id in record_ids:
+                merged[row.record_id] = uuid.UUID(row.reply["record_id"])
+        return merged
 
     def get(self, mutation_id: uuid.UUID) -> Entry | None:
         """The entry of a mutation id seen before, in the log or earlier in this push."""
@@ -52,9 +62,9 @@ class LogBook:
     def add(self, m: dict, reply: dict, conflicts: dict | None) -> None:
         """Log a processed mutation; a retried one updates its earlier row."""
         values = {
-            "device_token_id": self.token.id if self.token is not None else None,
+            "device_token_id": self.token_id,
             "device_id": self.device_id,
-            "user_id": self.user.id,
+            "user_id": self.user_id,
             "entity": m["entity"],
             "record_id": m["record_id"],
             "op": m["op"],
@@ -78,15 +88,14 @@ class LogBook:
         if earlier.pending is not None:
             earlier.pending.update(values)
         else:
-            for name, value in values.items():
-                setattr(earlier.row, name, value if name != "conflicts" or value else sa.null())
+            self.updates[earlier.row_id] = values
 
     def forget(self, record_id, names: tuple[str, ...]) -> None:
         """Remove withdrawn values of a record from the log, stored and pending entries alike."""
         for row in db.session.scalars(sa.select(Mutation).where(Mutation.record_id == record_id)):
             row.fields, row.reply = scrub(row.fields, names), scrub(row.reply, names)
             row.conflicts = scrub(row.conflicts, names) if row.conflicts else sa.null()
-        for pending in self.new_rows:
+        for pending in [*self.new_rows, *self.updates.values()]:
             if pending["record_id"] == record_id:
                 pending["fields"], pending["conflicts"] = (
                     scrub(pending["fields"], names),
@@ -94,14 +103,17 @@ class LogBook:
                 )
 
     def write(self) -> None:
-        """Insert the new entries: two statements at most, so that "no conflict" is SQL NULL."""
+        """Insert the new entries and update the retried ones; "no conflict" is SQL NULL, not JSON null."""
         table = Mutation.__table__
         with_conflicts = [row for row in self.new_rows if row["conflicts"]]
         without = [{k: v for k, v in row.items() if k != "conflicts"} for row in self.new_rows if not row["conflicts"]]
         for rows in (with_conflicts, without):
             if rows:
                 db.session.execute(sa.insert(table), rows)
-        self.new_rows = []
+        for row_id, values in self.updates.items():
+            values = {**values, "conflicts": values["conflicts"] or sa.null()}
+            db.session.execute(sa.update(table).where(table.c.id == row_id).values(**values))
+        self.new_rows, self.updates = [], {}
 
 
 def scrub(data, names: tuple[str, ...]):

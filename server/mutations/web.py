@@ -54,7 +54,7 @@ def web_changes(mutations: list[dict], user, device_id: str = WEB_DEVICE) -> lis
     batch = Batch(user, None, scope_for(user), device_id=device_id).load(mutations)
     with db.session.no_autoflush:
         replies = [apply_mutation(batch, m) for m in mutations]
-        batch.logs.write()
+        batch.write()
     return replies
 
 

@@ -19,7 +19,7 @@ from marshmallow import ValidationError as SchemaError
 from server.auth.scope import scope_for
 from server.bulletins.operations import record_opened
 from server.extensions import db
-from server.jsonbody import invalid_text_path
+from server.jsonbody import invalid_text_path, may_hold_broken_text
 from server.models_base import ASSIGNED_VERSIONS, current_version, utcnow
 from server.mutations.apply import apply_mutation, rejected_reply
 from server.mutations.batch import Batch
@@ -34,7 +34,8 @@ _load_mutation = compile_loader(_MUTATION)  # same result and errors as _MUTATIO
 
 def push(user, token, envelope: dict, raw_mutations: list) -> dict:
     """Apply a batch of mutations from one device and commit once; one result per mutation."""
-    checked = [_check_envelope(raw) for raw in raw_mutations]
+    suspect = may_hold_broken_text()  # most bodies cannot hold a lone surrogate: no need to look
+    checked = [_check_envelope(raw, suspect) for raw in raw_mutations]
     for attempt in range(2):
         try:
             return _push_once(user, token, envelope, checked, fresh=attempt > 0)
@@ -51,14 +52,17 @@ def _push_once(user, token, envelope: dict, checked: list[dict], fresh: bool) ->
     _record_sync(token, envelope)
     record_opened(token, envelope.get("shown"))
     batch = Batch(user, token, scope_for(user), fresh=fresh).load([m for m in checked if "reply" not in m])
-    with db.session.no_autoflush:  # everything is written in one flush at commit, with its version
+    with db.session.no_autoflush:  # everything is written at the end, with its version
         replies = [m["reply"] if "reply" in m else apply_mutation(batch, m) for m in checked]
-        batch.logs.write()
+        batch.write()
     records = [_reply_record(batch, m, reply) for m, reply in zip(checked, replies, strict=True)]
     known = {record: record.version for record in records if record is not None}
     db.session.commit()  # a push is its own unit: its reply carries the versions this commit hands out
-    _add_versions(checked, replies, records, known, db.session.info.pop(ASSIGNED_VERSIONS, {}))
-    return {"results": replies, "cursor_hint": current_version(db.session)}
+    assigned = db.session.info.pop(ASSIGNED_VERSIONS, {})
+    _add_versions(checked, replies, records, known, assigned)
+    # The newest version at the commit: the last this push handed out, if it handed out any.
+    hint = max(assigned.values()) if assigned else current_version(db.session)
+    return {"results": replies, "cursor_hint": hint}
 
 
 def _record_sync(token, envelope: dict) -> None:
@@ -72,13 +76,13 @@ def _record_sync(token, envelope: dict) -> None:
     db.session.flush()
 
 
-def _check_envelope(raw) -> dict:
+def _check_envelope(raw, suspect: bool = True) -> dict:
     """A loaded mutation, or {"reply": rejection} when it cannot even be read.
 
     Text no database can store (a lone surrogate) refuses its mutation here, before it is logged,
     and for good: sending it again cannot mend it, so the phone takes it out of its outbox.
     """
-    broken = invalid_text_path(raw)
+    broken = invalid_text_path(raw) if suspect else None
     if broken is not None:
         mutation_id = raw.get("mutation_id") if isinstance(raw, dict) else None
         record_id = raw.get("record_id") if isinstance(raw, dict) else None

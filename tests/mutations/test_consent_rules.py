@@ -6,6 +6,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from server import clock
 from server.auth.models import User
 from server.extensions import db
 from server.households.models import Household
@@ -144,3 +145,23 @@ def test_a_withdrawal_clears_an_edit_made_after_it_on_a_phone_that_had_not_seen_
         device.results([mutation])
     assert stored(household_id).ethnicity is None
     assert "Kinh" not in logged(household_id)
+
+
+def test_a_withdrawal_in_the_batch_that_retries_a_refused_edit_clears_it_from_the_log_too(tree, trainer, phone_for):
+    """A refused edit (the date was ahead) is logged; sent again beside a withdrawal, its log entry loses the value."""
+    phone = phone_for(trainer)
+    household_id = register(phone, tree)
+    phone.results([f.consent_mutation(household_id, "ethnicity", True, phone.clock())])
+    day_ahead = f.hlc(clock.now_ms() + 24 * 3600 * 1000, phone.device_id)
+    edit = f.mutation("household", household_id, {"ethnicity": "Khmer"}, day_ahead)
+    assert phone.results([edit])[0]["code"] == "clock_ahead"
+    assert "Khmer" in logged(household_id)
+    restamped = {**edit, "clock": f.hlc(clock.now_ms(), phone.device_id)}
+    withdrawal = f.consent_mutation(household_id, "ethnicity", False, f.hlc(clock.now_ms() + 1_000, phone.device_id))
+    [retried, withdrawn] = phone.results([restamped, withdrawal])
+    # The batch's newest answer is the withdrawal: the edit is refused now, and its one log entry says so.
+    assert (retried["code"], withdrawn["status"]) == ("consent_needed", "merged")
+    assert stored(household_id).ethnicity is None
+    assert "Khmer" not in logged(household_id)
+    entries = db.session.scalars(sa.select(Mutation).where(Mutation.mutation_id == uuid.UUID(edit["mutation_id"])))
+    assert [(row.result_code, row.client_clock) for row in entries] == [("consent_needed", restamped["clock"])]

@@ -1,11 +1,13 @@
 """Hostile or broken text in a push: only the mutation that holds it is refused, and every answer is JSON."""
 
+import json
 import uuid
 
 import pytest
 
 from server.households.models import Household
 from tests import factories as f
+from tests.sync.conftest import with_programme_consent
 from tests.sync.test_sync_push import fresh
 
 LONE_SURROGATE = "\udcff"  # what a phone's broken UTF-16 string decodes to; UTF-8 cannot hold it
@@ -42,6 +44,23 @@ def test_a_lone_surrogate_rejects_only_its_own_mutation_and_the_resend_too(tree,
         assert refused["retryable"] is False and refused["message"]
         assert by_id[fine["mutation_id"]]["status"] in ("applied", "duplicate")
     assert fresh(Household, uuid.UUID(fine["record_id"])).head_name == "Kim Pha"
+    assert fresh(Household, uuid.UUID(broken["record_id"])) is None
+
+
+@pytest.mark.parametrize("spelled", ["escaped", "raw bytes"])
+def test_a_lone_surrogate_is_found_however_the_body_spells_it(tree, trainer, phone_for, spelled):
+    """As an escape, or as the three bytes of one written out (which Python's JSON reader lets through)."""
+    phone = phone_for(trainer)
+    broken = _register(phone, tree, head_name="Sóc-MARK")
+    fine = _register(phone, tree, head_name="Kim Pha")
+    body = json.dumps({"mutations": with_programme_consent([broken, fine])}, ensure_ascii=False).encode()
+    mark = b"\\udcff" if spelled == "escaped" else LONE_SURROGATE.encode("utf-8", "surrogatepass")
+    body = body.replace(b"MARK", mark)
+    response = phone.request("post", "/api/v1/sync/push", data=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    by_id = {r["mutation_id"]: r for r in response.get_json()["results"]}
+    assert by_id[broken["mutation_id"]]["code"] == "invalid_text"
+    assert by_id[fine["mutation_id"]]["status"] == "applied"
     assert fresh(Household, uuid.UUID(broken["record_id"])) is None
 
 

@@ -1,0 +1,78 @@
+"""New records of a batch as plain rows, written with one INSERT per table (executemany) at the end of the batch.
+
+A record created by a mutation is not an ORM object: the rules and the merge read and set its
+attributes as they do on a loaded record, and `write_new` inserts every kind's new rows with one
+Core statement each, after the versions step (server/models_base.py) has given them their
+versions together with the session's changed rows. The INSERTs run through the session, so the
+summary hooks see the households they touch (server/reports/summary_hooks.py).
+"""
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from server.extensions import db
+from server.models_base import assign_versions_now
+
+_SHAPES: dict[type, tuple[tuple[tuple[str, str], ...], dict, tuple]] = {}
+_ORDER: list[sa.Table] = []  # every table, parents first (sorting them anew costs on every batch)
+
+
+def _shape(model: type):
+    """Per model: (attribute, column) pairs, constant defaults, and callable defaults."""
+    found = _SHAPES.get(model)
+    if found is None:
+        mapper = sa.inspect(model)
+        pairs, constants, callables = [], {}, []
+        for attr in mapper.column_attrs:
+            [column] = attr.columns
+            pairs.append((attr.key, column.key))
+            default = column.default
+            if default is None:
+                constants[attr.key] = None
+            elif default.is_callable:
+                callables.append((attr.key, default.arg))
+            elif default.is_scalar:
+                constants[attr.key] = default.arg
+            else:
+                raise TypeError(f"{model.__name__}.{attr.key}: a default only the database can compute")
+        found = _SHAPES[model] = (tuple(pairs), constants, tuple(callables))
+    return found
+
+
+class NewRow:
+    """A record this batch creates: every column an attribute, defaults filled in as the INSERT would."""
+
+    def __init__(self, model: type, **values):
+        _pairs, constants, callables = _shape(model)
+        attrs = self.__dict__
+        attrs.update(constants)
+        for key, default in callables:
+            if key not in values:
+                attrs[key] = default(None)
+        attrs.update(values)
+        attrs["_model"] = model
+
+    @property
+    def is_deleted(self) -> bool:
+        """Whether the record is a tombstone."""
+        return self.deleted_at is not None
+
+    def values(self) -> dict:
+        """The INSERT's parameters, by column."""
+        attrs = self.__dict__
+        return {column: attrs[key] for key, column in _shape(self._model)[0]}
+
+
+def write_new(session: orm.Session, rows: list[NewRow]) -> None:
+    """Versions for the session's changed rows and for `rows` in one step, then one INSERT per table."""
+    if isinstance(session, orm.scoped_session):
+        session = session()
+    assign_versions_now(session, rows)
+    by_table: dict[sa.Table, list[dict]] = {}
+    for row in rows:
+        by_table.setdefault(row._model.__table__, []).append(row.values())
+    if not _ORDER:
+        _ORDER.extend(db.metadata.sorted_tables)
+    for table in _ORDER:  # parents before the rows that refer to them
+        if table in by_table:
+            session.execute(sa.insert(table), by_table[table])
