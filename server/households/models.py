@@ -47,6 +47,14 @@ class Household(Synced, db.Model):
     marketplace_accounts = orm.relationship("MarketplaceAccount", back_populates="household")
     payment_accounts = orm.relationship("PaymentAccount", back_populates="household")
 
+    @staticmethod
+    def complete_new_row(values: dict) -> dict:
+        """A household written as a plain row (server/mutations/rows.py) gets its ref as
+        `_first_version_is_ref` gives one added to the session: its first version."""
+        if values.get("ref") is None:
+            values["ref"] = values["version"]
+        return values
+
     def has_consent(self, purpose: str) -> bool:
         """Whether consent for the purpose is currently given."""
         return any(c.purpose == purpose and c.given and c.deleted_at is None for c in self.consents)

@@ -58,9 +58,12 @@ class NewRow:
         return self.deleted_at is not None
 
     def values(self) -> dict:
-        """The INSERT's parameters, by column."""
+        """The INSERT's parameters, by column; a model may fill in columns that follow from the
+        version (`complete_new_row`), as its ORM listeners do for a record added to the session."""
         attrs = self.__dict__
-        return {column: attrs[key] for key, column in _shape(self._model)[0]}
+        values = {column: attrs[key] for key, column in _shape(self._model)[0]}
+        complete = getattr(self._model, "complete_new_row", None)
+        return complete(values) if complete else values
 
 
 def write_new(session: orm.Session, rows: list[NewRow]) -> None:
