@@ -120,6 +120,19 @@ def summaries_in(place: Place):
     return _in_place(place, HouseholdSummary.commune_code, HouseholdSummary.hamlet_code)
 
 
+def follow_up_count(place: Place, communes_filter, name: str) -> int:
+    """Counted households of a place on a follow-up list, from household_summaries' index of that list.
+
+    `communes_filter(column)` restricts the commune codes to the reader's scope. The same
+    households as server/households/lists.py's query of that list, counted without reading them.
+    """
+    flag = HouseholdSummary.__table__.c[f"follow_up_{name}"]
+    query = sa.select(sa.func.count()).where(
+        flag == sa.true(), communes_filter(HouseholdSummary.commune_code), summaries_in(place)
+    )
+    return db.session.scalar(query) or 0
+
+
 def group_column(place: Place):
     """The summary column that splits a place into its children."""
     if place.kind == "province":

@@ -49,6 +49,11 @@ class HouseholdSummary(db.Model):
     """
 
     __tablename__ = "household_summaries"
+    # The dashboard counts a follow-up list of a province, commune or hamlet from one of these alone.
+    __table_args__ = tuple(
+        sa.Index(f"ix_household_summaries_follow_up_{name}", f"follow_up_{name}", "commune_code", "hamlet_code")
+        for name in ("trained_no_account", "no_smartphone")
+    )
     household_id = sa.Column(sa.Uuid, primary_key=True)
     commune_code = sa.Column(sa.String(24), nullable=False, index=True)
     hamlet_code = sa.Column(sa.String(24), nullable=True, index=True)
@@ -73,6 +78,10 @@ class HouseholdSummary(db.Model):
     platform_tiki = sa.Column(sa.Date, nullable=True)
     platform_provincial = sa.Column(sa.Date, nullable=True)
     platform_other = sa.Column(sa.Date, nullable=True)
+    # Whether a counted household is on each follow-up list (server/households/lists.py FOLLOW_UPS):
+    # trained (a live attendance at a live session) without a live seller account; no smartphone.
+    follow_up_trained_no_account = sa.Column(sa.Boolean, nullable=False, default=False)
+    follow_up_no_smartphone = sa.Column(sa.Boolean, nullable=False, default=False)
 
 
 class PlaceDayCount(db.Model):
