@@ -121,11 +121,15 @@ def summaries_in(place: Place):
 
 
 def follow_up_count(place: Place, communes_filter, name: str) -> int:
-    """Counted households of a place on a follow-up list, from household_summaries' index of that list.
+    """Counted households of a place on a follow-up list (server/households/lists.py FOLLOW_UPS).
 
-    `communes_filter(column)` restricts the commune codes to the reader's scope. The same
-    households as server/households/lists.py's query of that list, counted without reading them.
+    `communes_filter(column)` restricts commune codes to the reader's scope. A province or a
+    commune is added up from the per-commune counters; a hamlet counts its household_summaries.
     """
+    if place.kind in ("province", "commune"):
+        communes = communes_of(place) if place.kind == "province" else [place.code]
+        found = counters.follow_ups(db.session.connection(), communes, communes_filter(counters.MONTHS.c.commune_code))
+        return found.get(name, 0)
     flag = HouseholdSummary.__table__.c[f"follow_up_{name}"]
     query = sa.select(sa.func.count()).where(
         flag == sa.true(), communes_filter(HouseholdSummary.commune_code), summaries_in(place)

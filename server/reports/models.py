@@ -49,11 +49,6 @@ class HouseholdSummary(db.Model):
     """
 
     __tablename__ = "household_summaries"
-    # The dashboard counts a follow-up list of a province, commune or hamlet from one of these alone.
-    __table_args__ = tuple(
-        sa.Index(f"ix_household_summaries_follow_up_{name}", f"follow_up_{name}", "commune_code", "hamlet_code")
-        for name in ("trained_no_account", "no_smartphone")
-    )
     household_id = sa.Column(sa.Uuid, primary_key=True)
     commune_code = sa.Column(sa.String(24), nullable=False, index=True)
     hamlet_code = sa.Column(sa.String(24), nullable=True, index=True)
@@ -89,7 +84,8 @@ class PlaceDayCount(db.Model):
 
     Derived from household_summaries, by the same refresh (server/reports/counters.py):
     `metric` is "registered" (dated by registration), "orders" (the orders summed, dated by
-    registration), an indicator or "platform_<p>"; `households` is how many met it on `on_day`.
+    registration), an indicator, "platform_<p>" or "follow_up_<list>" (on a follow-up list, dated by
+    registration); `households` is how many met it on `on_day`.
     The province dashboard adds these up instead of counting a million summary rows.
     """
 
