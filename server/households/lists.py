@@ -10,36 +10,23 @@ from server.households.models import Consent, Household, MarketplaceAccount, Pay
 from server.places.models import Place
 from server.reports.household_dates import counted_households
 from server.reports.indicators import households_in
+from server.reports.models import HouseholdSummary
 from server.text import fold, normalise_phone
-from server.training.models import Attendance, TrainingSession
 
 FOLLOW_UPS = ("trained_no_account", "no_smartphone")
 
 
-def _trained():
-    return (
-        sa.select(Attendance.id)
-        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
-        .where(Attendance.household_id == Household.id, Attendance.deleted_at.is_(None))
-        .where(TrainingSession.deleted_at.is_(None))
-        .exists()
-    )
-
-
-def _has_seller_account():
-    return (
-        sa.select(MarketplaceAccount.id)
-        .where(MarketplaceAccount.household_id == Household.id, MarketplaceAccount.deleted_at.is_(None))
-        .exists()
-    )
-
-
 def follow_up_condition(name: str | None):
-    """SQL condition of a follow-up list (or true)."""
-    if name == "trained_no_account":
-        return sa.and_(_trained(), ~_has_seller_account())
-    if name == "no_smartphone":
-        return Household.smartphone == "no"
+    """SQL condition of a follow-up list (or true).
+
+    Read from household_summaries, which marks the households of each list (trained without a
+    seller account, no smartphone) and is kept up to date at every commit; an index there
+    counts a list of a million households without reading them.
+    """
+    if name in FOLLOW_UPS:
+        summary = HouseholdSummary.__table__.c
+        flag = summary[f"follow_up_{name}"]
+        return sa.select(summary.household_id).where(summary.household_id == Household.id, flag == sa.true()).exists()
     return sa.true()
 
 

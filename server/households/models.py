@@ -20,6 +20,8 @@ class Household(Synced, db.Model):
     """A farm household the programme works with."""
 
     __tablename__ = "households"
+    # Lists are shown by name: the first page of a long list is read in this order, not sorted.
+    __table_args__ = (sa.Index("ix_households_head_name_id", "head_name", "id"),)
     head_name = sa.Column(sa.String(200), nullable=False)
     phone = sa.Column(sa.String(32), nullable=True)
     commune_code = sa.Column(sa.String(24), sa.ForeignKey("places.code"), nullable=False, index=True)

@@ -9,6 +9,8 @@ same transaction; `rebuild` recounts them from the summaries.
 A figure "by day D, of households registered by as_of" (D <= as_of) is then the monthly rows
 before D's month, the daily rows of D's month up to D, for registration years up to as_of's,
 less the few households registered after as_of in its year (read from household_summaries).
+The follow-up lists (trained without a seller account, no smartphone) are counted the same way,
+dated by registration: a list's length in a province is the sum of its monthly rows.
 """
 
 import calendar
@@ -25,8 +27,9 @@ from server.reports.models import INDICATORS, HouseholdSummary, PlaceDayCount, P
 DAYS, MONTHS = PlaceDayCount.__table__, PlaceMonthCount.__table__
 SUMMARY = HouseholdSummary.__table__
 DATED = (*INDICATORS, *[f"platform_{p}" for p in PLATFORMS])  # summary columns holding a first day
-METRICS = ("registered", "orders", *DATED)
-READ = ("counted", "commune_code", "registered_on", "orders", *DATED)  # summary columns the counters use
+FOLLOW_UPS = ("follow_up_trained_no_account", "follow_up_no_smartphone")  # flags, dated by registration
+METRICS = ("registered", "orders", *DATED, *FOLLOW_UPS)
+READ = ("counted", "commune_code", "registered_on", "orders", *DATED, *FOLLOW_UPS)  # summary columns the counters use
 
 
 def _first_of_month(day: date) -> date:
@@ -60,6 +63,9 @@ def contributions(rows) -> Counter:
         for metric in DATED:
             if row[metric] is not None:
                 found[(*key, metric, row[metric])] += 1
+        for metric in FOLLOW_UPS:
+            if row[metric]:
+                found[(*key, metric, registered)] += 1
     return found
 
 
@@ -106,11 +112,13 @@ def rebuild(conn) -> None:
     conn.execute(sa.delete(MONTHS))
     year = sa.cast(sa.extract("year", SUMMARY.c.registered_on), sa.Integer)
     for metric in METRICS:
-        on_day = SUMMARY.c.registered_on if metric in ("registered", "orders") else SUMMARY.c[metric]
+        on_day = SUMMARY.c[metric] if metric in DATED else SUMMARY.c.registered_on
         value = sa.func.sum(SUMMARY.c.orders) if metric == "orders" else sa.func.count()
         where = [SUMMARY.c.counted.is_(True), on_day.is_not(None)]
         if metric == "orders":
             where.append(SUMMARY.c.orders != 0)
+        if metric in FOLLOW_UPS:
+            where.append(SUMMARY.c[metric].is_(True))
         select = (
             sa.select(on_day, SUMMARY.c.commune_code, year, sa.literal(metric), value)
             .where(*where)
@@ -195,6 +203,15 @@ def counts(conn, communes: list[str], dates: dict[str, date], as_of: date, by_co
     for commune, metric, label, value in _late_registrations(conn, communes, dates, as_of, by_commune):
         add(commune, metric, label, -value)
     return found
+
+
+def follow_ups(conn, communes: list[str], where=None) -> dict[str, int]:
+    """{follow-up list: counted households on it} in these communes (`where`: a further condition on them)."""
+    if not communes:
+        return {}
+    where = [MONTHS.c.commune_code.in_(communes), MONTHS.c.metric.in_(FOLLOW_UPS), *([] if where is None else [where])]
+    query = sa.select(MONTHS.c.metric, sa.func.sum(MONTHS.c.households)).where(*where).group_by(MONTHS.c.metric)
+    return {metric.removeprefix("follow_up_"): int(n or 0) for metric, n in conn.execute(query)}
 
 
 def table_rows(conn, communes: list[str], as_of: date, pace_days: int) -> dict[str, dict]:

@@ -146,12 +146,14 @@ def summary_select(household_ids=None, dialect: str = "default"):
         sa.func.coalesce(Household.plus_code, "") != "", sa.func.coalesce(Household.vnpost_code, "") != ""
     )
     smartphone = sa.func.coalesce(Household.smartphone_since, registered_on)
+    counted = counted_households()
+    trained_no_account = sa.and_(counted, trained.c.household_id.is_not(None), market.c.household_id.is_(None))
     return (
         sa.select(
             Household.id.label("household_id"),
             Household.commune_code.label("commune_code"),
             Household.hamlet_code.label("hamlet_code"),
-            sa.case((counted_households(), sa.true()), else_=sa.false()).label("counted"),
+            sa.case((counted, sa.true()), else_=sa.false()).label("counted"),
             registered_on.label("registered_on"),
             *[trained.c[indicator] for indicator in TRAINING_TOPICS],
             market.c.seller_account,
@@ -161,6 +163,10 @@ def summary_select(household_ids=None, dialect: str = "default"):
             sa.case((has_address, registered_on)).label("digital_address"),
             sa.func.coalesce(market.c.orders, 0).label("orders"),
             *[market.c[f"platform_{p}"] for p in PLATFORMS],
+            sa.case((trained_no_account, sa.true()), else_=sa.false()).label("follow_up_trained_no_account"),
+            sa.case((sa.and_(counted, Household.smartphone == "no"), sa.true()), else_=sa.false()).label(
+                "follow_up_no_smartphone"
+            ),
         )
         .outerjoin(trained, trained.c.household_id == Household.id)
         .outerjoin(market, market.c.household_id == Household.id)

@@ -120,6 +120,23 @@ def summaries_in(place: Place):
     return _in_place(place, HouseholdSummary.commune_code, HouseholdSummary.hamlet_code)
 
 
+def follow_up_count(place: Place, communes_filter, name: str) -> int:
+    """Counted households of a place on a follow-up list (server/households/lists.py FOLLOW_UPS).
+
+    `communes_filter(column)` restricts commune codes to the reader's scope. A province or a
+    commune is added up from the per-commune counters; a hamlet counts its household_summaries.
+    """
+    if place.kind in ("province", "commune"):
+        communes = communes_of(place) if place.kind == "province" else [place.code]
+        found = counters.follow_ups(db.session.connection(), communes, communes_filter(counters.MONTHS.c.commune_code))
+        return found.get(name, 0)
+    flag = HouseholdSummary.__table__.c[f"follow_up_{name}"]
+    query = sa.select(sa.func.count()).where(
+        flag == sa.true(), communes_filter(HouseholdSummary.commune_code), summaries_in(place)
+    )
+    return db.session.scalar(query) or 0
+
+
 def group_column(place: Place):
     """The summary column that splits a place into its children."""
     if place.kind == "province":

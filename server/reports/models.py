@@ -73,6 +73,10 @@ class HouseholdSummary(db.Model):
     platform_tiki = sa.Column(sa.Date, nullable=True)
     platform_provincial = sa.Column(sa.Date, nullable=True)
     platform_other = sa.Column(sa.Date, nullable=True)
+    # Whether a counted household is on each follow-up list (server/households/lists.py FOLLOW_UPS):
+    # trained (a live attendance at a live session) without a live seller account; no smartphone.
+    follow_up_trained_no_account = sa.Column(sa.Boolean, nullable=False, default=False)
+    follow_up_no_smartphone = sa.Column(sa.Boolean, nullable=False, default=False)
 
 
 class PlaceDayCount(db.Model):
@@ -80,7 +84,8 @@ class PlaceDayCount(db.Model):
 
     Derived from household_summaries, by the same refresh (server/reports/counters.py):
     `metric` is "registered" (dated by registration), "orders" (the orders summed, dated by
-    registration), an indicator or "platform_<p>"; `households` is how many met it on `on_day`.
+    registration), an indicator, "platform_<p>" or "follow_up_<list>" (on a follow-up list, dated by
+    registration); `households` is how many met it on `on_day`.
     The province dashboard adds these up instead of counting a million summary rows.
     """
 

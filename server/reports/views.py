@@ -11,9 +11,9 @@ from server.auth.decorators import role_required
 from server.auth.scope import scope_for
 from server.errors import ValidationError
 from server.forms import form_values
-from server.households.lists import FOLLOW_UPS, count, export_rows, household_query
+from server.households.lists import FOLLOW_UPS, export_rows, household_query
 from server.reports import access, charts, operations, tables, targets, wording
-from server.reports.indicators import place_report
+from server.reports.indicators import follow_up_count, place_report
 from server.reports.models import INDICATORS
 from server.reports.schemas import BaselineTargetsLoadSchema
 from server.reports.trend import monthly_trend
@@ -48,7 +48,8 @@ def _follow_ups(scope, place) -> list[dict]:
     lists = []
     for name in FOLLOW_UPS:
         query = household_query(scope, place, follow_up=name)
-        lists.append({"name": name, "count": count(query), "rows": list(export_rows(query, limit=FOLLOW_UP_SHOWN))})
+        rows = list(export_rows(query, limit=FOLLOW_UP_SHOWN))
+        lists.append({"name": name, "count": follow_up_count(place, scope.commune_filter, name), "rows": rows})
     return lists
 
 

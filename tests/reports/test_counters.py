@@ -1,5 +1,6 @@
 """The per-commune counters the province dashboard adds up equal a count from the source tables, after any write."""
 
+import re
 import uuid
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
@@ -7,16 +8,19 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from server.auth.scope import scope_for
 from server.extensions import db
+from server.households.lists import FOLLOW_UPS, count, household_query
 from server.households.merge import merge_households
-from server.households.models import PLATFORMS, Household
+from server.households.models import PLATFORMS, Household, MarketplaceAccount
 from server.places.models import Place
 from server.privacy.operations import erase_household
 from server.reports import counters, summary
 from server.reports.household_dates import summary_select
-from server.reports.indicators import place_report
+from server.reports.indicators import follow_up_count, place_report
 from server.reports.models import INDICATORS, PlaceDayCount, PlaceMonthCount
 from server.reports.trend import month_ends, monthly_trend
+from server.training.models import Attendance, TrainingSession
 from tests import factories as f
 from tests.reports.test_summary_database import second_waits_for_first
 
@@ -59,6 +63,40 @@ def _counted_by_hand(communes: set, as_of: date, by: date) -> dict:
     return figures
 
 
+def _follow_ups_by_hand(place: Place) -> dict[str, int]:
+    """Counted households of a place on each follow-up list, from households, attendance, sessions and accounts."""
+    live = [h for h in db.session.scalars(sa.select(Household)) if h.deleted_at is None and h.merged_into_id is None]
+    if place.kind == "province":
+        communes = set(db.session.scalars(sa.select(Place.code).where(Place.parent_code == place.code)))
+        live = [h for h in live if h.commune_code in communes]
+    else:
+        live = [h for h in live if (h.commune_code if place.kind == "commune" else h.hamlet_code) == place.code]
+    trained = set(
+        db.session.scalars(
+            sa.select(Attendance.household_id)
+            .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+            .where(Attendance.deleted_at.is_(None), TrainingSession.deleted_at.is_(None))
+        )
+    )
+    sellers = set(
+        db.session.scalars(sa.select(MarketplaceAccount.household_id).where(MarketplaceAccount.deleted_at.is_(None)))
+    )
+    return {
+        "trained_no_account": sum(1 for h in live if h.id in trained and h.id not in sellers),
+        "no_smartphone": sum(1 for h in live if h.smartphone == "no"),
+    }
+
+
+def _follow_ups_match_the_source(tree) -> None:
+    """The dashboard's follow-up counts and the household lists they link to equal a count from the source."""
+    scope = scope_for(f.user("admin"))
+    for place in (tree["province"], tree["commune"], tree["commune2"], tree["hamlet"]):
+        hand = _follow_ups_by_hand(place)
+        assert {name: follow_up_count(place, scope.commune_filter, name) for name in FOLLOW_UPS} == hand, place.code
+        listed = {name: count(household_query(scope, place, follow_up=name)) for name in FOLLOW_UPS}
+        assert listed == hand, place.code
+
+
 def _dashboard_matches_the_source(tree, year: int, today: date) -> None:
     province = tree["province"]
     report = place_report(province, year, today=today)
@@ -90,11 +128,12 @@ def test_counters_equal_a_count_from_the_source_tables_after_a_mix_of_writes(ctx
     def check():
         assert counters_exact()
         _dashboard_matches_the_source(tree, 2025, TODAY)
+        _follow_ups_match_the_source(tree)
 
     # Registrations, this year and the year before, one after "today" with an account opened earlier.
     first = f.household(commune, hamlet, created_at=datetime(2025, 1, 10, 8, tzinfo=UTC), smartphone="yes")
     second = f.household(commune, None, created_at=datetime(2024, 11, 3, tzinfo=UTC), plus_code="7P28QJXV+2C")
-    third = f.household(commune2, None, created_at=datetime(2025, 6, 2, tzinfo=UTC), smartphone="yes")
+    third = f.household(commune2, None, created_at=datetime(2025, 6, 2, tzinfo=UTC), smartphone="no")
     late = f.household(commune2, None, created_at=datetime(2025, 8, 1, tzinfo=UTC))
     f.seller_account(late, "voso", opened_on=date(2025, 3, 3))
     check()
@@ -127,6 +166,11 @@ def test_counters_equal_a_count_from_the_source_tables_after_a_mix_of_writes(ctx
     db.session.commit()
     check()
     second.commune_code = commune2.code
+    db.session.commit()
+    check()
+    # A smartphone bought, another household found to have none.
+    third.smartphone = "yes"
+    second.smartphone = "no"
     db.session.commit()
     check()
     # Consent withdrawn and the household erased: it still counts, without its address.
@@ -168,6 +212,28 @@ def test_the_province_table_reads_counters_not_summaries(ctx):
     assert monthly_trend(tree["province"], 2025, today=TODAY)[0][1]["smartphone"] == 7
     assert place_report(tree["commune"], 2025, today=TODAY).place.figures["smartphone"].value == 1
     db.session.rollback()
+
+
+def test_the_follow_up_counts_of_a_province_and_a_commune_read_the_counters(client, ctx):
+    """A follow-up counter changed behind the app's back shows on the dashboard: its households are not counted."""
+    tree = f.small_tree()
+    for _ in range(2):
+        f.household(tree["commune"], tree["hamlet"], smartphone="no")
+    f.login(client, f.user("supervisor", [tree["province"]]))
+
+    def shown(place: str) -> int:
+        html = client.get(f"/dashboard?place={tree[place].code}&lang=en").get_data(as_text=True)
+        return int(re.search(r'No smartphone\s*<span class="count">(\d+)</span>', html).group(1))
+
+    assert [shown(p) for p in ("province", "commune", "hamlet")] == [2, 2, 2]
+    table = PlaceMonthCount.__table__
+    more = table.c.households + 5
+    db.session.execute(sa.update(table).where(table.c.metric == "follow_up_no_smartphone").values(households=more))
+    db.session.commit()
+    assert [shown(p) for p in ("province", "commune", "hamlet")] == [7, 7, 2]  # a hamlet counts its summaries
+    summary.rebuild(db.session.connection())
+    db.session.commit()
+    assert shown("province") == 2
 
 
 def test_a_late_registration_is_left_out_of_the_months_before_it(ctx):

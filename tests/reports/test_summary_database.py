@@ -12,6 +12,7 @@ from flask_migrate import downgrade, upgrade
 from server import create_app
 from server.extensions import db
 from server.reports import summary
+from server.reports.models import PlaceDayCount, PlaceMonthCount
 from server.training.models import Attendance
 from tests import factories as f
 from tests.reports.test_summary import SUMMARY, all_fresh, stored
@@ -29,7 +30,8 @@ def _households_of_every_kind() -> int:
     gone = f.household(commune, hamlet, deleted_at=REGISTERED)
     merged = f.household(commune, hamlet, merged_into_id=h1.id, deleted_at=REGISTERED)
     erased = f.household(tree["commune2"], None, erased_at=REGISTERED)
-    f.training(commune, date(2025, 2, 1), ["digital_skills", "livestream"], [h1, gone, merged])
+    follow_up = f.household(commune, hamlet, smartphone="no")  # trained, no seller account, no smartphone
+    f.training(commune, date(2025, 2, 1), ["digital_skills", "livestream"], [h1, gone, merged, follow_up])
     dropped = f.training(commune, date(2025, 3, 1), ["packaging_delivery"], [h2])
     dropped.deleted_at = REGISTERED
     f.training(commune, date(2025, 3, 2), ["packaging_delivery"], [h2]).attendance[0].deleted_at = REGISTERED
@@ -38,7 +40,7 @@ def _households_of_every_kind() -> int:
     f.seller_account(h2, "shopee", opened_on=date(2025, 5, 20), deleted_at=REGISTERED)
     f.payment_account(erased, "momo")
     f.payment_account(h2, "bank_app", opened_on=date(2025, 3, 1))
-    return 5
+    return 6
 
 
 def _summaries() -> list[dict]:
@@ -46,18 +48,27 @@ def _summaries() -> list[dict]:
     return [dict(row) for row in rows]
 
 
+def _counters() -> list[list[dict]]:
+    """The day and month counters, without the rows a refresh took down to zero."""
+    tables = (PlaceDayCount.__table__, PlaceMonthCount.__table__)
+    query = [sa.select(t).where(t.c.households != 0).order_by(*t.primary_key) for t in tables]
+    return [[dict(row) for row in db.session.execute(q).mappings()] for q in query]
+
+
 def _check_migration_fill(url: str) -> None:
-    """Rows filled by migration 0002 equal the rows the app's hooks wrote for the same data."""
+    """Rows filled by migrations 0002, 0013 and 0017 equal the rows the app's hooks wrote for the same data."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "migrations", "TESTING": True})
     try:
         with app.app_context():
             upgrade()
             households = _households_of_every_kind()
-            written = _summaries()
+            written, counted = _summaries(), _counters()
             db.session.remove()
             downgrade(revision="0001")
             upgrade()
             assert len(written) == households and _summaries() == written and all_fresh()
+            assert any(row["follow_up_trained_no_account"] and row["follow_up_no_smartphone"] for row in written)
+            assert _counters() == counted and any(r["metric"].startswith("follow_up_") for r in counted[1])
     finally:
         with app.app_context():
             db.session.remove()
