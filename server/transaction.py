@@ -17,6 +17,8 @@ The other commit points are units of their own, each with a comment saying why:
   every app server polling the job sees them at once (the work's own transaction is apart).
 - server/cli.py, server/auth/cli.py, server/demo/__init__.py, server/places/loader.py: commands
   and the demo loader.
+- server/migrations/env.py: SQLite's foreign-key switch around the migrations, each commit on its
+  own connection outside any request.
 
 Every commit runs STEPS, in this order, from one before_commit listener:
 1. assign versions (server/models_base.py): changed rows get their versions and are flushed

@@ -114,7 +114,7 @@ def run_migrations_online():
                     raise RuntimeError(f"The migration left rows whose foreign keys point nowhere: {broken[:5]}")
         if sqlite:
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-            connection.commit()
+            connection.commit()  # the switch back, outside the migrations' transaction
 
 
 if context.is_offline_mode():
