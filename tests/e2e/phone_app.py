@@ -22,10 +22,7 @@ def watch_errors(page: Page) -> list[str]:
 
 def sign_in(page: Page, username: str = "trang") -> None:
     """Open the app online and sign in; waits until the first sync finished and the app works offline."""
-    page.goto("/app/")
-    # The app is ready offline first: a catalogue fetched while the service worker precaches the
-    # whole shell waits behind it, which on a loaded machine took longer than any timeout.
-    wait_until(page, "navigator.serviceWorker.ready.then((registration) => Boolean(registration.active))")
+    open_ready(page)
     page.get_by_role("button", name="English").click()  # the app opens in Vietnamese
     expect(page.locator("html")).to_have_attribute("lang", "en", timeout=TIMEOUT)
     page.get_by_label("Username").fill(username)
@@ -33,6 +30,14 @@ def sign_in(page: Page, username: str = "trang") -> None:
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_test_id("last-sync")).not_to_have_text("never", timeout=TIMEOUT)
     wait_until(page, "navigator.serviceWorker.controller !== null")
+
+
+def open_ready(page: Page) -> None:
+    """Open the app and wait until it is ready offline: a language's words fetched while the
+    service worker precaches the whole shell wait behind it, on a loaded machine for longer
+    than any timeout."""
+    page.goto("/app/")
+    wait_until(page, "navigator.serviceWorker.ready.then((registration) => Boolean(registration.active))")
 
 
 def wait_until(page: Page, expression: str, timeout: int = TIMEOUT) -> None:

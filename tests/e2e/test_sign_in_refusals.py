@@ -10,7 +10,7 @@ from server.auth.models import LoginFailure, User
 from server.auth.throttle import account_key
 from server.extensions import db
 from server.models_base import utcnow
-from tests.e2e.phone_app import TIMEOUT, translated
+from tests.e2e.phone_app import TIMEOUT, open_ready, translated
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -24,7 +24,7 @@ BUSY = "The server is busy right now. Please try again in a few minutes."
 
 
 def _open_sign_in(page, language="English"):
-    page.goto("/app/")
+    open_ready(page)
     page.get_by_role("button", name=language).click()
 
 
@@ -56,13 +56,17 @@ def _lock_from_this_address(username: str):
     db.session.commit()
 
 
-def test_a_locked_address_says_how_many_minutes_even_with_the_right_password(phone, live_server):
-    page = phone.new_page()
+def _wrong_password_in_vietnamese(page):
     _open_sign_in(page, "Tiếng Việt")
     page.get_by_label("Tên đăng nhập").fill("trang")
     page.get_by_label("Mật khẩu").fill("wrong-1")
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page.get_by_role("alert")).to_have_text("Tên đăng nhập hoặc mật khẩu không đúng.", timeout=TIMEOUT)
+
+
+def test_a_locked_address_says_how_many_minutes_even_with_the_right_password(phone, live_server):
+    page = phone.new_page()
+    _wrong_password_in_vietnamese(page)
     live_server.query(lambda: _lock_from_this_address("trang"))
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
@@ -111,11 +115,7 @@ def test_an_empty_username_is_asked_for_in_the_trainers_language(phone, live_ser
 
 def test_a_refusal_on_show_is_said_again_in_the_language_chosen_after_it(phone, live_server):
     page = phone.new_page()
-    _open_sign_in(page, "Tiếng Việt")
-    page.get_by_label("Tên đăng nhập").fill("trang")
-    page.get_by_label("Mật khẩu").fill("wrong-1")
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("alert")).to_have_text("Tên đăng nhập hoặc mật khẩu không đúng.", timeout=TIMEOUT)
+    _wrong_password_in_vietnamese(page)
     page.get_by_role("button", name="ភាសាខ្មែរ").click()
     expect(page.locator("html")).to_have_attribute("lang", "km", timeout=TIMEOUT)
     expect(page.get_by_role("alert")).to_have_text(translated("km", WRONG), timeout=TIMEOUT)
