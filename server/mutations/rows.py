@@ -13,12 +13,13 @@ from sqlalchemy import orm
 from server.extensions import db
 from server.models_base import assign_versions_now
 
-_SHAPES: dict[type, tuple[tuple[tuple[str, str], ...], dict, tuple]] = {}
+_SHAPES: dict[type, tuple] = {}
 _ORDER: list[sa.Table] = []  # every table, parents first (sorting them anew costs on every batch)
 
 
 def _shape(model: type):
-    """Per model: (attribute, column) pairs, constant defaults, and callable defaults."""
+    """Per model: (attribute, column) pairs, constant defaults, callable defaults, and the model's
+    `complete_new_row` (columns that follow from the version, as its ORM listeners fill them) or None."""
     found = _SHAPES.get(model)
     if found is None:
         mapper = sa.inspect(model)
@@ -35,7 +36,8 @@ def _shape(model: type):
                 constants[attr.key] = default.arg
             else:
                 raise TypeError(f"{model.__name__}.{attr.key}: a default only the database can compute")
-        found = _SHAPES[model] = (tuple(pairs), constants, tuple(callables))
+        complete = getattr(model, "complete_new_row", None)
+        found = _SHAPES[model] = (tuple(pairs), constants, tuple(callables), complete)
     return found
 
 
@@ -43,7 +45,7 @@ class NewRow:
     """A record this batch creates: every column an attribute, defaults filled in as the INSERT would."""
 
     def __init__(self, model: type, **values):
-        _pairs, constants, callables = _shape(model)
+        _pairs, constants, callables, _complete = _shape(model)
         attrs = self.__dict__
         attrs.update(constants)
         for key, default in callables:
@@ -61,8 +63,8 @@ class NewRow:
         """The INSERT's parameters, by column; a model may fill in columns that follow from the
         version (`complete_new_row`), as its ORM listeners do for a record added to the session."""
         attrs = self.__dict__
-        values = {column: attrs[key] for key, column in _shape(self._model)[0]}
-        complete = getattr(self._model, "complete_new_row", None)
+        pairs, _constants, _callables, complete = _shape(self._model)
+        values = {column: attrs[key] for key, column in pairs}
         return complete(values) if complete else values
 
 
