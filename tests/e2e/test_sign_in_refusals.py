@@ -120,3 +120,24 @@ def test_a_refusal_on_show_is_said_again_in_the_language_chosen_after_it(phone, 
     expect(page.locator("html")).to_have_attribute("lang", "km", timeout=TIMEOUT)
     expect(page.get_by_role("alert")).to_have_text(translated("km", WRONG), timeout=TIMEOUT)
     expect(page.locator("input[name=username]")).to_have_value("trang")
+
+
+def _overlap(one: dict, other: dict) -> bool:
+    return not (
+        one["x"] + one["width"] <= other["x"]
+        or other["x"] + other["width"] <= one["x"]
+        or one["y"] + one["height"] <= other["y"]
+        or other["y"] + other["height"] <= one["y"]
+    )
+
+
+def test_the_ready_offline_notice_leaves_the_refusal_and_the_button_in_sight(phone, live_server):
+    page = phone.new_page()
+    _open_sign_in(page)
+    notice = page.locator(".notice")  # "ready to work offline", said once the app is ready
+    expect(notice).to_have_count(1)
+    refusal = _try(page, "", username="")
+    expect(refusal).to_be_visible()
+    button = page.get_by_role("button", name="Sign in")
+    for covered in (refusal, button):
+        assert not _overlap(notice.bounding_box(), covered.bounding_box())
