@@ -84,10 +84,13 @@ def add_attendance(app, commune: str, hamlet: str, rows: int) -> None:
 def stored_rows(page) -> int:
     return page.evaluate(
         """async () => {
-          const { transaction, done, ENTITIES } = await import("/app/js/db.js");
-          return transaction(ENTITIES, "readonly", async (s) => {
+          const { transaction, done, ENTITIES, ATTENDANCE } = await import("/app/js/db.js");
+          const others = ENTITIES.filter((name) => name !== "attendance");
+          return transaction([...others, ATTENDANCE], "readonly", async (s) => {
             let n = 0;
-            for (const name of ENTITIES) n += await done(s[name].count());
+            for (const name of others) n += await done(s[name].count());
+            // Attendance: one record per session, holding its rows.
+            for (const session of await done(s[ATTENDANCE].getAll())) n += session.present;
             return n;
           });
         }"""

@@ -1,19 +1,18 @@
 // Training sessions on this phone, newest first.
 
 import { allRecords } from "../../db.js";
+import { presentBySession } from "./attendance.js";
 import { _, formatDate, formatNumber } from "../../i18n.js";
 import { nameOf, placeNames } from "../../reference.js";
 import { h, replace } from "../../ui/h.js";
 
 /** The session list screen. */
 export async function renderSessionList(main) {
-  const [trainings, attendance, names] = await Promise.all([
+  const [trainings, counts, names] = await Promise.all([
     allRecords("training_session"),
-    allRecords("attendance"),
+    presentBySession(),
     placeNames(),
   ]);
-  const counts = new Map();
-  for (const a of attendance) counts.set(a.session_id, (counts.get(a.session_id) || 0) + 1);
   trainings.sort((a, b) => (b.held_on || "").localeCompare(a.held_on || ""));
   replace(
     main,
