@@ -84,13 +84,13 @@ def add_attendance(app, commune: str, hamlet: str, rows: int) -> None:
 def stored_rows(page) -> int:
     return page.evaluate(
         """async () => {
-          const { transaction, done, ENTITIES, ATTENDANCE } = await import("/app/js/db.js");
+          const { transaction, done, ENTITIES, CAME } = await import("/app/js/db.js");
           const others = ENTITIES.filter((name) => name !== "attendance");
-          return transaction([...others, ATTENDANCE], "readonly", async (s) => {
+          return transaction([...others, CAME], "readonly", async (s) => {
             let n = 0;
             for (const name of others) n += await done(s[name].count());
-            // Attendance: one record per session, holding its rows.
-            for (const session of await done(s[ATTENDANCE].getAll())) n += session.present;
+            // Attendance: one record per session holding its rows; who came to each counts them.
+            for (const session of await done(s[CAME].getAll())) n += session.present;
             return n;
           });
         }"""
@@ -104,6 +104,38 @@ def phone_split(page) -> tuple[float, float]:
         """() => ["pull:wait", "pull:store"].map((name) =>
              performance.getEntriesByName(name).reduce((t, e) => t + e.duration, 0) / 1000)"""
     )
+
+
+READS_JS = """async () => {
+  const attendance = "/app/js/features/training/attendance.js";
+  const { attendanceOf, presentBySession, sessionsAttendedBy } = await import(attendance);
+  const { allRecords } = await import("/app/js/db.js");
+  // The first read after a sync reads who came to every session; later ones use what it read.
+  let start = performance.now();
+  await presentBySession();
+  const first = performance.now() - start;
+  const sessions = await allRecords("training_session");
+  const rosters = [];
+  const histories = [];
+  let attended = 0;
+  for (let i = 0; i < 5; i++) {
+    start = performance.now();
+    const roster = await attendanceOf(sessions[i].id);
+    rosters.push(performance.now() - start);
+    start = performance.now();
+    attended = (await sessionsAttendedBy(roster[0].household_id)).length;
+    histories.push(performance.now() - start);
+  }
+  const median = (list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)];
+  return [median(rosters), first, median(histories), attended];
+}"""
+
+
+def reads(page) -> tuple[float, float, float, int]:
+    """Milliseconds to read a session's roster (median of 5); to read who came to every session,
+    the first read after the sync (the session list's counts); then the sessions one household
+    came to (median of 5), and how many those are."""
+    return tuple(page.evaluate(READS_JS))
 
 
 def network(page) -> tuple[float, int, int]:
@@ -128,6 +160,7 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}"
     results = []
+    read_times = []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -149,8 +182,9 @@ def main() -> None:
                     " performance.setResourceTimingBufferSize(10000)"
                 )
                 elapsed = timed_sync(page) / 1000
-                cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
                 results.append((rate, elapsed, stored_rows(page), *network(page), *phone_split(page)))
+                read_times.append((rate, *reads(page)))
+                cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
             browser.close()
     finally:
         server.shutdown()
@@ -165,6 +199,13 @@ def main() -> None:
         print(
             f"{label:<14} {elapsed:>7.2f}s {total / elapsed:>9,.0f} {stored:>12,} {waited:>10.2f}s {pages:>6}"
             f" {size / 1e6:>8.2f}M {idle:>6.2f}s {storing:>7.2f}s  {goal}"
+        )
+    print("Reading it back:")
+    for rate, roster, first, history, attended in read_times:
+        label = "normal" if rate == 1 else f"throttled {rate}x"
+        print(
+            f"{label:<14} a session's roster {roster:.1f} ms; who came to each session (the session list)"
+            f" {first:.1f} ms, the first time after the sync; then a household's {attended} sessions {history:.1f} ms"
         )
 
 

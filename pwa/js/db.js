@@ -23,8 +23,9 @@ export const META = "meta";
 // when the phone knows one, is the record id its changes are sent under. Every other record by id.
 export const KEYS = { attendance: ["session_id", "household_id"] };
 
-/** The store of attendance: one record per training session (session-attendance.js). */
+/** The stores of attendance: one record per training session, and who came to it (session-attendance.js). */
 export const ATTENDANCE = "attendance_by_session";
+export const CAME = "came_to_session";
 
 let opening = null;
 
@@ -51,15 +52,13 @@ function upgrade(db, oldVersion, tx) {
   // Version 4: households by their server ref, which pulled attendance names them by (refs=1).
   if (oldVersion < 4) tx.objectStore("household").createIndex("ref", "ref");
   // Version 5: attendance as one record per session.
-  if (oldVersion < 1) attendanceStore(db);
+  if (oldVersion < 1) attendanceStores(db);
   else if (oldVersion < 5) attendanceBySession(db, tx);
 }
 
-// Sessions by their count of present households: the session list reads the counts along it.
-function attendanceStore(db) {
+function attendanceStores(db, options) {
   const store = db.createObjectStore(ATTENDANCE, { keyPath: "session_id" });
-  store.createIndex("present", "present");
-  return store;
+  return new SessionAttendance(store, db.createObjectStore(CAME, { keyPath: "session_id" }), options);
 }
 
 // Version 5: attendance rows, one record each until now (by id in version 1, by their pair from
@@ -72,7 +71,7 @@ function attendanceBySession(db, tx) {
   outbox.onsuccess = () => {
     const queued = new Set(outbox.result.map((entry) => entry.record_id));
     db.deleteObjectStore("attendance");
-    const sessions = new SessionAttendance(attendanceStore(db), { empty: true });
+    const sessions = attendanceStores(db, { empty: true });
     const rows = records.result.filter((row) => row.session_id && row.household_id);
     for (const row of rows.filter((r) => !queued.has(r.id))) sessions.put(row);
     for (const row of rows.filter((r) => queued.has(r.id))) sessions.put(row);
@@ -110,19 +109,6 @@ export function done(request) {
   });
 }
 
-/** Call `visit(cursor)` for each step of a cursor request; resolves when it has gone through. */
-export function eachStep(request, visit) {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => {
-      const cursor = request.result;
-      if (!cursor) return resolve();
-      visit(cursor);
-      cursor.continue();
-    };
-    request.onerror = () => reject(request.error);
-  });
-}
-
 /**
  * Run `work(stores)` in one transaction (`stores.attendance` is a SessionAttendance); resolves with its result once the transaction commits.
  * `durability: "relaxed"` (for data the server still holds, such as a pulled page) commits without
@@ -130,11 +116,14 @@ export function eachStep(request, visit) {
  */
 export async function transaction(storeNames, mode, work, { durability = "default" } = {}) {
   const db = await openDb();
-  const names = storeNames.map((name) => (name === "attendance" ? ATTENDANCE : name));
+  const names = storeNames.flatMap((name) => (name === "attendance" ? [ATTENDANCE, CAME] : [name]));
   const tx = db.transaction(names, mode, { durability });
-  const stores = Object.fromEntries(storeNames.map((name, i) => [name, tx.objectStore(names[i])]));
+  const stores = Object.fromEntries(
+    storeNames.map((name) => [name, name === "attendance" ? null : tx.objectStore(name)]),
+  );
   // Attendance is read and written through its sessions, each written back once at the end.
-  if (stores.attendance) stores.attendance = new SessionAttendance(stores.attendance);
+  if ("attendance" in stores)
+    stores.attendance = new SessionAttendance(tx.objectStore(ATTENDANCE), tx.objectStore(CAME));
   const committed = new Promise((resolve, reject) => {
     tx.oncomplete = resolve;
     tx.onerror = () => reject(tx.error);

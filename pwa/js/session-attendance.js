@@ -1,10 +1,15 @@
 // Attendance on the phone: one IndexedDB record per training session, holding the session's
-// rows keyed by household ({session_id, present, rows: {household_id: row}}). A first sync
-// brings 100,000 rows; stored one record each (with their indexes) they went at 2,400–3,000
-// rows/s, as one record per session at tens of thousands. A row is what the server calls an
-// attendance record, without the pair that keys it: {version, attendee_name, method, id?,
-// deleted?} (`id` when the phone knows the record id its changes go under; `deleted` for a
-// local undo not yet sent). `present` counts the rows not deleted, for the session list.
+// rows keyed by household ({session_id, rows: {household_id: row}}). A first sync brings
+// 100,000 rows; stored one record each (with their indexes) they went at 2,400–3,000 rows/s, as
+// one record per session at tens of thousands. A row is what the server calls an attendance
+// record without the pair that keys it: {version, attendee_name, method, id?, deleted?} (`id`
+// when the phone knows the record id its changes go under; `deleted` for a local undo not yet
+// sent).
+//
+// Beside it, a small record per session lists who came: {session_id, present (a count),
+// households (their ids, space-separated)}. The session list's counts and a household's
+// sessions read those (one string a session) instead of every row; an index on households
+// would cost IndexedDB a write per check-in.
 //
 // Code outside db.js sees attendance records as before, {session_id, household_id, ...row}, through
 // a SessionAttendance: a transaction's view of the sessions it touches, each read once and
@@ -20,18 +25,21 @@ export function recordsOfSession(stored) {
   }));
 }
 
-/** A stored session record with its count of present households brought up to date. */
-function counted(stored) {
-  let present = 0;
-  for (const householdId in stored.rows) if (!stored.rows[householdId].deleted) present += 1;
-  return { ...stored, present };
+/** Who came to a stored session: its record in the store beside it. */
+function whoCame(stored) {
+  const households = Object.keys(stored.rows).filter((householdId) => !stored.rows[householdId].deleted);
+  return { session_id: stored.session_id, present: households.length, households: households.join(" ") };
 }
 
 /** The sessions' attendance one transaction reads and changes; see the top of this file. */
 export class SessionAttendance {
-  /** `empty`: the store is new, so a session not read has no record (the storage migration). */
-  constructor(store, { empty = false } = {}) {
+  /**
+   * `store` holds the sessions' rows and `came` who came to each; `empty`: the stores are new,
+   * so a session not read has no record (the storage migration).
+   */
+  constructor(store, came, { empty = false } = {}) {
     this.store = store;
+    this.came = came;
     this.empty = empty;
     this.sessions = new Map(); // session id -> its stored record, or null: read, none stored
     this.reading = new Map(); // session id -> the read under way
@@ -83,7 +91,7 @@ export class SessionAttendance {
     const { session_id: sessionId, household_id: householdId, ...row } = record;
     if (!row.deleted) delete row.deleted;
     if (row.id == null) delete row.id;
-    const stored = this.loaded(sessionId) || { session_id: sessionId, present: 0, rows: {} };
+    const stored = this.loaded(sessionId) || { session_id: sessionId, rows: {} };
     stored.rows[householdId] = row;
     this.sessions.set(sessionId, stored);
     this.changed.add(sessionId);
@@ -97,12 +105,17 @@ export class SessionAttendance {
     this.changed.add(sessionId);
   }
 
-  /** Write every changed session once: a session left without rows is removed. */
+  /** Write every changed session once, and who came to it: a session left without rows is removed. */
   flush() {
     for (const sessionId of this.changed) {
       const stored = this.sessions.get(sessionId);
-      if (stored && Object.keys(stored.rows).length) this.store.put(counted(stored));
-      else this.store.delete(sessionId);
+      if (stored && Object.keys(stored.rows).length) {
+        this.store.put(stored);
+        this.came.put(whoCame(stored));
+      } else {
+        this.store.delete(sessionId);
+        this.came.delete(sessionId);
+      }
     }
     this.changed.clear();
   }

@@ -14,7 +14,17 @@ from server.households.models import Household
 from server.models_base import current_version, utcnow
 from server.training.models import Attendance, TrainingSession
 from tests import factories
-from tests.e2e.phone_app import SYNC_IDLE, TIMEOUT, go, sign_in, sync, wait_until
+from tests.e2e.phone_app import (
+    SYNC_IDLE,
+    TIMEOUT,
+    check_in_by_search,
+    create_session,
+    go,
+    open_household,
+    sign_in,
+    sync,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -241,3 +251,22 @@ def test_a_phone_that_kept_one_record_per_check_in_keeps_its_roster_and_unsent_c
     roster = _roster(page, session_id)
     expect(roster.get_by_role("listitem")).to_have_count(2, timeout=TIMEOUT)
     expect(roster).not_to_contain_text("Lê Thị Đào")
+
+
+def test_a_households_screen_lists_the_sessions_it_came_to(phone, live_server):
+    anh = live_server.households[0]
+    pulled = _session_attended_by(live_server, [anh])
+    page = phone.new_page()
+    sign_in(page)
+    open_household(page, "anh", "Nguyễn Văn Ánh")
+    sessions = page.get_by_test_id("sessions-attended").get_by_role("link")
+    expect(sessions).to_have_count(1, timeout=TIMEOUT)
+    expect(sessions).to_have_attribute("href", f"#/sessions/{pulled}")
+    # Checked in offline at a new session: the household's screen shows it at once.
+    phone.set_offline(True)
+    create_session(page)
+    check_in_by_search(page, "anh", "Nguyễn Văn Ánh")
+    open_household(page, "anh", "Nguyễn Văn Ánh")
+    expect(sessions).to_have_count(2, timeout=TIMEOUT)
+    open_household(page, "dao", "Lê Thị Đào")
+    expect(page.get_by_test_id("sessions-attended")).to_contain_text("None recorded.")

@@ -4,6 +4,7 @@ import { _, formatDate } from "../../i18n.js";
 import { householdCode } from "../../public-code.js";
 import { nameOf, placeNames } from "../../reference.js";
 import { h, replace } from "../../ui/h.js";
+import { sessionsAttendedBy } from "../training/attendance.js";
 import { loadHousehold } from "./household-records.js";
 
 function fact(label, value) {
@@ -52,12 +53,45 @@ function consentList(consents) {
   );
 }
 
+// The sessions the household came to, newest first, each opening its roster.
+function sessionList(sessions, names) {
+  return h(
+    "section",
+    { class: "card", "data-testid": "sessions-attended" },
+    h("h2", {}, _("Training sessions")),
+    sessions.length
+      ? h(
+          "ul",
+          { class: "rows" },
+          sessions.map((t) =>
+            h(
+              "li",
+              {},
+              h(
+                "a",
+                { class: "row-link", href: `#/sessions/${t.id}` },
+                h(
+                  "strong",
+                  {},
+                  formatDate(t.held_on),
+                  " · ",
+                  names.get(t.hamlet_code) || names.get(t.commune_code) || "",
+                ),
+                h("span", { class: "muted" }, (t.topics || []).map((c) => nameOf("topic", c)).join(", ")),
+              ),
+            ),
+          ),
+        )
+      : h("p", { class: "muted" }, _("None recorded.")),
+  );
+}
+
 /** The household detail screen. */
 export async function renderHouseholdDetail(main, { id }) {
   const found = await loadHousehold(id);
   if (!found) return replace(main, h("h1", {}, _("This household is not on this phone.")));
   const { household, consents, marketplace, payment } = found;
-  const names = await placeNames();
+  const [names, sessions] = await Promise.all([placeNames(), sessionsAttendedBy(id)]);
   replace(
     main,
     h(
@@ -88,5 +122,6 @@ export async function renderHouseholdDetail(main, { id }) {
       h("h2", {}, _("Consent")),
       consents.size ? consentList(consents) : h("p", { class: "muted" }, _("Not asked yet.")),
     ),
+    sessionList(sessions, names),
   );
 }
