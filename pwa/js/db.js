@@ -58,7 +58,9 @@ function upgrade(db, oldVersion, tx) {
 
 function attendanceStores(db, options) {
   const store = db.createObjectStore(ATTENDANCE, { keyPath: "session_id" });
-  return new SessionAttendance(store, db.createObjectStore(CAME, { keyPath: "session_id" }), options);
+  const came = db.createObjectStore(CAME, { keyPath: "session_id" });
+  came.createIndex("present", "present"); // the session list reads the counts along it
+  return new SessionAttendance(store, came, options);
 }
 
 // Version 5: attendance rows, one record each until now (by id in version 1, by their pair from
