@@ -1,6 +1,6 @@
 // One household: what the programme knows about it, and the way to edit it.
 
-import { _, formatDate } from "../../i18n.js";
+import { _, formatDate, formatNumber } from "../../i18n.js";
 import { householdCode } from "../../public-code.js";
 import { nameOf, placeNames } from "../../reference.js";
 import { h, replace } from "../../ui/h.js";
@@ -53,34 +53,38 @@ function consentList(consents) {
   );
 }
 
-// The sessions the household came to, newest first, each opening its roster.
+// The sessions the household came to: how many, and the latest, each opening its roster.
+const LATEST_SESSIONS = 10;
+
 function sessionList(sessions, names) {
   return h(
     "section",
     { class: "card", "data-testid": "sessions-attended" },
-    h("h2", {}, _("Training sessions")),
+    h("h2", {}, _("Training sessions"), sessions.length ? ` · ${formatNumber(sessions.length)}` : ""),
     sessions.length
       ? h(
           "ul",
           { class: "rows" },
-          sessions.map((t) =>
-            h(
-              "li",
-              {},
+          sessions
+            .slice(0, LATEST_SESSIONS)
+            .map((t) =>
               h(
-                "a",
-                { class: "row-link", href: `#/sessions/${t.id}` },
+                "li",
+                {},
                 h(
-                  "strong",
-                  {},
-                  formatDate(t.held_on),
-                  " · ",
-                  names.get(t.hamlet_code) || names.get(t.commune_code) || "",
+                  "a",
+                  { class: "row-link", href: `#/sessions/${t.id}` },
+                  h(
+                    "strong",
+                    {},
+                    formatDate(t.held_on),
+                    " · ",
+                    names.get(t.hamlet_code) || names.get(t.commune_code) || "",
+                  ),
+                  h("span", { class: "muted" }, (t.topics || []).map((c) => nameOf("topic", c)).join(", ")),
                 ),
-                h("span", { class: "muted" }, (t.topics || []).map((c) => nameOf("topic", c)).join(", ")),
               ),
             ),
-          ),
         )
       : h("p", { class: "muted" }, _("None recorded.")),
   );
