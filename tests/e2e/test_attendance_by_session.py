@@ -2,7 +2,6 @@
 one row of a session, and a phone that held attendance one record per row before it updated."""
 
 import uuid
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -12,7 +11,7 @@ from server.auth.models import User
 from server.extensions import db
 from server.households.models import Household
 from server.models_base import current_version, utcnow
-from server.training.models import Attendance, TrainingSession
+from server.training.models import Attendance
 from tests import factories
 from tests.e2e.phone_app import (
     SYNC_IDLE,
@@ -21,6 +20,7 @@ from tests.e2e.phone_app import (
     create_session,
     go,
     open_household,
+    open_old_database,
     sign_in,
     sync,
     wait_until,
@@ -31,19 +31,10 @@ pytestmark = pytest.mark.e2e
 
 def _session_attended_by(live_server, households):
     """A session of the trainer's commune recorded on the server, attended by `households`."""
-
-    def make():
-        session = TrainingSession(
-            commune_code=live_server.places["commune"].code, held_on=date.today(), topics=["digital_skills"]
-        )
-        db.session.add(session)
-        db.session.flush()
-        for household in households:
-            db.session.add(Attendance(session_id=session.id, household_id=household.id))
-        db.session.commit()
-        return str(session.id)
-
-    return live_server.query(make)
+    commune = live_server.places["commune"]
+    return live_server.query(
+        lambda: str(factories.training(commune, attendees=[db.session.merge(h) for h in households]).id)
+    )
 
 
 def _roster(page, session_id):
@@ -111,12 +102,8 @@ def test_a_check_in_deleted_on_the_server_leaves_the_rest_of_the_session(phone, 
     assert on_server == {str(anh.id), str(phi.id)}
 
 
-# The stores as version 4 of pwa/js/db.js made them (attendance one record per row, keyed by its
-# pair), filled with what a phone had.
-VERSION_4 = """(data) => new Promise((resolve, reject) => {
-  const request = indexedDB.open("lensan", 4);
-  request.onupgradeneeded = () => {
-    const db = request.result;
+# The stores as version 4 of pwa/js/db.js made them: attendance one record per row, keyed by its pair.
+VERSION_4 = """
     const owned = ["consent", "marketplace_account", "payment_account"];
     for (const entity of ["household", "training_session", "bulletin", "bulletin_told", ...owned]) {
       const store = db.createObjectStore(entity, { keyPath: "id" });
@@ -131,20 +118,7 @@ VERSION_4 = """(data) => new Promise((resolve, reject) => {
     outbox.createIndex("record_id", "record_id");
     outbox.createIndex("state", "state");
     db.createObjectStore("meta", { keyPath: "key" });
-  };
-  request.onsuccess = () => {
-    const db = request.result;
-    const tx = db.transaction(["meta", "household", "training_session", "attendance", "outbox"], "readwrite");
-    for (const [key, value] of Object.entries(data.meta)) tx.objectStore("meta").put({ key, value });
-    for (const row of data.households) tx.objectStore("household").put(row);
-    tx.objectStore("training_session").put(data.session);
-    for (const row of data.attendance) tx.objectStore("attendance").put(row);
-    for (const entry of data.outbox) tx.objectStore("outbox").add(entry);
-    tx.oncomplete = () => { db.close(); resolve(); };
-    tx.onerror = () => reject(tx.error);
-  };
-  request.onerror = () => reject(request.error);
-})"""
+"""
 
 
 def _phone_data_version_4(live_server) -> dict:
@@ -230,7 +204,7 @@ def test_a_phone_that_kept_one_record_per_check_in_keeps_its_roster_and_unsent_c
     session_id = data["session"]["id"]
     page = phone.new_page()
     page.goto("/healthz")  # the app's origin, without the app
-    page.evaluate(VERSION_4, data)
+    open_old_database(page, 4, VERSION_4, data)
     # The updated app opens while the server cannot be reached: what it shows comes from the phone.
     page.route("**/api/v1/sync/**", lambda route: route.abort())
     page.goto("/app/")

@@ -4,6 +4,7 @@ import { _, formatDate, formatNumber } from "../../i18n.js";
 import { householdCode } from "../../public-code.js";
 import { nameOf, placeNames } from "../../reference.js";
 import { h, replace } from "../../ui/h.js";
+import { sessionRow } from "../../ui/session-row.js";
 import { sessionsAttendedBy } from "../training/attendance.js";
 import { loadHousehold } from "./household-records.js";
 
@@ -65,26 +66,7 @@ function sessionList(sessions, names) {
       ? h(
           "ul",
           { class: "rows" },
-          sessions
-            .slice(0, LATEST_SESSIONS)
-            .map((t) =>
-              h(
-                "li",
-                {},
-                h(
-                  "a",
-                  { class: "row-link", href: `#/sessions/${t.id}` },
-                  h(
-                    "strong",
-                    {},
-                    formatDate(t.held_on),
-                    " · ",
-                    names.get(t.hamlet_code) || names.get(t.commune_code) || "",
-                  ),
-                  h("span", { class: "muted" }, (t.topics || []).map((c) => nameOf("topic", c)).join(", ")),
-                ),
-              ),
-            ),
+          sessions.slice(0, LATEST_SESSIONS).map((t) => h("li", {}, sessionRow(t, names))),
         )
       : h("p", { class: "muted" }, _("None recorded.")),
   );
