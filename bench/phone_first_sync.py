@@ -84,10 +84,13 @@ def add_attendance(app, commune: str, hamlet: str, rows: int) -> None:
 def stored_rows(page) -> int:
     return page.evaluate(
         """async () => {
-          const { transaction, done, ENTITIES } = await import("/app/js/db.js");
-          return transaction(ENTITIES, "readonly", async (s) => {
+          const { transaction, done, ENTITIES, CAME } = await import("/app/js/db.js");
+          const others = ENTITIES.filter((name) => name !== "attendance");
+          return transaction([...others, CAME], "readonly", async (s) => {
             let n = 0;
-            for (const name of ENTITIES) n += await done(s[name].count());
+            for (const name of others) n += await done(s[name].count());
+            // Attendance: one record per session holding its rows; who came to each counts them.
+            for (const session of await done(s[CAME].getAll())) n += session.present;
             return n;
           });
         }"""
@@ -101,6 +104,37 @@ def phone_split(page) -> tuple[float, float]:
         """() => ["pull:wait", "pull:store"].map((name) =>
              performance.getEntriesByName(name).reduce((t, e) => t + e.duration, 0) / 1000)"""
     )
+
+
+READS_JS = """async () => {
+  const attendance = "/app/js/features/training/attendance.js";
+  const { attendanceOf, presentBySession, sessionsAttendedBy } = await import(attendance);
+  const { allRecords } = await import("/app/js/db.js");
+  const median = (list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)];
+  const timed = async (read) => {
+    const start = performance.now();
+    const result = await read();
+    return [performance.now() - start, result];
+  };
+  const sessions = await allRecords("training_session");
+  const rosters = [];
+  const counts = [];
+  const histories = [];
+  for (let i = 0; i < 5; i++) {
+    const [roster, present] = await timed(() => attendanceOf(sessions[i].id));
+    rosters.push(roster);
+    counts.push((await timed(presentBySession))[0]);
+    histories.push((await timed(() => sessionsAttendedBy(present[0].household_id)))[0]);
+  }
+  // The first household's sessions after a sync read who came to every session; later ones use what it read.
+  return [median(rosters), median(counts), histories[0], median(histories.slice(1))];
+}"""
+
+
+def reads(page) -> tuple[float, float, float, float]:
+    """Milliseconds to read a session's roster and every session's count (the session list), median
+    of 5; a household's sessions, the first time after the sync and then (median of 4)."""
+    return tuple(page.evaluate(READS_JS))
 
 
 def network(page) -> tuple[float, int, int]:
@@ -125,6 +159,7 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}"
     results = []
+    read_times = []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -146,8 +181,9 @@ def main() -> None:
                     " performance.setResourceTimingBufferSize(10000)"
                 )
                 elapsed = timed_sync(page) / 1000
-                cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
                 results.append((rate, elapsed, stored_rows(page), *network(page), *phone_split(page)))
+                read_times.append((rate, *reads(page)))
+                cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
             browser.close()
     finally:
         server.shutdown()
@@ -162,6 +198,13 @@ def main() -> None:
         print(
             f"{label:<14} {elapsed:>7.2f}s {total / elapsed:>9,.0f} {stored:>12,} {waited:>10.2f}s {pages:>6}"
             f" {size / 1e6:>8.2f}M {idle:>6.2f}s {storing:>7.2f}s  {goal}"
+        )
+    print("Reading it back:")
+    for rate, roster, counts, first, history in read_times:
+        label = "normal" if rate == 1 else f"throttled {rate}x"
+        print(
+            f"{label:<14} a session's roster {roster:.1f} ms; the session list's counts {counts:.1f} ms;"
+            f" a household's sessions {first:.1f} ms the first time after the sync, then {history:.1f} ms"
         )
 
 

@@ -126,3 +126,32 @@ def translated(language: str, text: str) -> str:
     """The app's words for an English text in a language, from the catalogue it loads."""
     catalogue = json.loads((PWA_I18N / f"{language}.json").read_text(encoding="utf-8"))
     return catalogue["messages"][text]
+
+
+def open_old_database(page: Page, version: int, create_stores: str, data: dict) -> None:
+    """Make the app's database as an older version of the app left it, then close it.
+
+    `create_stores` is JavaScript run with `db` open for upgrade (the stores of that version);
+    `data` is what the phone held: `meta` (key: value), `households`, `session`, `attendance` and
+    `outbox` (its entries, in order). Open the app's origin first, without the app.
+    """
+    script = """([version, data]) => new Promise((resolve, reject) => {
+      const request = indexedDB.open("lensan", version);
+      request.onupgradeneeded = () => {
+        const db = request.result;
+        CREATE_STORES
+      };
+      request.onsuccess = () => {
+        const db = request.result;
+        const tx = db.transaction(["meta", "household", "training_session", "attendance", "outbox"], "readwrite");
+        for (const [key, value] of Object.entries(data.meta)) tx.objectStore("meta").put({ key, value });
+        for (const row of data.households) tx.objectStore("household").put(row);
+        tx.objectStore("training_session").put(data.session);
+        for (const row of data.attendance) tx.objectStore("attendance").put(row);
+        for (const entry of data.outbox) tx.objectStore("outbox").add(entry);
+        tx.oncomplete = () => { db.close(); resolve(); };
+        tx.onerror = () => reject(tx.error);
+      };
+      request.onerror = () => reject(request.error);
+    })"""
+    page.evaluate(script.replace("CREATE_STORES", create_stores), [version, data])

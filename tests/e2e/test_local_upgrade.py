@@ -11,15 +11,12 @@ from server.extensions import db
 from server.models_base import current_version
 from server.training.models import Attendance
 from tests import factories
-from tests.e2e.phone_app import SYNC_IDLE, TIMEOUT, go, wait_until
+from tests.e2e.phone_app import SYNC_IDLE, TIMEOUT, go, open_old_database, wait_until
 
 pytestmark = pytest.mark.e2e
 
-# The stores as the first version of pwa/js/db.js made them, filled with what a phone had.
-VERSION_1 = """(data) => new Promise((resolve, reject) => {
-  const request = indexedDB.open("lensan", 1);
-  request.onupgradeneeded = () => {
-    const db = request.result;
+# The stores as the first version of pwa/js/db.js made them.
+VERSION_1 = """
     const owned = ["consent", "marketplace_account", "payment_account", "attendance"];
     for (const entity of ["household", "training_session", ...owned]) {
       const store = db.createObjectStore(entity, { keyPath: "id" });
@@ -31,20 +28,7 @@ VERSION_1 = """(data) => new Promise((resolve, reject) => {
     outbox.createIndex("record_id", "record_id");
     outbox.createIndex("state", "state");
     db.createObjectStore("meta", { keyPath: "key" });
-  };
-  request.onsuccess = () => {
-    const db = request.result;
-    const tx = db.transaction(["meta", "household", "training_session", "attendance", "outbox"], "readwrite");
-    for (const [key, value] of Object.entries(data.meta)) tx.objectStore("meta").put({ key, value });
-    for (const row of data.households) tx.objectStore("household").put(row);
-    tx.objectStore("training_session").put(data.session);
-    for (const row of data.attendance) tx.objectStore("attendance").put(row);
-    tx.objectStore("outbox").add(data.queued);
-    tx.oncomplete = () => { db.close(); resolve(); };
-    tx.onerror = () => reject(tx.error);
-  };
-  request.onerror = () => reject(request.error);
-})"""
+"""
 
 
 def _phone_data(live_server) -> dict:
@@ -98,17 +82,19 @@ def _phone_data(live_server) -> dict:
             },
             {**record, "version": 0, "id": queued_id, **fields},
         ],
-        "queued": {
-            "mutation_id": str(uuid.uuid4()),
-            "entity": "attendance",
-            "record_id": queued_id,
-            "op": "upsert",
-            "base_version": 0,
-            "clock": factories.hlc(1_760_000_000_000, device_id),
-            "fields": fields,
-            "state": "queued",
-            "created_at": 1760000000000,
-        },
+        "outbox": [
+            {
+                "mutation_id": str(uuid.uuid4()),
+                "entity": "attendance",
+                "record_id": queued_id,
+                "op": "upsert",
+                "base_version": 0,
+                "clock": factories.hlc(1_760_000_000_000, device_id),
+                "fields": fields,
+                "state": "queued",
+                "created_at": 1760000000000,
+            }
+        ],
     }
 
 
@@ -116,7 +102,7 @@ def test_attendance_on_a_phone_from_the_first_version_is_kept_and_sent(phone, li
     data = _phone_data(live_server)
     page = phone.new_page()
     page.goto("/healthz")  # the app's origin, without the app
-    page.evaluate(VERSION_1, data)
+    open_old_database(page, 1, VERSION_1, data)
     page.goto("/app/")
     expect(page.get_by_test_id("last-sync")).not_to_have_text("never", timeout=TIMEOUT)
     wait_until(page, SYNC_IDLE)

@@ -64,3 +64,30 @@ def test_households_of_a_commune_taken_away_leave_the_phone(phone, live_server):
     expect(page.get_by_text("0 households")).to_be_visible(timeout=TIMEOUT)
     expect(results).to_be_empty()
     expect(_search(page, "Ánh")).to_contain_text("Nguyễn Văn Ánh")  # Trà Cú stays
+
+
+def test_a_session_of_a_commune_taken_away_leaves_the_phone_with_its_attendance(phone, live_server):
+    tra_cu, tap_son = live_server.places["commune"], live_server.places["commune2"]
+
+    def make():
+        tap = factories.household(tap_son, live_server.places["hamlet2"], head_name="Trần Văn Tập")
+        return str(factories.training(tap_son, attendees=[tap, db.session.merge(live_server.households[0])]).id)
+
+    session_id = live_server.query(make)
+    _set_communes(live_server, tra_cu, tap_son)
+    page = phone.new_page()
+    sign_in(page)
+    wait_until(page, SYNC_IDLE)
+    go(page, f"/sessions/{session_id}")
+    expect(page.get_by_role("heading", name="Present: 2")).to_be_visible(timeout=TIMEOUT)
+
+    _set_communes(live_server, tra_cu)
+    sync(page)
+    go(page, f"/sessions/{session_id}")
+    expect(page.get_by_role("heading", name="This session is not on this phone.")).to_be_visible(timeout=TIMEOUT)
+    left = page.evaluate(
+        """(id) => import("/app/js/features/training/attendance.js")
+             .then(({ attendanceOf }) => attendanceOf(id)).then((rows) => rows.length)""",
+        session_id,
+    )
+    assert left == 0  # Ánh of Trà Cú came too: her check-in went with the session's commune

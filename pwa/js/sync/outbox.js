@@ -2,7 +2,7 @@
 // An entry leaves the outbox only when the server acknowledged it; a rejected one stays, with the
 // server's reason, until it is corrected and sent again or discarded.
 
-import { ENTITIES, KEYS, META, OUTBOX, done, recordById, storeKey, transaction } from "../db.js";
+import { ENTITIES, KEYS, META, OUTBOX, done, recordFor, transaction } from "../db.js";
 import { uuid7 } from "../uuid.js";
 import { later, parse, tick } from "./clock.js";
 
@@ -43,7 +43,7 @@ export async function recordChanges(changes) {
     let count = 0;
     for (const change of changes) {
       const op = change.op || "upsert";
-      const existing = await done(s[change.entity].get(storeKey(change.entity, change.id, change.fields)));
+      const existing = await recordFor(s, change.entity, change.id, change.fields);
       const changed = op === "delete" ? {} : changedFields(existing, change.fields);
       if (op === "upsert" && existing && Object.keys(changed).length === 0) continue;
       const fields = { ...changed, ...keyFields(change.entity, existing || change.fields) };
@@ -120,10 +120,10 @@ export async function settle(entries, results) {
       acknowledged = later(acknowledged, parse(entry.clock));
       let recordId = entry.record_id;
       if (result.record_id && result.record_id !== entry.record_id) {
-        await adoptServerId(s, entry.entity, entry.record_id, result.record_id);
+        await adoptServerId(s, entry, result.record_id);
         recordId = result.record_id;
       }
-      const record = await recordById(s[entry.entity], entry.entity, recordId);
+      const record = await recordFor(s, entry.entity, recordId, entry.fields);
       if (record && result.version && result.version > (record.version || 0)) {
         s[entry.entity].put({ ...record, version: result.version });
       }
@@ -166,8 +166,9 @@ async function answerNotQueued(s, entry, result) {
 }
 
 // Two phones recorded the same fact (same natural key): the server kept its row, so ours takes its id.
-async function adoptServerId(s, entity, localId, serverId) {
-  const local = await recordById(s[entity], entity, localId);
+async function adoptServerId(s, entry, serverId) {
+  const { entity, record_id: localId } = entry;
+  const local = await recordFor(s, entity, localId, entry.fields);
   if (KEYS[entity]) {
     // Stored by its natural key: the same record, now under the server's id.
     if (local) s[entity].put({ ...local, id: serverId });
@@ -186,7 +187,7 @@ export async function resend(seq) {
     const entry = await done(s[OUTBOX].get(seq));
     if (!entry || entry.state !== "rejected") return;
     const session = (await done(s[META].get("session")))?.value;
-    const record = (await recordById(s[entry.entity], entry.entity, entry.record_id)) || {};
+    const record = (await recordFor(s, entry.entity, entry.record_id, entry.fields)) || {};
     const fields = Object.fromEntries(Object.keys(entry.fields).map((name) => [name, record[name] ?? null]));
     const [clock, next] = tick((await done(s[META].get("hlc")))?.value, Date.now(), session.device_id);
     s[META].put({ key: "hlc", value: next });

@@ -121,12 +121,17 @@ async function storeChanges(s, page, known) {
     await storeRows(s, entity, rows, queued);
   }
   for (const [entity, block] of exits) {
-    for (const row of block.rows) dropStored(s[entity], entity, named(block.columns, row), queued);
+    const rows = block.rows.map((row) => named(block.columns, row));
+    if (entity === "attendance") await s.attendance.load(rows.map((values) => values.session_id));
+    for (const values of rows) dropStored(s[entity], entity, values, queued);
   }
 }
 
+// Attendance goes into the records of its sessions: each touched session is read once, all at
+// once, and written back once when the page's transaction is done (session-attendance.js).
 async function storeRows(s, entity, rows, queued) {
   const store = s[entity];
+  if (entity === "attendance") await store.load(rows.map((values) => values.session_id));
   const pending = [];
   for (const values of rows) {
     if (queuedFor(queued, entity, values).length) pending.push(values);
@@ -206,8 +211,12 @@ function queueKey(entity, id, fields) {
 }
 
 // The stored records for a list of changes, in the same order, asked for all at once.
-function storedFor(s, entity, rows) {
+async function storedFor(s, entity, rows) {
   const store = s[entity];
+  if (entity === "attendance") {
+    await store.load(rows.map((values) => values.session_id));
+    return rows.map((values) => store.get(storeKey(entity, values.id, values)));
+  }
   return Promise.all(rows.map((values) => done(store.get(storeKey(entity, values.id, values)))));
 }
 
@@ -285,11 +294,18 @@ async function forgetOutside(s, kept) {
     const outside = (await done(s[entity].getAll())).filter((record) => !kept.has(record.commune_code));
     for (const record of outside) {
       for (const follower of followers[entity]) {
-        for (const row of await done(s[follower].index(link[entity]).getAll(record.id))) {
+        for (const row of await recordsOf(s, follower, link[entity], record.id)) {
           dropStored(s[follower], follower, row, queued);
         }
       }
       dropStored(s[entity], entity, record, queued);
     }
   }
+}
+
+// The records of `entity` whose `link` (household_id, session_id) is `id`, tombstones included.
+async function recordsOf(s, entity, link, id) {
+  if (entity !== "attendance") return done(s[entity].index(link).getAll(id));
+  await s.attendance.load([id]);
+  return s.attendance.recordsOf(id);
 }

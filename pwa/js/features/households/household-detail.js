@@ -1,9 +1,11 @@
 // One household: what the programme knows about it, and the way to edit it.
 
-import { _, formatDate } from "../../i18n.js";
+import { _, formatDate, formatNumber } from "../../i18n.js";
 import { householdCode } from "../../public-code.js";
 import { nameOf, placeNames } from "../../reference.js";
 import { h, replace } from "../../ui/h.js";
+import { sessionRow } from "../../ui/session-row.js";
+import { sessionsAttendedBy } from "../training/attendance.js";
 import { loadHousehold } from "./household-records.js";
 
 function fact(label, value) {
@@ -52,12 +54,30 @@ function consentList(consents) {
   );
 }
 
+// The sessions the household came to: how many, and the latest, each opening its roster.
+const LATEST_SESSIONS = 10;
+
+function sessionList(sessions, names) {
+  return h(
+    "section",
+    { class: "card", "data-testid": "sessions-attended" },
+    h("h2", {}, _("Training sessions"), sessions.length ? ` · ${formatNumber(sessions.length)}` : ""),
+    sessions.length
+      ? h(
+          "ul",
+          { class: "rows" },
+          sessions.slice(0, LATEST_SESSIONS).map((t) => h("li", {}, sessionRow(t, names))),
+        )
+      : h("p", { class: "muted" }, _("None recorded.")),
+  );
+}
+
 /** The household detail screen. */
 export async function renderHouseholdDetail(main, { id }) {
   const found = await loadHousehold(id);
   if (!found) return replace(main, h("h1", {}, _("This household is not on this phone.")));
   const { household, consents, marketplace, payment } = found;
-  const names = await placeNames();
+  const [names, sessions] = await Promise.all([placeNames(), sessionsAttendedBy(id)]);
   replace(
     main,
     h(
@@ -88,5 +108,6 @@ export async function renderHouseholdDetail(main, { id }) {
       h("h2", {}, _("Consent")),
       consents.size ? consentList(consents) : h("p", { class: "muted" }, _("Not asked yet.")),
     ),
+    sessionList(sessions, names),
   );
 }

@@ -25,9 +25,10 @@ function entityName(entity) {
 async function correctionLink(entry) {
   if (entry.entity === "household") return `#/households/${entry.record_id}/edit`;
   if (entry.entity === "training_session") return `#/sessions/${entry.record_id}/edit`;
+  // Every attendance change names its session (and household) in its fields.
+  if (entry.entity === "attendance")
+    return entry.fields.session_id ? `#/sessions/${entry.fields.session_id}/edit` : null;
   const record = await getRecord(entry.entity, entry.record_id);
-  const sessionId = entry.fields.session_id || record?.session_id;
-  if (entry.entity === "attendance") return sessionId ? `#/sessions/${sessionId}/edit` : null;
   const householdId = entry.fields.household_id || record?.household_id;
   return householdId ? `#/households/${householdId}/edit` : null;
 }

@@ -1,19 +1,19 @@
 // Training sessions on this phone, newest first.
 
 import { allRecords } from "../../db.js";
-import { _, formatDate, formatNumber } from "../../i18n.js";
-import { nameOf, placeNames } from "../../reference.js";
+import { presentBySession } from "./attendance.js";
+import { _, formatNumber } from "../../i18n.js";
+import { placeNames } from "../../reference.js";
 import { h, replace } from "../../ui/h.js";
+import { sessionRow } from "../../ui/session-row.js";
 
 /** The session list screen. */
 export async function renderSessionList(main) {
-  const [trainings, attendance, names] = await Promise.all([
+  const [trainings, counts, names] = await Promise.all([
     allRecords("training_session"),
-    allRecords("attendance"),
+    presentBySession(),
     placeNames(),
   ]);
-  const counts = new Map();
-  for (const a of attendance) counts.set(a.session_id, (counts.get(a.session_id) || 0) + 1);
   trainings.sort((a, b) => (b.held_on || "").localeCompare(a.held_on || ""));
   replace(
     main,
@@ -31,17 +31,9 @@ export async function renderSessionList(main) {
             h(
               "li",
               {},
-              h(
-                "a",
-                { class: "row-link", href: `#/sessions/${t.id}` },
-                h(
-                  "strong",
-                  {},
-                  formatDate(t.held_on),
-                  " · ",
-                  names.get(t.hamlet_code) || names.get(t.commune_code) || "",
-                ),
-                h("span", { class: "muted" }, (t.topics || []).map((c) => nameOf("topic", c)).join(", ")),
+              sessionRow(
+                t,
+                names,
                 h("span", { class: "muted" }, _("%(count)s present", { count: formatNumber(counts.get(t.id) || 0) })),
               ),
             ),
