@@ -14,6 +14,7 @@ dated by registration: a list's length in a province is the sum of its monthly r
 """
 
 import calendar
+import functools
 from collections import Counter
 from datetime import date, timedelta
 
@@ -43,10 +44,15 @@ def _month_end(day: date) -> bool:
 # Writing ---------------------------------------------------------------------------------------
 
 
-def summary_rows(conn, where, lock: bool = False) -> list:
-    """The summary columns the counters use, of the rows matching `where` (locked when asked)."""
-    query = sa.select(*[SUMMARY.c[name] for name in READ]).where(where).order_by(SUMMARY.c.household_id)
-    return list(conn.execute(query.with_for_update() if lock else query).mappings())
+def summary_columns() -> list:
+    """The summary columns the counters use, with the household's id."""
+    return [SUMMARY.c.household_id, *[SUMMARY.c[name] for name in READ]]
+
+
+def summary_rows_select(where, lock: bool = False):
+    """SELECT of summary_columns() of the rows matching `where`, in key order (locked when asked)."""
+    query = sa.select(*summary_columns()).where(where).order_by(SUMMARY.c.household_id)
+    return query.with_for_update() if lock else query
 
 
 def contributions(rows) -> Counter:
@@ -69,20 +75,25 @@ def contributions(rows) -> Counter:
     return found
 
 
-def _add(conn, table, day_column: str, changes: dict) -> None:
-    if not changes:
-        return
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+@functools.cache
+def _adding(dialect: str, table: sa.Table):
+    """INSERT of counter rows that adds to the rows already there, built once per dialect and table."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(table)
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=[c for c in table.primary_key.columns],
         set_={"households": table.c.households + statement.excluded.households},
     )
+
+
+def _add(conn, table, day_column: str, changes: dict) -> None:
+    if not changes:
+        return
     rows = [
         {"commune_code": c, "registered_year": y, "metric": m, day_column: d, "households": n}
         for (c, y, m, d), n in sorted(changes.items())
     ]
-    conn.execute(statement, rows)
+    conn.execute(_adding(conn.dialect.name, table), rows)
 
 
 def difference(before, after) -> Counter:
