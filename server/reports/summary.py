@@ -71,26 +71,29 @@ def _upsert(dialect: str, select):
     return statement.on_conflict_do_update(index_elements=[SUMMARY.c.household_id], set_=replaced, where=changed)
 
 
-def _refresh_chunk(conn, household_ids: list, change: Counter) -> None:
-    before = {row["household_id"]: row for row in _run(conn, "before", household_ids).mappings()}
+def _refresh_chunk(conn, household_ids: list, change: Counter, new: set) -> None:
+    known = [i for i in household_ids if i not in new]  # a household made by this transaction has no row yet
+    before = {row["household_id"]: row for row in _run(conn, "before", known).mappings()} if known else {}
     # The upsert returns the rows it wrote; the others are as they were, and change no counter.
     after = list(_run(conn, "upsert", household_ids).mappings())
     change.update(counters.difference([before[r["household_id"]] for r in after if r["household_id"] in before], after))
 
 
-def refresh(conn, household_ids=(), session_ids=(), removed=()) -> int:
+def refresh(conn, household_ids=(), session_ids=(), removed=(), new=()) -> int:
     """Recompute the rows of these households and of everyone who attended these sessions.
 
     `removed`: households deleted outright (the app tombstones them; this is for the rare
-    DELETE): their rows go first, and come back if the household exists after all.
+    DELETE): their rows go first, and come back if the household exists after all. `new`:
+    households this transaction inserted, whose rows need not be read before (there are none).
     """
+    new = set(_uuids(new)) - set(_uuids(removed))
     change: Counter = Counter()  # what the per-commune counters gain, added once at the end
     for chunk in _chunks(_uuids(removed)):
         change.update(counters.difference(_run(conn, "before", chunk).mappings(), []))
         _run(conn, "delete", chunk)
     wanted = _uuids({*household_ids, *removed, *attendees(conn, session_ids)})
     for chunk in _chunks(wanted):
-        _refresh_chunk(conn, chunk, change)
+        _refresh_chunk(conn, chunk, change, new)
     counters.add(conn, change)
     return len(wanted)
 

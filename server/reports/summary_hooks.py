@@ -48,6 +48,7 @@ class Pending:
     households: set = field(default_factory=set)
     sessions: set = field(default_factory=set)
     removed: set = field(default_factory=set)  # households deleted outright
+    new: set = field(default_factory=set)  # households this transaction inserted: no summary row yet
     everything: bool = False
 
 
@@ -112,6 +113,8 @@ def _note_after_flush(session, flush_context):
     for obj in session.new:
         if type(obj) in RELEVANT:
             _note(_pending(session), obj)
+        if isinstance(obj, Household):
+            _pending(session).new.add(obj.id)
     for obj in session.dirty:
         if type(obj) in RELEVANT and obj not in session.deleted:
             changed, old = _changed(obj)
@@ -171,6 +174,8 @@ def _note_core_write(state):
         return None
     if state.is_insert:
         pending.households.update(rows)
+        if model is Household and getattr(statement, "_post_values_clause", None) is None:  # no ON CONFLICT
+            pending.new.update(rows)
         return None
     if model is TrainingSession:
         pending.sessions.update(rows)
@@ -197,7 +202,7 @@ def refresh_summaries(session: orm.Session) -> None:
     if pending.everything:
         summary.rebuild(conn)
     elif pending.households or pending.sessions or pending.removed:
-        summary.refresh(conn, pending.households, pending.sessions, pending.removed)
+        summary.refresh(conn, pending.households, pending.sessions, pending.removed, pending.new - pending.removed)
 
 
 @event.listens_for(orm.Session, "after_transaction_end")
