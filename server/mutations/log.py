@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from server.extensions import db
 from server.models_base import utcnow
 from server.mutations.models import Mutation
+from server.mutations.rows import insert_rows
 
 
 @dataclass
@@ -106,7 +107,7 @@ class LogBook:
         without = [{k: v for k, v in row.items() if k != "conflicts"} for row in self.new_rows if not row["conflicts"]]
         for rows in (with_conflicts, without):
             if rows:
-                db.session.execute(sa.insert(table), rows)
+                insert_rows(db.session, table, rows)
         for row_id, values in self.updates.items():
             values = {**values, "conflicts": values["conflicts"] or sa.null()}
             db.session.execute(sa.update(table).where(table.c.id == row_id).values(**values))

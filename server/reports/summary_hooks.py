@@ -146,13 +146,31 @@ def _household_ids(conn, model, row_ids: list) -> set:
 
 def _inserted(model, state) -> set | None:
     """Household ids in the parameters of a Core INSERT (None: not all of them are there)."""
-    key = "id" if model is Household else "household_id"
     params = state.parameters
     rows = params if isinstance(params, list | tuple) else [params or {}]
     if rows == [{}]:  # values given in the statement itself
         rows = [state.statement.compile().params]
+    return _households_of(model, rows)
+
+
+def _households_of(model, rows: list[dict]) -> set | None:
+    key = "id" if model is Household else "household_id"
     values = [row.get(key) for row in rows]
     return None if None in values else set(values)
+
+
+def mark_inserted(session, table, rows: list[dict]) -> None:
+    """Note rows a plain INSERT (no ON CONFLICT) put into `table` behind the hooks' back (by the driver)."""
+    model = WATCHED.get(table.name)
+    if model is None or model is TrainingSession:  # a new session: nobody at it yet
+        return
+    found = _households_of(model, rows)
+    if found is None:
+        _pending(session).everything = True
+        return
+    _pending(session).households.update(found)
+    if model is Household:
+        _pending(session).new.update(found)
 
 
 @event.listens_for(orm.Session, "do_orm_execute")
