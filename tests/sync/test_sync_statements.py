@@ -13,7 +13,6 @@ from server.households.models import Consent, Household
 from server.mutations.models import Mutation
 from tests import factories as f
 
-
 # A push registering new households (with their consents), however many.
 STATEMENTS = {"sqlite": 13, "postgresql": 12}
 
