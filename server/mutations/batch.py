@@ -32,7 +32,7 @@ class Batch:
         self.records: dict[str, dict[uuid.UUID, object]] = {name: {} for name in ENTITIES}
         self.by_key: dict[str, dict[tuple, object]] = {name: {} for name in ENTITIES}
         self.aliases: dict[uuid.UUID, uuid.UUID] = {}
-        self.places: dict[str, Place] = {}
+        self.places: dict[str, sa.Row] = {}
         self.parents: dict[uuid.UUID, sa.Row] = {}  # (id, commune_code) of households and sessions
         self.new_rows: list[NewRow] = []  # records this batch creates, inserted by write()
         self.latest_ms = hlc.latest_allowed_ms()  # a pushed clock after this is ahead of the server's
@@ -47,10 +47,11 @@ class Batch:
         # The pushed households' consents (the answers the rules read) come with the consents by id.
         asked = self._asked_households(mutations)
         for name, record_ids in wanted.items():
-            record_ids = record_ids | {self.aliases[i] for i in record_ids if i in self.aliases}
+            record_ids |= {self.aliases[i] for i in record_ids if i in self.aliases}
             self._load_records(ENTITIES[name], record_ids, asked if name == "consent" else set())
         self._load_keys(mutations)
-        self._load_parents(mutations)
+        # A pushed household or session not found by its id is not in the database: not a parent to look for.
+        self._load_parents(mutations, wanted["household"] | wanted["training_session"])
         self._load_places(mutations)
         self._load_consents(mutations, asked)
         return self
@@ -58,12 +59,8 @@ class Batch:
     def _load_records(self, entity: Entity, record_ids: set, household_ids: set) -> None:
         """Rows by id, and (consents) every row of these households, locked and tracked."""
         if record_ids or household_ids:
-            model = entity.model
-            found = model.id.in_(record_ids)
-            if household_ids:
-                found = sa.or_(found, model.household_id.in_(household_ids))
-            query = sa.select(model).where(found).order_by(model.id).with_for_update()
-            for record in db.session.scalars(query):
+            query = _records_query(entity.model, bool(household_ids))
+            for record in db.session.scalars(query, {"ids": list(record_ids), "households": list(household_ids)}):
                 self.remember(entity, record)
 
     def _load_keys(self, mutations: list[dict]) -> None:
@@ -83,7 +80,7 @@ class Batch:
                 for record in db.session.scalars(query.order_by(entity.model.id).with_for_update()):
                     self.remember(entity, record)
 
-    def _load_parents(self, mutations: list[dict]) -> None:
+    def _load_parents(self, mutations: list[dict], looked_up: set) -> None:
         household_ids, session_ids = set(), set()
         for m in mutations:
             household_ids.add(_as_uuid(m["changed"].get("household_id")))
@@ -92,19 +89,22 @@ class Batch:
             household_ids.update(r.household_id for r in self.records[name].values())
         for name in ("attendance", "bulletin_told"):
             session_ids.update(r.session_id for r in self.records[name].values())
-        household_ids -= {None, *self.records["household"]}
-        session_ids -= {None, *self.records["training_session"]}
+        household_ids -= {None, *looked_up, *self.records["household"]}
+        session_ids -= {None, *looked_up, *self.records["training_session"]}
         # Parents are only read (for their commune): plain rows, not tracked by the session.
         for model, ids in ((Household, household_ids), (TrainingSession, session_ids)):
             if ids:
-                query = sa.select(model.id, model.commune_code).where(model.id.in_(ids))
-                self.parents.update({row.id: row for row in db.session.execute(query)})
+                self.parents.update(
+                    {row.id: row for row in db.session.execute(_parents_query(model), {"ids": list(ids)})}
+                )
 
     def _load_places(self, mutations: list[dict]) -> None:
         codes = {m["changed"].get(f) for m in mutations for f in ("commune_code", "hamlet_code")}
         codes = {c for c in codes if isinstance(c, str)}
         if codes:
-            for place in db.session.scalars(sa.select(Place).where(Place.code.in_(codes))):
+            for place in db.session.execute(
+                _PLACES.where(Place.code.in_(sa.bindparam("codes", expanding=True))), {"codes": list(codes)}
+            ):
                 self.places[place.code] = place
 
     def _asked_households(self, mutations: list[dict]) -> set:
@@ -189,13 +189,32 @@ class Batch:
         found = self.records["training_session"].get(session_id)
         return found if found is not None else self.parents.get(session_id)
 
-    def place(self, code: str | None) -> Place | None:
-        """A place by code."""
+    def place(self, code: str | None) -> sa.Row | None:
+        """A place by code: its code, name, kind and parent_code."""
         if code and code not in self.places:
-            place = db.session.get(Place, code)
+            place = db.session.execute(_PLACES.where(Place.code == code)).first()
             if place is not None:
                 self.places[code] = place
         return self.places.get(code) if code else None
+
+
+# Places are only read (the rules check a code's kind and parent, and name a hamlet): plain rows.
+_PLACES = sa.select(Place.code, Place.name, Place.kind, Place.parent_code)
+
+
+@functools.cache
+def _records_query(model: type, with_households: bool):
+    """Rows by id (parameter "ids"), and those of the households "households", locked; built once."""
+    found = model.id.in_(sa.bindparam("ids", expanding=True))
+    if with_households:
+        found = sa.or_(found, model.household_id.in_(sa.bindparam("households", expanding=True)))
+    return sa.select(model).where(found).order_by(model.id).with_for_update()
+
+
+@functools.cache
+def _parents_query(model: type):
+    """(id, commune_code) of the rows "ids"; built once."""
+    return sa.select(model.id, model.commune_code).where(model.id.in_(sa.bindparam("ids", expanding=True)))
 
 
 def _as_uuid(value):

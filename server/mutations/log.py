@@ -1,5 +1,6 @@
 """The mutation log of one push: earlier entries found by mutation id, new ones written in one INSERT."""
 
+import functools
 import uuid
 from dataclasses import dataclass
 
@@ -8,6 +9,7 @@ import sqlalchemy as sa
 from server.extensions import db
 from server.models_base import utcnow
 from server.mutations.models import Mutation
+from server.mutations.rows import insert_rows
 
 
 @dataclass
@@ -41,14 +43,10 @@ class LogBook:
 
         Returns {record id sent: id of the record it was merged into}.
         """
-        table = Mutation.__table__
-        found = table.c.mutation_id.in_(mutation_ids)
-        if record_ids:
-            found = sa.or_(found, sa.and_(table.c.record_id.in_(record_ids), table.c.result == "merged"))
-        query = sa.select(table.c.id, table.c.mutation_id, table.c.record_id, table.c.result, table.c.reply)
         merged = {}
         wanted = set(mutation_ids)
-        for row in db.session.execute(query.where(found)):
+        found = db.session.execute(_earlier(bool(record_ids)), {"ids": list(mutation_ids), "records": list(record_ids)})
+        for row in found:
             if row.mutation_id in wanted:
                 self.entries[row.mutation_id] = Entry(row.reply, row.id)
             if row.result == "merged" and row.record_id in record_ids:
@@ -109,11 +107,22 @@ class LogBook:
         without = [{k: v for k, v in row.items() if k != "conflicts"} for row in self.new_rows if not row["conflicts"]]
         for rows in (with_conflicts, without):
             if rows:
-                db.session.execute(sa.insert(table), rows)
+                insert_rows(db.session, table, rows)
         for row_id, values in self.updates.items():
             values = {**values, "conflicts": values["conflicts"] or sa.null()}
             db.session.execute(sa.update(table).where(table.c.id == row_id).values(**values))
         self.new_rows, self.updates = [], {}
+
+
+@functools.cache
+def _earlier(with_records: bool):
+    """Log entries of the mutation ids "ids", and the merges of the record ids "records"; built once."""
+    table = Mutation.__table__
+    found = table.c.mutation_id.in_(sa.bindparam("ids", expanding=True))
+    if with_records:
+        merges = sa.and_(table.c.record_id.in_(sa.bindparam("records", expanding=True)), table.c.result == "merged")
+        found = sa.or_(found, merges)
+    return sa.select(table.c.id, table.c.mutation_id, table.c.record_id, table.c.result, table.c.reply).where(found)
 
 
 def scrub(data, names: tuple[str, ...]):

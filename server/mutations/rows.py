@@ -3,8 +3,9 @@
 A record created by a mutation is not an ORM object: the rules and the merge read and set its
 attributes as they do on a loaded record, and `write_new` inserts every kind's new rows with one
 Core statement each, after the versions step (server/models_base.py) has given them their
-versions together with the session's changed rows. The INSERTs run through the session, so the
-summary hooks see the households they touch (server/reports/summary_hooks.py).
+versions together with the session's changed rows. The INSERTs go through the driver's executemany
+(`insert_rows`), and the summary hooks are told which households they touch
+(server/reports/summary_hooks.py `mark_inserted`).
 """
 
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ from sqlalchemy import orm
 
 from server.extensions import db
 from server.models_base import assign_versions_now
+from server.reports.summary_hooks import mark_inserted
 
 _SHAPES: dict[type, tuple] = {}
 _ORDER: list[sa.Table] = []  # every table, parents first (sorting them anew costs on every batch)
@@ -80,4 +82,41 @@ def write_new(session: orm.Session, rows: list[NewRow]) -> None:
         _ORDER.extend(db.metadata.sorted_tables)
     for table in _ORDER:  # parents before the rows that refer to them
         if table in by_table:
-            session.execute(sa.insert(table), by_table[table])
+            insert_rows(session, table, by_table[table])
+            mark_inserted(session, table, by_table[table])
+
+
+def insert_rows(session: orm.Session, table: sa.Table, rows: list[dict]) -> None:
+    """One INSERT of `rows` (each with the same columns) by the driver's executemany.
+
+    The values are processed by the columns' own types, as SQLAlchemy would, but once per value
+    rather than through its per-row parameter handling, which cost as much as the database in a
+    push of 500. The summary hooks do not see this statement: the caller marks what it changes.
+    """
+    if isinstance(session, orm.scoped_session):
+        session = session()
+    conn = session.connection()
+    sql, processors = _driver_insert(conn.dialect, table, tuple(rows[0]))
+    if conn.dialect.positional:
+        params = [
+            tuple(row[key] if process is None else process(row[key]) for key, process in processors) for row in rows
+        ]
+    else:
+        params = [
+            {key: row[key] if process is None else process(row[key]) for key, process in processors} for row in rows
+        ]
+    conn.exec_driver_sql(sql, params)
+
+
+_INSERTS: dict[tuple, tuple] = {}
+
+
+def _driver_insert(dialect, table: sa.Table, keys: tuple) -> tuple[str, list]:
+    """The INSERT's text for these columns and, in its parameters' order, each one's bind processor."""
+    found = _INSERTS.get((dialect, table, keys))
+    if found is None:
+        compiled = sa.insert(table).compile(dialect=dialect, column_keys=list(keys))
+        order = compiled.positiontup if dialect.positional else keys
+        processors = [(key, table.c[key].type._cached_bind_processor(dialect)) for key in order]
+        found = _INSERTS[(dialect, table, keys)] = (compiled.string, processors)
+    return found

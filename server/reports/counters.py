@@ -14,6 +14,7 @@ dated by registration: a list's length in a province is the sum of its monthly r
 """
 
 import calendar
+import functools
 from collections import Counter
 from datetime import date, timedelta
 
@@ -43,10 +44,15 @@ def _month_end(day: date) -> bool:
 # Writing ---------------------------------------------------------------------------------------
 
 
-def summary_rows(conn, where, lock: bool = False) -> list:
-    """The summary columns the counters use, of the rows matching `where` (locked when asked)."""
-    query = sa.select(*[SUMMARY.c[name] for name in READ]).where(where).order_by(SUMMARY.c.household_id)
-    return list(conn.execute(query.with_for_update() if lock else query).mappings())
+def summary_columns() -> list:
+    """The summary columns the counters use, with the household's id."""
+    return [SUMMARY.c.household_id, *[SUMMARY.c[name] for name in READ]]
+
+
+def summary_rows_select(where, lock: bool = False):
+    """SELECT of summary_columns() of the rows matching `where`, in key order (locked when asked)."""
+    query = sa.select(*summary_columns()).where(where).order_by(SUMMARY.c.household_id)
+    return query.with_for_update() if lock else query
 
 
 def contributions(rows) -> Counter:
@@ -69,20 +75,58 @@ def contributions(rows) -> Counter:
     return found
 
 
-def _add(conn, table, day_column: str, changes: dict) -> None:
-    if not changes:
-        return
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=[c for c in table.primary_key.columns],
+KEY = ("commune_code", "registered_year", "metric")  # with the day or month: a counter row's key
+CHANGE = (  # one changed counter, as the refresh hands it to the database
+    sa.column("on_day", sa.Date),
+    sa.column("commune_code", sa.String),
+    sa.column("registered_year", sa.Integer),
+    sa.column("metric", sa.String),
+    sa.column("households", sa.Integer),
+)
+
+
+def _changes(dialect: str):
+    """The JSON parameter "rows" (a list of CHANGE objects) as a table."""
+    rows = sa.bindparam("rows", type_=sa.JSON)
+    if dialect == "postgresql":
+        table = sa.func.json_to_recordset(rows).table_valued(*CHANGE).render_derived("changed", with_types=True)
+        return sa.select(*table.c).where(sa.true())
+    each = sa.func.json_each(rows).table_valued("value")
+    # Not CAST: a date would become a number on SQLite (DATE has numeric affinity); JSON's text is the stored form.
+    fields = [sa.type_coerce(sa.func.json_extract(each.c.value, f"$.{c.name}"), c.type).label(c.name) for c in CHANGE]
+    return sa.select(*fields).where(sa.true())  # WHERE: SQLite's parser needs it before ON CONFLICT
+
+
+def _adding_to(dialect: str, table: sa.Table, select):
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table).from_select([c.name for c in select.selected_columns], select)
+    return statement.on_conflict_do_update(
+        index_elements=list(table.primary_key.columns),
         set_={"households": table.c.households + statement.excluded.households},
     )
-    rows = [
-        {"commune_code": c, "registered_year": y, "metric": m, day_column: d, "households": n}
-        for (c, y, m, d), n in sorted(changes.items())
-    ]
-    conn.execute(statement, rows)
+
+
+@functools.cache
+def _adding(dialect: str) -> list:
+    """The statements adding a refresh's changes (the JSON parameter "rows") to both tables, built once.
+
+    One statement on PostgreSQL (the days are a data-modifying CTE of the months'), two on SQLite.
+    Rows go in key order, so two commits take the counters' locks in the same order.
+    """
+    changes = _changes(dialect)
+    if dialect == "postgresql":
+        changes = changes.cte("changes")
+        changes = sa.select(*changes.c)
+    by_day = changes.subquery("by_day")
+    days = sa.select(*[by_day.c[c.name] for c in DAYS.columns if c.name != "households"], by_day.c.households)
+    days = days.order_by(*[by_day.c[c.name] for c in DAYS.primary_key.columns])
+    by_month = changes.subquery("by_month")
+    keys = [*[by_month.c[name] for name in KEY], month_start(by_month.c.on_day).label("month")]
+    total = sa.func.sum(by_month.c.households)
+    months = sa.select(*keys, total.label("households")).group_by(*keys).having(total != 0).order_by(*keys)
+    if dialect == "postgresql":
+        return [_adding_to(dialect, MONTHS, months).add_cte(_adding_to(dialect, DAYS, days).cte("days"))]
+    return [_adding_to(dialect, DAYS, days.where(sa.true())), _adding_to(dialect, MONTHS, months.where(sa.true()))]
 
 
 def difference(before, after) -> Counter:
@@ -93,17 +137,19 @@ def difference(before, after) -> Counter:
 
 
 def add(conn, change: Counter) -> None:
-    """Add a refresh's whole difference to both tables, in one statement each, in key order.
+    """Add a refresh's whole difference to both tables, once per refresh and in key order.
 
     Once per refresh and in key order, so two commits adding to the same counters never wait on
     each other in a circle (each has taken all its summary rows' locks before).
     """
-    days = {key: n for key, n in change.items() if n}
-    months: Counter = Counter()
-    for (commune, year, metric, day), n in days.items():
-        months[(commune, year, metric, _first_of_month(day))] += n
-    _add(conn, DAYS, "on_day", days)
-    _add(conn, MONTHS, "month", {key: n for key, n in months.items() if n})
+    rows = [
+        {"on_day": day.isoformat(), "commune_code": commune, "registered_year": year, "metric": metric, "households": n}
+        for (commune, year, metric, day), n in sorted(change.items())
+        if n
+    ]
+    if rows:
+        for statement in _adding(conn.dialect.name):
+            conn.execute(statement, {"rows": rows})
 
 
 def rebuild(conn) -> None:

@@ -73,11 +73,16 @@ def among(column, ids, dialect: str):
     and to plan, however often the list appears in the statement.
     """
     if dialect == "postgresql":
-        return column == sa.any_(sa.bindparam("ids", list(ids), type_=postgresql.ARRAY(sa.Uuid)))
+        return column == sa.any_(sa.bindparam("ids", among_ids(ids, dialect), type_=postgresql.ARRAY(sa.Uuid)))
     if dialect == "sqlite":
-        values = sa.func.json_each(sa.bindparam("ids", json.dumps([i.hex for i in ids]))).table_valued("value")
+        values = sa.func.json_each(sa.bindparam("ids", among_ids(ids, dialect))).table_valued("value")
         return column.in_(sa.select(values.c.value))
     return column.in_(list(ids))
+
+
+def among_ids(ids, dialect: str):
+    """The value of among()'s parameter "ids", to run a statement built once with other ids."""
+    return list(ids) if dialect == "postgresql" else json.dumps([i.hex for i in ids])
 
 
 def _chosen(column, household_ids, dialect: str):

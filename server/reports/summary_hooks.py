@@ -48,6 +48,7 @@ class Pending:
     households: set = field(default_factory=set)
     sessions: set = field(default_factory=set)
     removed: set = field(default_factory=set)  # households deleted outright
+    new: set = field(default_factory=set)  # households this transaction inserted: no summary row yet
     everything: bool = False
 
 
@@ -112,6 +113,8 @@ def _note_after_flush(session, flush_context):
     for obj in session.new:
         if type(obj) in RELEVANT:
             _note(_pending(session), obj)
+        if isinstance(obj, Household):
+            _pending(session).new.add(obj.id)
     for obj in session.dirty:
         if type(obj) in RELEVANT and obj not in session.deleted:
             changed, old = _changed(obj)
@@ -143,13 +146,31 @@ def _household_ids(conn, model, row_ids: list) -> set:
 
 def _inserted(model, state) -> set | None:
     """Household ids in the parameters of a Core INSERT (None: not all of them are there)."""
-    key = "id" if model is Household else "household_id"
     params = state.parameters
     rows = params if isinstance(params, list | tuple) else [params or {}]
     if rows == [{}]:  # values given in the statement itself
         rows = [state.statement.compile().params]
+    return _households_of(model, rows)
+
+
+def _households_of(model, rows: list[dict]) -> set | None:
+    key = "id" if model is Household else "household_id"
     values = [row.get(key) for row in rows]
     return None if None in values else set(values)
+
+
+def mark_inserted(session, table, rows: list[dict]) -> None:
+    """Note rows a plain INSERT (no ON CONFLICT) put into `table` behind the hooks' back (by the driver)."""
+    model = WATCHED.get(table.name)
+    if model is None or model is TrainingSession:  # a new session: nobody at it yet
+        return
+    found = _households_of(model, rows)
+    if found is None:
+        _pending(session).everything = True
+        return
+    _pending(session).households.update(found)
+    if model is Household:
+        _pending(session).new.update(found)
 
 
 @event.listens_for(orm.Session, "do_orm_execute")
@@ -171,6 +192,8 @@ def _note_core_write(state):
         return None
     if state.is_insert:
         pending.households.update(rows)
+        if model is Household and getattr(statement, "_post_values_clause", None) is None:  # no ON CONFLICT
+            pending.new.update(rows)
         return None
     if model is TrainingSession:
         pending.sessions.update(rows)
@@ -197,7 +220,7 @@ def refresh_summaries(session: orm.Session) -> None:
     if pending.everything:
         summary.rebuild(conn)
     elif pending.households or pending.sessions or pending.removed:
-        summary.refresh(conn, pending.households, pending.sessions, pending.removed)
+        summary.refresh(conn, pending.households, pending.sessions, pending.removed, pending.new - pending.removed)
 
 
 @event.listens_for(orm.Session, "after_transaction_end")

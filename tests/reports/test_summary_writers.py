@@ -12,6 +12,7 @@ from server.models_base import utcnow
 from server.reports import summary, summary_hooks
 from server.training.models import Attendance, TrainingSession
 from tests import factories as f
+from tests.reports.test_counters import counters_exact
 from tests.reports.test_summary import SUMMARY, all_fresh, home, stored
 
 
@@ -101,6 +102,7 @@ def test_phone_push_of_household_attendance_and_account(client, ctx):
     session = f.training(tree["commune"], date(2025, 2, 1), ["packaging_delivery"])
     _token, raw = f.device(trainer)
     household_id = uuid.uuid4()
+    earlier = f.household(tree["commune"])
     clock = f.hlc(1_760_000_000_000, "phone")
     fields = {"head_name": "Thạch Sóc", "commune_code": tree["commune"].code, "plus_code": "7P28QJXV+2C"}
     answers = [(purpose, True) for purpose in ("programme", "location")]
@@ -113,6 +115,8 @@ def test_phone_push_of_household_attendance_and_account(client, ctx):
         f.mutation(
             "marketplace_account", uuid.uuid4(), {"household_id": str(household_id), "platform": "tiktok"}, clock
         ),
+        # A household registered before, in the same refresh as the new one: its row is read first.
+        f.mutation("payment_account", uuid.uuid4(), {"household_id": str(earlier.id), "provider": "momo"}, clock),
     ]
     with client.application.app_context():
         response = client.post("/api/v1/sync/push", json={"mutations": mutations}, headers=f.bearer(raw))
@@ -124,7 +128,9 @@ def test_phone_push_of_household_attendance_and_account(client, ctx):
         date.today(),
         date.today(),
     )
+    assert stored(earlier.id)["payment_account"] == date.today()
     assert all_fresh()
+    assert counters_exact()  # what the dashboard adds up
 
 
 def test_demo_data_leaves_every_summary_filled(ctx):
