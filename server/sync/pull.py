@@ -20,8 +20,11 @@ a first pull's bytes. The UUID still comes instead where the phone cannot hold t
 household changed after the page (it comes on a later page), was deleted, or is outside the
 pulled communes (it moved away while its attendance stays with the session's commune).
 
-Each page costs one query per kind of record plus one for scope exits, whatever its size (and
-one more when some attendance rows need their household's UUID).
+A page costs, whatever its size, the ceiling, one statement reading the oldest change of every
+kind above the cursor, and one query for each kind whose changes can fall within the page (a
+page of a first pull: one or two). Kinds whose every column has a single JSON text come as JSON
+the database wrote (`rowjson`), attendance by ref with its UUID form beside it where the ref may
+not do, so no second query picks those rows up again.
 """
 
 from bisect import bisect_right
