@@ -154,12 +154,9 @@ def _finished(kind: str, rows: list, upto: int, refs: bool) -> list:
     With refs, an attendance row names its household by ref where the phone holds that household
     by the end of this page (its version, `seen`, is at most `upto`), else by UUID (the database
     wrote that second text wherever the household's version did not settle it already)."""
-    refs = refs and kind in KEYED
-    if kind == BULLETIN:
+    if kind == BULLETIN or _shape(kind, refs and kind in REFS) == PYTHON:
         return rows
-    if _shape(kind, refs) == PYTHON:
-        return rows
-    if refs:
+    if refs and kind in KEYED:
         return JsonRows(text if 0 <= seen <= upto else by_uuid for _version, text, seen, by_uuid in rows)
     return JsonRows(row[1] for row in rows)
 
