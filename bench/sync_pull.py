@@ -13,6 +13,7 @@ pages and the gzipped size. Prints, never asserts.
 
 import gzip
 import json
+import os
 import sys
 import time
 import uuid
@@ -114,6 +115,7 @@ def main() -> None:
     build(app, households, attendance)
     print(
         f"{dialect}: first pull of a commune, {households:,} households, {SESSIONS} sessions, {attendance:,} attendance"
+        f" (load average {os.getloadavg()[0]:.1f}: above 1, other work shares the machine)"
     )
     for label, extra in (("refs=1 (the phone's form)", "&refs=1"), ("household UUIDs (older phones)", "")):
         first_pull(app, raw, extra)  # warm the caches, as on a server that has been up a while

@@ -157,7 +157,11 @@ def _decoded(raw: bytes, max_bytes: int) -> bytes:
 
 def json_reply(body: dict, status: int = 200):
     """`body` as a JSON reply, gzip-compressed when the client accepts it and it is worth it."""
-    payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    return encoded_json_reply(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), status)
+
+
+def encoded_json_reply(payload: bytes, status: int = 200):
+    """A JSON body already encoded (UTF-8) as a reply, gzip-compressed as by `json_reply`."""
     response = current_app.response_class(payload, status=status, mimetype="application/json")
     response.vary.add("Accept-Encoding")
     if len(payload) >= GZIP_MIN_BYTES and request.accept_encodings["gzip"]:

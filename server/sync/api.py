@@ -10,11 +10,12 @@ from server.auth.tokens import current_device_token, minute_passed
 from server.bulletins.operations import record_pulled
 from server.errors import ServiceUnavailable
 from server.extensions import db
-from server.jsonbody import json_reply
+from server.jsonbody import encoded_json_reply, json_reply
 from server.models_base import utcnow
 from server.sync import operations
 from server.sync.pull import narrowed, pull
 from server.sync.reference import reference_data
+from server.sync.rowjson import page_json
 from server.sync.schemas import PullQuerySchema, PushEnvelopeSchema
 
 bp = Blueprint("sync_api", __name__)
@@ -130,4 +131,4 @@ def pull_changes(args: dict):
     if token is not None and not body["has_more"] and minute_passed(token.last_sync_at):
         token.last_sync_at = utcnow()  # at most once a minute: an up-to-date pull then writes nothing
     record_pulled(token, body["records"])
-    return json_reply(body)
+    return encoded_json_reply(page_json(body))

@@ -20,10 +20,14 @@ a first pull's bytes. The UUID still comes instead where the phone cannot hold t
 household changed after the page (it comes on a later page), was deleted, or is outside the
 pulled communes (it moved away while its attendance stays with the session's commune).
 
-Each page costs one query per kind of record plus one for scope exits, whatever its size (and
-one more when some attendance rows need their household's UUID).
+A page costs, whatever its size, the ceiling, one statement reading the oldest change of every
+kind above the cursor, and one query for each kind whose changes can fall within the page (a
+page of a first pull: one or two). Kinds whose every column has a single JSON text come as JSON
+the database wrote (`rowjson`), attendance by ref with its UUID form beside it where the ref may
+not do, so no second query picks those rows up again.
 """
 
+from bisect import bisect_right
 from functools import cache, lru_cache, partial
 from operator import itemgetter
 
@@ -39,6 +43,7 @@ from server.mutations.entity import Entity
 from server.mutations.kinds import ENTITIES
 from server.mutations.merge import jsonable
 from server.mutations.models import ScopeExit
+from server.sync.rowjson import DELETED, JsonRows, row_json, writable
 from server.training.models import TrainingSession
 
 DEFAULT_LIMIT = 500
@@ -48,6 +53,8 @@ KEYED = {"attendance": ("session_id", "household_id")}
 # Bulletins are written on the server only: phones get the published ones whose place reaches
 # their communes; withdrawn and expired ones come as deleted, so the phone drops them.
 BULLETIN = "bulletin"
+# The source of a page's scope exits (records that left the communes pulled).
+EXIT = "exit"
 BULLETIN_FIELDS = ("place_code", "kind", "category", "price", "price_unit", "price_on", "expires_on", "texts")
 
 
@@ -69,32 +76,47 @@ REFS = {"household": "ref", "attendance": "household_ref"}
 
 
 def pull(scope: Scope, cursor: int, limit: int, with_exits: bool = True, refs: bool = False) -> dict:
-    """One page of changes after `cursor`: {records, exits, next_cursor, has_more}."""
+    """One page of changes after `cursor`: {records, exits, next_cursor, has_more}.
+
+    The rows of a kind the database writes as JSON come as `rowjson.JsonRows`: encode the page
+    with `rowjson.page_json`."""
     ceiling = current_version(db.session)
     if cursor >= ceiling:  # nothing changed anywhere above the cursor: no kind needs asking
         return {"records": {}, "exits": {}, "next_cursor": cursor, "has_more": False}
-    candidates = []  # (version, kind, row or exited record id), at most limit + 1 of the oldest
-    sources = [partial(_changes, entity, refs=refs) for entity in ENTITIES.values()] + [_bulletins]
+    sources = {name: partial(_changes, entity, refs=refs) for name, entity in ENTITIES.items()}
+    sources[BULLETIN] = _bulletins
     if with_exits and not scope.everything:
-        sources.append(_exits)
-    for source in sources:
-        # Only what can still make the page: below the newest of the limit + 1 oldest found so far.
-        upper = candidates[limit][0] if len(candidates) > limit else ceiling
-        candidates = sorted(candidates + source(scope, cursor, upper, limit + 1), key=itemgetter(0))[: limit + 1]
-    page, has_more = candidates[:limit], len(candidates) > limit
+        sources[EXIT] = _exits
+    found = []  # (kind, versions, rows) of each source with changes, in version order
+    oldest: list[int] = []  # the versions of the limit + 1 oldest changes found so far
+    # The kinds with a change in (cursor, ceiling] anywhere, oldest first: a kind whose oldest
+    # change lies beyond the page (whatever its scope) is not asked, so a page of a first pull
+    # costs a statement or two for its kinds instead of one for each.
+    for first, name in _first_changes(cursor, ceiling):
+        # Only what can still make the page: up to the newest of the limit + 1 oldest found so far.
+        upper = oldest[limit] if len(oldest) > limit else ceiling
+        if name not in sources or first > upper:
+            continue
+        kind, versions, rows = sources[name](scope, cursor, upper, limit + 1)
+        if versions:
+            found.append((kind, versions, rows))
+            oldest = sorted(oldest + versions)[: limit + 1]  # versions are unique: one counter hands them out
+    has_more = len(oldest) > limit
+    next_cursor = oldest[limit - 1] if has_more else max(ceiling, cursor)
+    page = []
+    for kind, versions, rows in found:
+        count = bisect_right(versions, next_cursor)
+        if count:
+            page.append((versions[0], kind, rows[:count]))
     records: dict[str, dict] = {}
     exits: dict[str, list] = {}
-    for _version, kind, row in page:
-        if kind.startswith("exit:"):
-            exits.setdefault(kind[5:], []).append(row)
-        elif kind in records:
-            records[kind]["rows"].append(row)
+    for _first, kind, rows in sorted(page, key=itemgetter(0)):  # kinds in the order of their first change
+        if kind == EXIT:
+            for name, record_id in rows:
+                exits.setdefault(name, []).append(record_id)
         else:
             names = bulletin_columns() if kind == BULLETIN else columns(ENTITIES[kind], refs)
-            records[kind] = {"columns": names, "rows": [row]}
-    next_cursor = page[-1][0] if has_more else max(ceiling, cursor)
-    if refs and "attendance" in records:
-        _households_by_ref(records["attendance"]["rows"], next_cursor)
+            records[kind] = {"columns": names, "rows": _finished(kind, rows, next_cursor, refs)}
     return {
         "records": records,
         "exits": _exit_blocks(scope, exits),
@@ -103,26 +125,40 @@ def pull(scope: Scope, cursor: int, limit: int, with_exits: bool = True, refs: b
     }
 
 
-def _households_by_ref(rows: list[list], upto: int) -> None:
-    """Attendance rows as the phone can read them: the household's ref where the phone holds that
-    household by the end of this page, else its UUID. Each row's last value (the household's
-    version, -1 when the phone will not get it: deleted, or outside the pulled communes) goes."""
-    names = columns(ENTITIES["attendance"], refs=True)
-    at_ref, at_id = names.index("household_ref"), names.index("household_id")
-    by_uuid = {}
-    for row in rows:
-        seen = row.pop()
-        if seen < 0 or seen > upto:
-            row[at_ref] = None
-            by_uuid[row[0]] = row  # attendance rows are found again by their version, unique
-    if not by_uuid:
-        return
-    attendance = ENTITIES["attendance"]
-    table = attendance.model.__table__
-    selected, converters = _select(attendance, ("version", "household_id"), db.session.get_bind().dialect.name)
-    query = sa.select(*selected).where(table.c.version.in_(list(by_uuid)))
-    for version, household_id in _rows(query, converters):
-        by_uuid[version][at_id] = household_id
+def _first_changes(cursor: int, ceiling: int) -> list[tuple[int, str]]:
+    """(oldest version in (cursor, ceiling], source) of each source with changes there, oldest first."""
+    query, names = _first_changes_query()
+    row = db.session.execute(query, {"cursor": cursor, "ceiling": ceiling}).one()
+    return sorted((first, name) for first, name in zip(row, names, strict=True) if first is not None)
+
+
+@cache
+def _first_changes_query() -> tuple:
+    """One statement for every source: the lowest version of its table above the cursor (one
+    step down its version index each)."""
+    tables = {name: entity.model.__table__ for name, entity in ENTITIES.items()}
+    tables[BULLETIN], tables[EXIT] = Bulletin.__table__, ScopeExit.__table__
+    after, upto = sa.bindparam("cursor", type_=sa.BigInteger), sa.bindparam("ceiling", type_=sa.BigInteger)
+    firsts = [
+        sa.select(sa.func.min(table.c.version))
+        .where(table.c.version > after, table.c.version <= upto)
+        .scalar_subquery()
+        for table in tables.values()
+    ]
+    return sa.select(*firsts), list(tables)
+
+
+def _finished(kind: str, rows: list, upto: int, refs: bool) -> list:
+    """A kind's rows of the page in wire form: lists of values, or the JSON texts the database wrote.
+
+    With refs, an attendance row names its household by ref where the phone holds that household
+    by the end of this page (its version, `seen`, is at most `upto`), else by UUID (the database
+    wrote that second text wherever the household's version did not settle it already)."""
+    if kind == BULLETIN or _shape(kind, refs and kind in REFS) == PYTHON:
+        return rows
+    if refs and kind in KEYED:
+        return JsonRows(text if 0 <= seen <= upto else by_uuid for _version, text, seen, by_uuid in rows)
+    return JsonRows(row[1] for row in rows)
 
 
 def narrowed(scope: Scope, communes: frozenset[str]) -> Scope:
@@ -178,14 +214,33 @@ def _dashed(digits: str | None) -> str | None:
     return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
-def _changes(entity: Entity, scope: Scope, cursor: int, ceiling: int, limit: int, refs: bool = False) -> list[tuple]:
+def _changes(entity: Entity, scope: Scope, cursor: int, ceiling: int, limit: int, refs: bool = False) -> tuple:
+    """(kind, versions, rows) of at most `limit` of the kind's oldest changes in (cursor, ceiling]."""
     dialect = db.session.get_bind().dialect.name
-    query, converters = _changes_query(entity.name, dialect, scope.everything, refs and entity.name in REFS)
+    refs = refs and entity.name in REFS
+    query, converters = _changes_query(entity.name, dialect, scope.everything, refs)
     params = {"cursor": cursor, "ceiling": ceiling, "limit": limit}
     if not scope.everything:
         params["communes"] = sorted(scope.communes)
-    at_version = 0 if entity.name in KEYED else 1
-    return [(row[at_version], entity.name, row) for row in _rows(query, converters, params)]
+    if _shape(entity.name, refs) == PYTHON:
+        rows = _rows(query, converters, params)
+        at_version = 0 if entity.name in KEYED else 1
+        return entity.name, [row[at_version] for row in rows], rows
+    rows = _fetched(query, params)  # (version, JSON text, ...)
+    return entity.name, [row[0] for row in rows], rows
+
+
+PYTHON, DATABASE = "python", "database"
+
+
+@cache
+def _shape(name: str, refs: bool) -> str:
+    """Who writes a kind's rows as JSON: the database where it writes them as Python would (rowjson)."""
+    if name == BULLETIN:
+        return PYTHON
+    entity = ENTITIES[name]
+    fields = [c for c in columns(entity, refs) if c not in REFS.values()]
+    return DATABASE if writable(entity.model.__table__, fields) else PYTHON
 
 
 @cache
@@ -195,16 +250,20 @@ def _changes_query(name: str, dialect: str, everything: bool, refs: bool = False
     entity = ENTITIES[name]
     table = entity.model.__table__
     communes = sa.bindparam("communes", type_=sa.String, expanding=True)
-    if refs and name == "attendance":
-        selected, converters, joined = _attendance_by_ref(entity, dialect, None if everything else communes)
-    else:
+    version = table.c.version
+    if refs and name == "attendance":  # every column of attendance has one JSON text: rowjson.EXACT_TYPES
+        households = Household.__table__.alias("referenced")
+        selected, converters = _attendance_by_ref(entity, households, dialect, None if everything else communes), []
+    elif _shape(name, refs) == PYTHON:
         selected, converters = _select(entity, [c for c in columns(entity, refs) if c != "ref"], dialect)
         selected += [table.c.ref] if refs else []
-    version = table.c.version
+    else:
+        selected = [version, row_json(_parts(entity, columns(entity, refs)), dialect)]
+        converters = []
     after, upto = sa.bindparam("cursor", type_=sa.BigInteger), sa.bindparam("ceiling", type_=sa.BigInteger)
     query = sa.select(*selected).select_from(table).where(version > after, version <= upto)
     if refs and name == "attendance":
-        query = query.join(joined, joined.c.id == table.c.household_id)
+        query = query.join(households, households.c.id == table.c.household_id)
     if not everything:
         query, commune = scope_commune_column(entity, query)
         if dialect == "sqlite":
@@ -214,23 +273,56 @@ def _changes_query(name: str, dialect: str, everything: bool, refs: bool = False
             # at the limit instead (PostgreSQL chooses by its statistics).
             commune = commune.op("||")("")
         query = query.where(commune.in_(communes))
-    return query.order_by(table.c.version).limit(sa.bindparam("limit", type_=sa.Integer)), converters
+    return query.order_by(version).limit(sa.bindparam("limit", type_=sa.Integer)), converters
 
 
-def _attendance_by_ref(entity: Entity, dialect: str, communes) -> tuple[list, list, sa.Table]:
-    """Attendance columns with the household's ref in place of its id (filled in later where the
-    ref will not do), and last the household's version, or -1 where the phone will not hold it."""
-    households = Household.__table__.alias("referenced")
+def _parts(entity: Entity, names, table=None, replaced: dict | None = None) -> list:
+    """(kind, expression) of each named column for `rowjson.row_json`; `replaced`: name -> part."""
+    table = entity.model.__table__ if table is None else table
+    parts = []
+    for name in names:
+        if replaced and name in replaced:
+            parts.append(replaced[name])
+        elif name == "deleted":
+            parts.append((DELETED, table.c.deleted_at))
+        elif isinstance(table.c[name].type, sa.Uuid):
+            parts.append(("uuid", table.c[name]))
+        else:
+            parts.append(("value", table.c[name]))
+    return parts
+
+
+def _attendance_by_ref(entity: Entity, households: sa.Alias, dialect: str, communes) -> list:
+    """Attendance with refs: version, the row's JSON naming the household by ref, the household's
+    version (`seen`: -1 where the phone will not hold it, deleted or outside the pulled communes),
+    and the row's JSON naming it by UUID wherever `seen` does not settle already that the ref will
+    do (the household is not held, or changed after the row: `_finished` chooses by the page's end)."""
+    table = entity.model.__table__
     names = columns(entity, refs=True)
-    at_id = names.index("household_id")
-    selected, converters = _select(entity, [n for n in names if n not in ("household_id", "household_ref")], dialect)
-    selected.insert(at_id, sa.null())
     held = [households.c.deleted_at.is_(None), households.c.ref.is_not(None)]
     if communes is not None:
         held.append(households.c.commune_code.in_(communes))
-    selected += [households.c.ref, sa.case((sa.and_(*held), households.c.version), else_=-1)]
-    converters = [(position + (position >= at_id), convert) for position, convert in converters]
-    return selected, converters, households
+    held = sa.and_(*held)
+    by_ref = _parts(
+        entity, names, replaced={"household_id": ("null", None), "household_ref": ("value", households.c.ref)}
+    )
+    by_uuid = _parts(entity, names, replaced={"household_ref": ("null", None)})
+    settled = sa.and_(held, households.c.version <= table.c.version)
+    return [
+        table.c.version,
+        row_json(by_ref, dialect),
+        sa.case((held, households.c.version), else_=-1),
+        sa.case((settled, sa.null()), else_=row_json(by_uuid, dialect)),
+    ]
+
+
+def _fetched(query, params: dict) -> list[tuple]:
+    """The query's rows as the driver gives them (plain values: the versions and JSON texts)."""
+    result = db.session.execute(query, params)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
 
 
 def bulletin_columns() -> list[str]:
@@ -238,10 +330,10 @@ def bulletin_columns() -> list[str]:
     return ["id", "version", "deleted", *BULLETIN_FIELDS]
 
 
-def _bulletins(scope: Scope, cursor: int, ceiling: int, limit: int) -> list[tuple]:
+def _bulletins(scope: Scope, cursor: int, ceiling: int, limit: int) -> tuple:
     query, converters = _bulletins_query(db.session.get_bind().dialect.name, scope, today())
-    params = {"cursor": cursor, "ceiling": ceiling, "limit": limit}
-    return [(row[1], BULLETIN, row) for row in _rows(query, converters, params)]
+    rows = _rows(query, converters, {"cursor": cursor, "ceiling": ceiling, "limit": limit})
+    return BULLETIN, [row[1] for row in rows], rows
 
 
 @lru_cache(maxsize=512)
@@ -301,7 +393,7 @@ def _wire_converters(query, converters: list, dialect, description) -> list:
     return out
 
 
-def _exits(scope: Scope, cursor: int, ceiling: int, limit: int) -> list[tuple]:
+def _exits(scope: Scope, cursor: int, ceiling: int, limit: int) -> tuple:
     table = ScopeExit.__table__
     query = (
         sa.select(table.c.version, table.c.entity, table.c.record_id)
@@ -309,7 +401,12 @@ def _exits(scope: Scope, cursor: int, ceiling: int, limit: int) -> list[tuple]:
         .order_by(table.c.version)
         .limit(limit)
     )
-    return [(version, "exit:" + name, record_id) for version, name, record_id in db.session.execute(query)]
+    rows = db.session.execute(query).all()
+    return (
+        EXIT,
+        [version for version, _name, _record_id in rows],
+        [(name, record_id) for _version, name, record_id in rows],
+    )
 
 
 def _exit_blocks(scope: Scope, exits: dict[str, list]) -> dict:
