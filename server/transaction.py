@@ -11,8 +11,9 @@ A successful request that wrote nothing is not committed: its transaction only r
 request's teardown ends it (closing the session rolls back, which loses nothing). What counts
 as written: a change held by the session (new, changed or deleted objects), and any statement
 sent on the request's connection that is not a SELECT (a flush, or a Core INSERT, UPDATE or
-DELETE such as the origin page's scan count). A phone's up-to-date pull or a page view was
-a tenth of its CPU in a COMMIT and the steps below, for nothing to keep.
+DELETE such as the origin page's scan count). A SELECT that writes (nextval, a function with
+side effects) would not be told apart: write with INSERT, UPDATE or DELETE. A phone's up-to-date
+pull or a page view spent a tenth of its CPU in a COMMIT and the steps below, for nothing to keep.
 
 The other commit points are units of their own, each with a comment saying why:
 - server/sync/operations.py: a push commits once per batch, retried once on IntegrityError;
