@@ -21,10 +21,15 @@ def load_places_command():
 @with_appcontext
 def demo_data_command(if_empty, households):
     """Load a believable demo: Vĩnh Long (former Trà Vinh) and Cần Thơ (former Hậu Giang)."""
+    from server import keep_statistics
     from server.demo import DEMO_LOGINS, load_demo
+    from server.extensions import db
 
     if not load_demo(households=households, only_if_empty=if_empty):
         click.echo("Demo data already present.")
+    else:
+        with db.engine.begin() as conn:
+            keep_statistics(conn)
     click.echo("Demo logins:")
     for username, password, role in DEMO_LOGINS:
         click.echo(f"  {role:<11} {username} / {password}")
@@ -34,11 +39,14 @@ def demo_data_command(if_empty, households):
 @with_appcontext
 def rebuild_summaries_command():
     """Recompute every household's indicator summary from the source tables (after a restore or raw SQL)."""
+    from server import keep_statistics
     from server.extensions import db
     from server.reports.summary import rebuild
 
     rows = rebuild(db.session.connection())
     db.session.commit()  # a command is its own unit of work
+    with db.engine.begin() as conn:
+        keep_statistics(conn)
     click.echo(f"Household summaries rebuilt ({rows} households).")
 
 

@@ -89,13 +89,24 @@ def init_security(app: Flask) -> None:
 
     @app.after_request
     def _headers(response):
+        # Those a view set itself stay; the others are added in one pass (six setdefault calls
+        # each searched the headers again).
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+        present = {name.lower() for name, _value in headers}
+        headers.extend([(name, value) for key, name, value in _SECURITY_HEADERS if key not in present])
+        if request.is_secure and "strict-transport-security" not in present:
+            headers.add("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
         return response
+
+
+_SECURITY_HEADERS = [
+    (name.lower(), name, value)
+    for name, value in (
+        ("Content-Security-Policy", CSP),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    )
+]

@@ -7,6 +7,14 @@ they answer, and a view that catches a failed operation and still answers with a
 redirect (a flashed message) rolls back itself. Writes made on the way in (the bearer token's
 last use, the language switch) join the request's commit, so a GET keeps them too.
 
+A successful request that wrote nothing is not committed: its transaction only read, and the
+request's teardown ends it (closing the session rolls back, which loses nothing). What counts
+as written: a change held by the session (new, changed or deleted objects), and any statement
+sent on the request's connection that is not a SELECT (a flush, or a Core INSERT, UPDATE or
+DELETE such as the origin page's scan count). A SELECT that writes (nextval, a function with
+side effects) would not be told apart: write with INSERT, UPDATE or DELETE. A phone's up-to-date
+pull or a page view spent a tenth of its CPU in a COMMIT and the steps below, for nothing to keep.
+
 The other commit points are units of their own, each with a comment saying why:
 - server/sync/operations.py: a push commits once per batch, retried once on IntegrityError;
   its reply carries the versions that commit handed out.
@@ -30,12 +38,14 @@ Every commit runs STEPS, in this order, from one before_commit listener:
 
 from flask import Flask
 from sqlalchemy import event, orm
+from sqlalchemy.engine import Connection
 
 from server.extensions import db
 from server.models_base import assign_versions
 from server.reports.summary_hooks import refresh_summaries
 
 STEPS = (assign_versions, refresh_summaries)
+WROTE = "request_transaction_wrote"  # Connection.info key: a statement other than a SELECT was sent
 
 
 @event.listens_for(orm.Session, "before_commit")
@@ -44,8 +54,31 @@ def _before_commit(session: orm.Session) -> None:
         step(session)
 
 
+def _note_writes(conn: Connection, _cursor, statement: str, *_args) -> None:
+    if not conn.info.get(WROTE) and statement.lstrip()[:6].upper() != "SELECT":
+        conn.info[WROTE] = True
+
+
+def _forget_writes(conn: Connection) -> None:
+    conn.info.pop(WROTE, None)
+
+
+def has_writes(session: orm.Session) -> bool:
+    """Whether the session's transaction holds anything a commit would keep."""
+    if session.new or session.dirty or session.deleted:
+        return True
+    if not session.in_transaction():
+        return False
+    return bool(session.connection().info.get(WROTE))
+
+
 def init_request_transaction(app: Flask) -> None:
     """Register the request's commit point; call it last, so it runs before the other after_request handlers."""
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", _note_writes)
+    for ended in ("begin", "commit", "rollback"):  # a transaction starts with nothing written
+        event.listen(engine, ended, _forget_writes)
 
     @app.after_request
     def end_request(response):
@@ -53,6 +86,8 @@ def init_request_transaction(app: Flask) -> None:
         if response.status_code >= 400:
             session.rollback()
             return response
+        if not has_writes(session):
+            return response  # it only read: the teardown's close ends the transaction
         try:
             session.commit()  # the request's one commit point
         except Exception as error:

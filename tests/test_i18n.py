@@ -5,13 +5,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from babel import numbers
 from babel.messages.pofile import read_po
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 
 from server.auth.models import User
 from server.extensions import db
+from server.i18n import PERCENT, number, percent
 from server.i18n import date as format_date
-from server.i18n import number
 from tests import factories
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
@@ -151,6 +152,27 @@ def test_numbers_and_dates_follow_the_language(app):
         with force_locale("km"):
             assert "2026" in format_date(date(2026, 3, 5))
         assert format_date(None) == "—"
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [
+        ("vi", ["1.234.567", "-1.000", "0", "33,3%", "66,7%", "0%", "0,2%", "100%", "12.345,7%", "—"]),
+        ("km", ["1,234,567", "-1,000", "0", "33.3%", "66.7%", "0%", "0.2%", "100%", "12,345.7%", "—"]),
+        ("en", ["1,234,567", "-1,000", "0", "33.3%", "66.7%", "0%", "0.2%", "100%", "12,345.7%", "—"]),
+    ],
+)
+def test_counts_and_percentages_are_written_as_babel_writes_them(app, lang, shown):
+    # Written from the locale's symbols kept once, not by Babel at each call: the same text,
+    # rounding included (half to even on the tenth: 0.05% is 0%, 0.15% is 0.2%).
+    ratios = [1 / 3, 2 / 3, 0.0005, 0.0015, 1, 123.4567]
+    with app.test_request_context(), force_locale(lang):
+        assert [number(1234567), number(-1000), number(None), *map(percent, ratios), percent(None)] == shown
+        for ratio in [k / n for n in range(1, 130) for k in range(0, n + 2)] + [0.12345, 0.99951, 5e-7]:
+            assert percent(ratio) == numbers.format_percent(ratio, format=PERCENT, locale=get_locale()), ratio
+        for count in (7, 999, 1000, 65432, 10**9 + 7, -42):
+            assert number(count) == numbers.format_decimal(count, locale=get_locale()), count
+        assert number(2.5) == numbers.format_decimal(2.5, locale=get_locale())
 
 
 def _catalogue(lang: str):

@@ -14,6 +14,7 @@ from server.extensions import db
 from server.households.models import Household
 from server.models_base import assign_versions, utcnow
 from server.mutations.models import Mutation
+from server.products.models import Lot
 from server.reports.models import HouseholdSummary
 from server.reports.summary_hooks import refresh_summaries
 from tests import factories as f
@@ -105,6 +106,49 @@ def test_a_commit_that_fails_answers_an_error_and_keeps_nothing(app, ctx, monkey
     db.session.expire_all()
     assert db.session.get(Household, household.id).head_name == "Kim Sà Phol"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Mutation)) == 0
+
+
+def _commits_during(app, request) -> list[str]:
+    """COMMITs sent while `request(client)` runs."""
+    commits = []
+
+    def _note(conn):
+        commits.append("COMMIT")
+
+    event.listen(db.engine, "commit", _note)
+    try:
+        with app.app_context():
+            request(app.test_client())
+    finally:
+        event.remove(db.engine, "commit", _note)
+    return commits
+
+
+def test_a_request_that_only_reads_sends_no_commit(app, ctx):
+    token, raw = f.device(f.user("trainer", [f.small_tree()["commune"]]))
+    token.last_used_at = token.last_sync_at = utcnow()  # used a moment ago: the pull writes neither
+    db.session.commit()
+
+    def pull_when_up_to_date(client):
+        response = client.get("/api/v1/sync/pull?cursor=0", headers=f.bearer(raw))
+        cursor = response.get_json()["next_cursor"]
+        assert client.get(f"/api/v1/sync/pull?cursor={cursor}", headers=f.bearer(raw)).get_json()["records"] == {}
+
+    assert _commits_during(app, pull_when_up_to_date) == []
+
+
+def test_a_get_keeps_what_it_wrote_with_a_plain_statement(app, ctx):
+    # The origin page counts a scan with an INSERT and an UPDATE, not through the session's objects.
+    maker = f.producer(f.small_tree()["commune"])
+    lot = f.lot(f.product(maker, gtin="08931234567897"), "L-05")
+
+    def scan(client):
+        assert client.get("/01/08931234567897/10/L-05", headers={"User-Agent": "Mozilla/5.0"}).status_code == 200
+
+    assert len(_commits_during(app, scan)) == 1
+    db.session.rollback()  # whatever the request left uncommitted in this session would go here
+    with db.engine.connect() as other:
+        assert other.scalar(sa.select(Lot.scan_count).where(Lot.id == lot.id)) == 1
 
 
 def _documented_commit_points() -> set[str]:

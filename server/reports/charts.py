@@ -4,6 +4,8 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from markupsafe import Markup
+
 WIDTH, HEIGHT = 320, 150
 LEFT, RIGHT, TOP, BOTTOM = 40, 10, 10, 24
 
@@ -23,6 +25,29 @@ def bar(percent: float | None, target: float | None) -> Bar:
     if target is None:
         return Bar(round(fill, 2), None, "none")
     return Bar(round(fill, 2), min(target, 100), "reached" if fill >= target else "behind")
+
+
+def bar_svg(percent: float | None, target: float | None, small: bool = False) -> Markup:
+    """The bar as inline SVG (no style attributes: the CSP forbids them).
+
+    Drawn here rather than by a template macro: a province's table draws 800 of them, and the
+    macro's calls were a third of the page's rendering.
+    """
+    drawn = bar(percent, target)
+    tick = Markup("")
+    if drawn.target is not None:
+        tick = _TICK.format(x=max(drawn.target - 0.6, 0))
+    return _BAR.format(small=" bar-small" if small else "", state=drawn.state, fill=drawn.fill, tick=tick)
+
+
+_BAR = Markup(
+    '\n  <svg class="bar{small} bar-{state}" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"'
+    ' focusable="false">\n'
+    '    <rect class="bar-track" x="0" y="0" width="100" height="10"></rect>\n'
+    '    <rect class="bar-fill" x="0" y="0" width="{fill}" height="10"></rect>\n'
+    "    {tick}\n  </svg>\n"
+)
+_TICK = Markup('<rect class="bar-target" x="{x}" y="0" width="1.2" height="10"></rect>')
 
 
 @dataclass

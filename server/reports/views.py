@@ -41,7 +41,8 @@ def _figures_context(place, year: int) -> dict:
     trends = (
         [charts.trend(i, months, report.place.denominator, figures[i].target) for i in INDICATORS] if months else []
     )
-    return {"report": report, "trends": trends, "bar": charts.bar, "wording": wording, "year": year, "place": place}
+    context = {"report": report, "trends": trends, "bar_svg": charts.bar_svg, "wording": wording}
+    return {**context, "year": year, "place": place}
 
 
 def _follow_ups(scope, place) -> list[dict]:

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from flask_babel import refresh
 from openpyxl import load_workbook
 
 from server.extensions import db
@@ -35,6 +36,22 @@ def test_dashboard_labels_registered_households_as_the_denominator(client, field
     assert "Registered households (no baseline entered)" in html
     html = client.get("/dashboard?place=29461&year=2025&lang=en").get_data(as_text=True)
     assert "Official farm households (baseline)" in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "denominator", "share"),
+    [("vi", "1.350", "0,2%"), ("km", "1,350", "0.2%"), ("en", "1,350", "0.2%")],
+)
+def test_dashboard_writes_counts_and_rounded_shares_in_the_language(client, field, lang, denominator, share):
+    # 3 of 1,350 farm households trained in digital skills: 0.222…%, shown to one decimal.
+    db.session.query(Baseline).filter_by(place_code="86", year=2025).one().farm_households = 1350
+    db.session.commit()
+    _supervisor(client, field["province"])
+    refresh()  # the test's app context would keep the language of the sign-in's requests
+    html = client.get(f"/dashboard?place=86&year=2025&lang={lang}").get_data(as_text=True)
+    assert f"<strong>{denominator}</strong>" in html
+    first_row = html[html.index('class="indicators"') :].split('<span class="pct">', 1)[1]  # trained in digital skills
+    assert first_row.startswith(f"{share}</span>")
 
 
 def test_api_returns_the_dashboard_figures(client, field):
