@@ -4,7 +4,7 @@ A record created by a mutation is not an ORM object: the rules and the merge rea
 attributes as they do on a loaded record, and `write_new` inserts every kind's new rows with one
 Core statement each, after the versions step (server/models_base.py) has given them their
 versions together with the session's changed rows. The INSERTs go through the driver's executemany
-(`insert_rows`), and the summary hooks are told which households they touch
+(`insert_rows`), which tells the summary hooks which households they touch
 (server/reports/summary_hooks.py `mark_inserted`).
 """
 
@@ -83,7 +83,6 @@ def write_new(session: orm.Session, rows: list[NewRow]) -> None:
     for table in _ORDER:  # parents before the rows that refer to them
         if table in by_table:
             insert_rows(session, table, by_table[table])
-            mark_inserted(session, table, by_table[table])
 
 
 def insert_rows(session: orm.Session, table: sa.Table, rows: list[dict]) -> None:
@@ -91,7 +90,7 @@ def insert_rows(session: orm.Session, table: sa.Table, rows: list[dict]) -> None
 
     The values are processed by the columns' own types, as SQLAlchemy would, but once per value
     rather than through its per-row parameter handling, which cost as much as the database in a
-    push of 500. The summary hooks do not see this statement: the caller marks what it changes.
+    push of 500. The summary hooks do not see a driver's statement: they are told the rows here.
     """
     if isinstance(session, orm.scoped_session):
         session = session()
@@ -106,6 +105,7 @@ def insert_rows(session: orm.Session, table: sa.Table, rows: list[dict]) -> None
             {key: row[key] if process is None else process(row[key]) for key, process in processors} for row in rows
         ]
     conn.exec_driver_sql(sql, params)
+    mark_inserted(session, table, rows)
 
 
 _INSERTS: dict[tuple, tuple] = {}
