@@ -226,7 +226,7 @@ def _changes(entity: Entity, scope: Scope, cursor: int, ceiling: int, limit: int
         rows = _rows(query, converters, params)
         at_version = 0 if entity.name in KEYED else 1
         return entity.name, [row[at_version] for row in rows], rows
-    rows = _fetched(query, params)  # (version, JSON text, ...)
+    rows, _description = _fetched(query, params)  # (version, JSON text, ...)
     return entity.name, [row[0] for row in rows], rows
 
 
@@ -276,9 +276,9 @@ def _changes_query(name: str, dialect: str, everything: bool, refs: bool = False
     return query.order_by(version).limit(sa.bindparam("limit", type_=sa.Integer)), converters
 
 
-def _parts(entity: Entity, names, table=None, replaced: dict | None = None) -> list:
+def _parts(entity: Entity, names, replaced: dict | None = None) -> list:
     """(kind, expression) of each named column for `rowjson.row_json`; `replaced`: name -> part."""
-    table = entity.model.__table__ if table is None else table
+    table = entity.model.__table__
     parts = []
     for name in names:
         if replaced and name in replaced:
@@ -316,11 +316,14 @@ def _attendance_by_ref(entity: Entity, households: sa.Alias, dialect: str, commu
     ]
 
 
-def _fetched(query, params: dict) -> list[tuple]:
-    """The query's rows as the driver gives them (plain values: the versions and JSON texts)."""
+def _fetched(query, params: dict | None) -> tuple[list[tuple], tuple]:
+    """The query's rows as the driver gives them, and the driver's description of their columns.
+
+    Read from the driver's cursor itself: SQLAlchemy's rows cost more than the query for a page
+    of attendance."""
     result = db.session.execute(query, params)
     try:
-        return result.cursor.fetchall()
+        return result.cursor.fetchall(), result.cursor.description
     finally:
         result.close()
 
@@ -360,18 +363,12 @@ def _bulletins_query(dialect: str, scope: Scope, day) -> tuple:
 
 
 def _rows(query, converters: list, params: dict | None = None) -> list[list]:
-    """The query's rows as lists of wire values.
+    """The query's rows as lists of wire values (read from the driver: `_fetched`).
 
-    Read from the database driver's cursor itself: SQLAlchemy's rows cost more than the query for
-    a page of attendance. The few values the driver does not give in their Python type (SQLite's
-    booleans and JSON, dates) go through their column type's own result conversion, then the wire
-    conversion."""
-    result = db.session.execute(query, params)
-    try:
-        description = result.cursor.description
-        rows = list(map(list, result.cursor.fetchall()))
-    finally:
-        result.close()
+    The few values the driver does not give in their Python type (SQLite's booleans and JSON,
+    dates) go through their column type's own result conversion, then the wire conversion."""
+    fetched, description = _fetched(query, params)
+    rows = list(map(list, fetched))
     dialect = db.session.get_bind().dialect
     for position, convert in _wire_converters(query, converters, dialect, description):
         for row in rows:
