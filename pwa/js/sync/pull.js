@@ -15,7 +15,7 @@
 
 import { forgetReference } from "../reference.js";
 import { get } from "../api.js";
-import { ENTITIES, KEYS, META, OUTBOX, done, storeKey, transaction } from "../db.js";
+import { ENTITIES, KEYS, META, OUTBOX, done, recordFor, storeKey, transaction } from "../db.js";
 
 const PAGE_SIZE = 2000; // the most the server gives: a page costs the server a fixed part whatever its size
 const RELAXED = { durability: "relaxed" };
@@ -122,16 +122,20 @@ async function storeChanges(s, page, known) {
   }
   for (const [entity, block] of exits) {
     const rows = block.rows.map((row) => named(block.columns, row));
-    if (entity === "attendance") await s.attendance.load(rows.map((values) => values.session_id));
+    await readSessionsOf(s, entity, rows);
     for (const values of rows) dropStored(s[entity], entity, values, queued);
   }
 }
 
 // Attendance goes into the records of its sessions: each touched session is read once, all at
 // once, and written back once when the page's transaction is done (session-attendance.js).
+function readSessionsOf(s, entity, rows) {
+  return entity === "attendance" ? s.attendance.load(rows.map((values) => values.session_id)) : undefined;
+}
+
 async function storeRows(s, entity, rows, queued) {
   const store = s[entity];
-  if (entity === "attendance") await store.load(rows.map((values) => values.session_id));
+  await readSessionsOf(s, entity, rows);
   const pending = [];
   for (const values of rows) {
     if (queuedFor(queued, entity, values).length) pending.push(values);
@@ -212,12 +216,8 @@ function queueKey(entity, id, fields) {
 
 // The stored records for a list of changes, in the same order, asked for all at once.
 async function storedFor(s, entity, rows) {
-  const store = s[entity];
-  if (entity === "attendance") {
-    await store.load(rows.map((values) => values.session_id));
-    return rows.map((values) => store.get(storeKey(entity, values.id, values)));
-  }
-  return Promise.all(rows.map((values) => done(store.get(storeKey(entity, values.id, values)))));
+  await readSessionsOf(s, entity, rows);
+  return Promise.all(rows.map((values) => recordFor(s, entity, values.id, values)));
 }
 
 // Changes queued for a record, found by its id or natural key.
