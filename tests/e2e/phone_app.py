@@ -2,11 +2,16 @@
 
 import json
 import time
+import uuid
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
+from server.auth.models import User
+from server.extensions import db
+from server.models_base import current_version
 from server.translate import PWA_I18N
+from tests import factories
 from tests.factories import PASSWORD
 
 TIMEOUT = 15000
@@ -126,6 +131,64 @@ def translated(language: str, text: str) -> str:
     """The app's words for an English text in a language, from the catalogue it loads."""
     catalogue = json.loads((PWA_I18N / f"{language}.json").read_text(encoding="utf-8"))
     return catalogue["messages"][text]
+
+
+def old_phone_made(live_server, attendees, more=None) -> dict:
+    """On the server, for a phone of an older version: a training session of the commune these
+    households came to, and a device of the trainer; `more(session)` adds what a test needs."""
+
+    def make():
+        trainer = db.session.get(User, live_server.trainer.id)
+        came = [db.session.merge(household) for household in attendees]
+        session = factories.training(live_server.places["commune"], attendees=came)
+        token, raw = factories.device(trainer)
+        user = {"id": trainer.id, "username": trainer.username, "display_name": trainer.display_name}
+        return {
+            "session_id": str(session.id),
+            "held_on": session.held_on.isoformat(),
+            "device_id": token.device_id,
+            "raw": raw,
+            "user": {**user, "role": "trainer", "locale": "en"},
+            "version": current_version(db.session),
+            **(more(session) if more else {}),
+        }
+
+    return live_server.query(make)
+
+
+def old_phone_data(made: dict, households: list, attendance: list, outbox: list, **meta) -> dict:
+    """What that phone held (`open_old_database`'s data): signed in on `made`'s device, pulled up
+    to its version, the session stored; `meta`: further META entries."""
+    record = {"version": made["version"], "deleted": False}
+    session = {"token": made["raw"], "device_id": made["device_id"], "user": made["user"], "scope": {}}
+    return {
+        "meta": {"session": session, "language": "en", "cursor": made["version"], **meta},
+        "households": households,
+        "session": {
+            **record,
+            "id": made["session_id"],
+            "commune_code": "29461",
+            "held_on": made["held_on"],
+            "topics": ["digital_skills"],
+        },
+        "attendance": attendance,
+        "outbox": outbox,
+    }
+
+
+def queued_attendance(made: dict, seq: int, op: str, record_id: str, fields: dict, base_version: int = 0) -> dict:
+    """An attendance change that phone queued and has not sent (its outbox entry)."""
+    return {
+        "mutation_id": str(uuid.uuid4()),
+        "entity": "attendance",
+        "record_id": record_id,
+        "op": op,
+        "base_version": base_version,
+        "clock": factories.hlc(1_760_000_000_000 + seq, made["device_id"]),
+        "fields": fields,
+        "state": "queued",
+        "created_at": 1_760_000_000_000 + seq,
+    }
 
 
 def open_old_database(page: Page, version: int, create_stores: str, data: dict) -> None:

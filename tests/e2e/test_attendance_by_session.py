@@ -7,10 +7,9 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from server.auth.models import User
 from server.extensions import db
 from server.households.models import Household
-from server.models_base import current_version, utcnow
+from server.models_base import utcnow
 from server.training.models import Attendance
 from tests import factories
 from tests.e2e.phone_app import (
@@ -19,8 +18,11 @@ from tests.e2e.phone_app import (
     check_in_by_search,
     create_session,
     go,
+    old_phone_data,
+    old_phone_made,
     open_household,
     open_old_database,
+    queued_attendance,
     sign_in,
     sync,
     wait_until,
@@ -125,54 +127,20 @@ def _phone_data_version_4(live_server) -> dict:
     """What a phone had: a session whose check-ins of Phi and Đào it pulled, Ánh checked in and
     Đào's check-in undone there, both not sent yet."""
     anh, phi, dao = live_server.households[:3]
-
-    def make():
-        trainer = db.session.get(User, live_server.trainer.id)
-        session = factories.training(
-            live_server.places["commune"], attendees=[db.session.merge(phi), db.session.merge(dao)]
-        )
-        token, raw = factories.device(trainer)
-        user = {"id": trainer.id, "username": trainer.username, "display_name": trainer.display_name}
-        return {
-            "session_id": str(session.id),
-            "held_on": session.held_on.isoformat(),
-            "device_id": token.device_id,
-            "raw": raw,
-            "user": {**user, "role": "trainer", "locale": "en"},
-            "version": current_version(db.session),
-            "refs": {str(h.id): h.ref for h in db.session.scalars(sa.select(Household))},
-        }
-
-    made = live_server.query(make)
-    version, session_id, device_id = made["version"], made["session_id"], made["device_id"]
+    made = old_phone_made(
+        live_server,
+        [phi, dao],
+        lambda _session: {"refs": {str(h.id): h.ref for h in db.session.scalars(sa.select(Household))}},
+    )
+    version, session_id = made["version"], made["session_id"]
     record = {"version": version, "deleted": False}
     pulled = {"attendee_name": None, "method": None}
-    anh_id = str(uuid.uuid4())
+    anh_id, dao_id = str(uuid.uuid4()), str(uuid.uuid4())
     checked_in = {"session_id": session_id, "household_id": str(anh.id), "attendee_name": anh.head_name, "method": "qr"}
     undone = {"session_id": session_id, "household_id": str(dao.id)}
-
-    def queued(seq, op, record_id, fields):
-        return {
-            "mutation_id": str(uuid.uuid4()),
-            "entity": "attendance",
-            "record_id": record_id,
-            "op": op,
-            "base_version": 0 if op == "upsert" else version,
-            "clock": factories.hlc(1_760_000_000_000 + seq, device_id),
-            "fields": fields,
-            "state": "queued",
-            "created_at": 1760000000000 + seq,
-        }
-
-    dao_id = str(uuid.uuid4())
-    return {
-        "meta": {
-            "session": {"token": made["raw"], "device_id": device_id, "user": made["user"], "scope": {}},
-            "language": "en",
-            "cursor": version,
-            "refs": True,
-        },
-        "households": [
+    return old_phone_data(
+        made,
+        households=[
             {
                 **record,
                 "id": str(h.id),
@@ -182,20 +150,17 @@ def _phone_data_version_4(live_server) -> dict:
             }
             for h in (anh, phi, dao)
         ],
-        "session": {
-            **record,
-            "id": session_id,
-            "commune_code": "29461",
-            "held_on": made["held_on"],
-            "topics": ["digital_skills"],
-        },
-        "attendance": [
+        attendance=[
             {**record, **pulled, "session_id": session_id, "household_id": str(phi.id)},
             {**record, **pulled, "id": dao_id, **undone, "deleted": True},
             {**record, "version": 0, "id": anh_id, **checked_in},
         ],
-        "outbox": [queued(1, "upsert", anh_id, checked_in), queued(2, "delete", dao_id, undone)],
-    }
+        outbox=[
+            queued_attendance(made, 1, "upsert", anh_id, checked_in),
+            queued_attendance(made, 2, "delete", dao_id, undone, base_version=version),
+        ],
+        refs=True,
+    )
 
 
 def test_a_phone_that_kept_one_record_per_check_in_keeps_its_roster_and_unsent_changes(phone, live_server):

@@ -6,12 +6,18 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from server.auth.models import User
 from server.extensions import db
-from server.models_base import current_version
 from server.training.models import Attendance
-from tests import factories
-from tests.e2e.phone_app import SYNC_IDLE, TIMEOUT, go, open_old_database, wait_until
+from tests.e2e.phone_app import (
+    SYNC_IDLE,
+    TIMEOUT,
+    go,
+    old_phone_data,
+    old_phone_made,
+    open_old_database,
+    queued_attendance,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -34,68 +40,33 @@ VERSION_1 = """
 def _phone_data(live_server) -> dict:
     """What a phone had before the update: a pulled session and check-in, and one check-in still queued."""
     anh, phi = live_server.households[0], live_server.households[1]
-
-    def make():
-        trainer = db.session.get(User, live_server.trainer.id)
-        session = factories.training(live_server.places["commune"], attendees=[db.session.merge(phi)])
-        token, raw = factories.device(trainer)
-        user = {"id": trainer.id, "username": trainer.username, "display_name": trainer.display_name}
-        return {
-            "session_id": str(session.id),
-            "held_on": session.held_on.isoformat(),
-            "pulled_id": str(db.session.scalars(sa.select(Attendance.id)).one()),
-            "device_id": token.device_id,
-            "raw": raw,
-            "user": {**user, "role": "trainer", "locale": "en"},
-            "version": current_version(db.session),
-        }
-
-    made = live_server.query(make)
-    version, session_id, device_id = made["version"], made["session_id"], made["device_id"]
+    made = old_phone_made(
+        live_server, [phi], lambda _session: {"pulled_id": str(db.session.scalars(sa.select(Attendance.id)).one())}
+    )
     queued_id = str(uuid.uuid4())
-    fields = {"session_id": session_id, "household_id": str(anh.id), "attendee_name": anh.head_name, "method": "qr"}
-    record = {"version": version, "deleted": False}
-    return {
-        "meta": {
-            "session": {"token": made["raw"], "device_id": device_id, "user": made["user"], "scope": {}},
-            "language": "en",
-            "cursor": version,
-        },
-        "households": [
-            {**record, "id": str(h.id), "head_name": h.head_name, "commune_code": "29461"} for h in (anh, phi)
-        ],
-        "session": {
-            **record,
-            "id": session_id,
-            "commune_code": "29461",
-            "held_on": made["held_on"],
-            "topics": ["digital_skills"],
-        },
-        "attendance": [
+    fields = {
+        "session_id": made["session_id"],
+        "household_id": str(anh.id),
+        "attendee_name": anh.head_name,
+        "method": "qr",
+    }
+    record = {"version": made["version"], "deleted": False}
+    return old_phone_data(
+        made,
+        households=[{**record, "id": str(h.id), "head_name": h.head_name, "commune_code": "29461"} for h in (anh, phi)],
+        attendance=[
             {
                 **record,
                 "id": made["pulled_id"],
-                "session_id": session_id,
+                "session_id": made["session_id"],
                 "household_id": str(phi.id),
                 "attendee_name": phi.head_name,
                 "method": "search",
             },
             {**record, "version": 0, "id": queued_id, **fields},
         ],
-        "outbox": [
-            {
-                "mutation_id": str(uuid.uuid4()),
-                "entity": "attendance",
-                "record_id": queued_id,
-                "op": "upsert",
-                "base_version": 0,
-                "clock": factories.hlc(1_760_000_000_000, device_id),
-                "fields": fields,
-                "state": "queued",
-                "created_at": 1760000000000,
-            }
-        ],
-    }
+        outbox=[queued_attendance(made, 0, "upsert", queued_id, fields)],
+    )
 
 
 def test_attendance_on_a_phone_from_the_first_version_is_kept_and_sent(phone, live_server):
