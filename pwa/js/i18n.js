@@ -27,6 +27,8 @@ export async function setLanguage(code) {
   current = language;
   localeData = Intl.DateTimeFormat.supportedLocalesOf([language]).length ? null : await fetchLocaleData(language);
   document.documentElement.lang = language;
+  // Words already on show outside the screen being drawn (a notice, the update offer) follow.
+  window.dispatchEvent(new Event("language-set"));
 }
 
 async function fetchLocaleData(code) {

@@ -6,8 +6,10 @@ import { h } from "./h.js";
 import { notice } from "./notice.js";
 
 let userAskedForUpdate = false;
+let offered = null; // the waiting worker the banner offers
 
 function offer(banner, worker) {
+  offered = worker;
   banner.replaceChildren(
     h("span", {}, _("A new version of the app is ready.")),
     h(
@@ -33,7 +35,7 @@ function watch(registration, banner) {
     worker.addEventListener("statechange", () => {
       if (worker.state !== "installed") return;
       if (navigator.serviceWorker.controller) offer(banner, worker);
-      else notice(_("Ready to work offline."));
+      else notice(() => _("Ready to work offline."));
     });
   });
 }
@@ -41,6 +43,11 @@ function watch(registration, banner) {
 /** Register the service worker; returns the banner element that offers updates. */
 export function updateBanner() {
   const banner = h("div", { class: "update-banner", role: "region", "aria-label": _("Update"), hidden: true });
+  // The offer stays on show until taken: a language chosen meanwhile says it again.
+  window.addEventListener("language-set", () => {
+    banner.setAttribute("aria-label", _("Update"));
+    if (offered) offer(banner, offered);
+  });
   if (!("serviceWorker" in navigator)) return banner;
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     if (userAskedForUpdate) window.location.reload();
