@@ -28,6 +28,8 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
+  // The page reports which shell it runs (js/version.js).
+  if (event.data && event.data.type === "VERSION" && event.ports[0]) event.ports[0].postMessage(SHELL_VERSION);
 });
 
 self.addEventListener("fetch", (event) => {

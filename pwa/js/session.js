@@ -3,7 +3,7 @@
 import { post, request, setToken } from "./api.js";
 import { deleteEverything, getMeta, setMeta } from "./db.js";
 import { startSyncTriggers, stopSyncTriggers } from "./sync/engine.js";
-import { APP_VERSION } from "./version.js";
+import { appVersion } from "./version.js";
 
 let current = null;
 
@@ -61,7 +61,8 @@ export function markExpired() {
 /** Sign in online under the phone's name; the token and profile are kept so the app works offline afterwards. */
 export async function signIn(username, password, label) {
   const device_label = (label || "").trim().slice(0, DEVICE_LABEL_MAX) || suggestedDeviceLabel();
-  const reply = await post("/api/v1/auth/token", { username, password, device_label, app_version: APP_VERSION });
+  const app_version = await appVersion();
+  const reply = await post("/api/v1/auth/token", { username, password, device_label, app_version });
   current = {
     token: reply.token,
     device_id: reply.device_id,
@@ -72,6 +73,7 @@ export async function signIn(username, password, label) {
   };
   await setMeta("session", current);
   await setMeta("device_label", device_label);
+  await setMeta("reported_version", app_version);
   setToken(current.token);
   startSyncTriggers();
   return current;

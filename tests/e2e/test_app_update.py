@@ -3,7 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.phone_app import LANGUAGE_BUTTONS, TIMEOUT, go, sign_in, wait_until
+from server.auth.models import DeviceToken
+from server.extensions import db
+from server.pwa import shell_version
+from tests.e2e.phone_app import LANGUAGE_BUTTONS, TIMEOUT, go, sign_in, sync, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -58,3 +61,31 @@ def test_the_ready_offline_notice_is_said_again_in_a_language_chosen_after_it(ph
     # The notice says it in Khmer now (on a loaded machine its few seconds may be over by then:
     # its words are what is checked, whether it still shows or not).
     expect(notice).to_have_text("រួចរាល់សម្រាប់ប្រើដោយគ្មានអ៊ីនធឺណិត។")
+
+
+def test_a_phone_reports_the_version_it_runs_before_and_after_an_update(phone, live_server):
+    page = phone.new_page()
+    sign_in(page)
+    sync(page)
+
+    def reported():
+        return live_server.query(
+            lambda: (db.session.scalars(db.select(DeviceToken.app_version)).one(), shell_version())
+        )
+
+    app_version, served = reported()
+    assert app_version == f"0.1.0+{served}"
+    go(page, "/settings")
+    expect(page.get_by_test_id("app-version")).to_have_text(f"App version 0.1.0+{served}")
+
+    live_server.app.config["PWA_VERSION_SALT"] = "next deploy"
+    page.evaluate("() => navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    now_served = live_server.query(shell_version)
+    assert now_served != served
+    with page.expect_navigation(timeout=TIMEOUT):  # the app reloads into the new version
+        page.get_by_role("button", name="Update now").click(timeout=TIMEOUT)
+    go(page, "/settings")
+    expect(page.get_by_test_id("app-version")).to_have_text(f"App version 0.1.0+{now_served}", timeout=TIMEOUT)
+    sync(page)
+    # What the supervisor's devices page shows: the phone runs the new shell now.
+    assert reported() == (f"0.1.0+{now_served}", now_served)

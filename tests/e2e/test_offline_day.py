@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from server.auth.models import DeviceToken
 from server.extensions import db
 from server.households.models import Consent, Household, MarketplaceAccount
-from server.pwa import PWA_DIR
+from server.pwa import PWA_DIR, shell_version
 from server.training.models import Attendance, TrainingSession
 from tests.e2e.phone_app import (
     TIMEOUT,
@@ -115,8 +115,8 @@ def test_a_day_offline_reaches_the_server(phone, live_server):
     device = live_server.query(
         lambda: db.session.execute(sa.select(DeviceToken.app_version, DeviceToken.queued_changes)).one()
     )
-    app_version = re.search(r'APP_VERSION = "([^"]+)"', (PWA_DIR / "js" / "version.js").read_text()).group(1)
-    assert tuple(device) == (app_version, 0)
+    release = re.search(r'RELEASE = "([^"]+)"', (PWA_DIR / "js" / "version.js").read_text()).group(1)
+    assert tuple(device) == (f"{release}+{live_server.query(shell_version)}", 0)
     assert errors == []
 
 

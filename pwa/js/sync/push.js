@@ -3,7 +3,8 @@
 // Date header shows that our date is right, they are stamped again and sent at once.
 
 import { post, serverTime } from "../api.js";
-import { APP_VERSION } from "../version.js";
+import { getMeta, setMeta } from "../db.js";
+import { appVersion } from "../version.js";
 import { dateIsRight } from "./clock.js";
 import { pendingCount, queuedEntries, restamp, settle } from "./outbox.js";
 import { reportedShown, unreportedShown } from "../features/bulletins/bulletins.js";
@@ -23,16 +24,21 @@ async function sendQueued(onBatch) {
   const ahead = [];
   // Bulletins shown to the trainer go with the first batch, or alone when nothing is queued.
   let shown = await unreportedShown();
-  for (let start = 0; start < entries.length || shown.length; start += BATCH_SIZE) {
+  // A version the server has not heard of yet (an update taken) goes too, with nothing else if need be.
+  const version = await appVersion();
+  let report = (await getMeta("reported_version")) !== version;
+  for (let start = 0; start < entries.length || shown.length || report; start += BATCH_SIZE) {
     const batch = entries.slice(start, start + BATCH_SIZE);
     const reply = await post("/api/v1/sync/push", {
-      app_version: APP_VERSION,
+      app_version: version,
       queued: (await pendingCount()) - batch.length, // what is left in the outbox after this batch
       mutations: batch.map(wire),
       shown,
     });
     if (shown.length) await reportedShown(shown);
     shown = [];
+    if (report) await setMeta("reported_version", version);
+    report = false;
     const results = reply.results || [];
     await settle(batch, results);
     const refused = new Set(results.filter((r) => r.code === CLOCK_AHEAD).map((r) => r.mutation_id));

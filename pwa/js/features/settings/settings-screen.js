@@ -5,7 +5,7 @@ import { _ } from "../../i18n.js";
 import { askPersistentStorage, deviceLabel, session, signOut } from "../../session.js";
 import { syncNow } from "../../sync/engine.js";
 import { pendingCount } from "../../sync/outbox.js";
-import { APP_VERSION } from "../../version.js";
+import { appVersion } from "../../version.js";
 import { confirmDialog } from "../../ui/confirm-dialog.js";
 import { h, replace } from "../../ui/h.js";
 import { languageSwitch } from "../../ui/language-switch.js";
@@ -71,6 +71,10 @@ export async function renderSettings(main) {
       h("p", { class: "muted" }, _("Signing out removes every record from this phone.")),
       h("button", { type: "button", class: "danger", onclick: signOutFlow }, _("Sign out")),
     ),
-    h("p", { class: "muted" }, _("App version %(version)s", { version: APP_VERSION })),
+    h(
+      "p",
+      { class: "muted", "data-testid": "app-version" },
+      _("App version %(version)s", { version: await appVersion() }),
+    ),
   );
 }
