@@ -8,6 +8,9 @@ versions together with the session's changed rows. The INSERTs go through the dr
 (server/reports/summary_hooks.py `mark_inserted`).
 """
 
+import itertools
+import operator
+
 import sqlalchemy as sa
 from sqlalchemy import orm
 
@@ -96,14 +99,23 @@ def insert_rows(session: orm.Session, table: sa.Table, rows: list[dict]) -> None
         session = session()
     conn = session.connection()
     sql, processors = _driver_insert(conn.dialect, table, tuple(rows[0]))
+    # Column by column: one pass per column, and a value shared by every row (the batch's time,
+    # say) processed once.
+    columns = []
+    for key, process in processors:
+        values = [row[key] for row in rows]
+        if process is not None:
+            first = values[0]
+            if all(map(operator.is_, values, itertools.repeat(first))):
+                values = [process(first)] * len(values)
+            else:
+                values = list(map(process, values))
+        columns.append(values)
     if conn.dialect.positional:
-        params = [
-            tuple(row[key] if process is None else process(row[key]) for key, process in processors) for row in rows
-        ]
+        params = list(zip(*columns, strict=True))
     else:
-        params = [
-            {key: row[key] if process is None else process(row[key]) for key, process in processors} for row in rows
-        ]
+        keys = [key for key, _process in processors]
+        params = [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
     conn.exec_driver_sql(sql, params)
     mark_inserted(session, table, rows)
 
