@@ -155,7 +155,7 @@ def bulk_insert(app, batch: list[dict]) -> float:
 
 def validation_only(app, batch: list[dict]) -> tuple[float, float]:
     """The time the marshmallow schemas alone take to read the same mutations, and the push's quick reader."""
-    from server.mutations.apply import _LOADERS, _SCHEMAS
+    from server.mutations.values import _LOADERS, _SCHEMAS
     from server.sync.operations import _MUTATION, _load_mutation
 
     with app.app_context():

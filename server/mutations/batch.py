@@ -1,6 +1,7 @@
 """What a batch of mutations needs from the database, loaded up front in a few queries instead of per mutation."""
 
 import functools
+import operator
 import uuid
 from typing import NamedTuple
 
@@ -15,7 +16,9 @@ from server.mutations import listed
 from server.mutations.entity import Entity
 from server.mutations.kinds import ENTITIES
 from server.mutations.log import LogBook
+from server.mutations.rejections import RETRYABLE, Rejected
 from server.mutations.rows import NewRow, write_new
+from server.mutations.values import load_values
 from server.places.models import Place
 from server.training.models import TrainingSession
 
@@ -38,6 +41,7 @@ class Batch:
         self.places: dict[str, sa.Row] = {}
         self.parents: dict[uuid.UUID, Parent] = {}  # households and sessions read for their commune
         self.new_rows: list[NewRow] = []  # records this batch creates, inserted by write()
+        self.loaded: dict[int, dict | Rejected] = {}  # id(mutation) -> its fields read, or why not
         self.latest_ms = hlc.latest_allowed_ms()  # a pushed clock after this is ahead of the server's
         # The same bound as a clock's first 13 characters: pushed clocks are checked against
         # hlc.PATTERN when read (13 digits of milliseconds first), so text order is number order.
@@ -47,12 +51,19 @@ class Batch:
         self.logs.received_at = self.now
 
     def load(self, mutations: list[dict]) -> "Batch":
-        """Prefetch everything the mutations refer to."""
+        """Read the mutations' fields and prefetch everything they refer to."""
         wanted = {name: set() for name in ENTITIES}
         for m in mutations:
             wanted[m["entity"]].add(m["record_id"])
         # The log's earlier entries, and client ids that were merged into an existing row by natural key.
         self.aliases.update(self.logs.load([m["mutation_id"] for m in mutations], set().union(*wanted.values())))
+        for m in mutations:  # all but replies seen before, which are sent again as they were
+            seen = self.logs.get(m["mutation_id"])
+            if seen is None or seen.code in RETRYABLE:
+                try:
+                    self.loaded[id(m)] = load_values(ENTITIES[m["entity"]], m)
+                except Rejected as rejection:
+                    self.loaded[id(m)] = rejection
         # The pushed households' consents (the answers the rules read) come with the consents by id.
         asked = self._asked_households(mutations)
         for name, record_ids in wanted.items():
@@ -75,23 +86,33 @@ class Batch:
             for record in db.session.scalars(_records_query(model, dialect.name, bool(household_ids)), params):
                 self.remember(entity, record)
 
+    def values(self, entity: Entity, m: dict) -> dict:
+        """The mutation's fields as its kind's schema reads them (read by load(), once)."""
+        found = self.loaded.pop(id(m), None)
+        if found is None:
+            return load_values(entity, m)
+        if isinstance(found, Rejected):
+            raise found
+        return found
+
+    def _read(self, mutations: list[dict]):
+        """(mutation, its fields read) for those whose fields are valid."""
+        for m in mutations:
+            found = self.loaded.get(id(m))
+            if found is not None and not isinstance(found, Rejected):
+                yield m, found
+
     def _load_keys(self, mutations: list[dict]) -> None:
         """Existing rows with the natural key of a pushed record (for records not found by id)."""
         dialect = db.session.get_bind().dialect
         for entity in ENTITIES.values():
             if not entity.key or entity.name == "consent":  # consents came with their households'
                 continue
-            ids = tuple(f.endswith("_id") for f in entity.key)
-            keys = set()
-            for m in mutations:
-                changed = m["changed"]
-                if m["entity"] == entity.name and all(f in changed for f in entity.key):
-                    key = tuple(
-                        _as_uuid(changed[f]) if is_id else changed[f] for f, is_id in zip(entity.key, ids, strict=True)
-                    )
-                    # A key with a value of the wrong type names no row (and its mutation is refused).
-                    if all(isinstance(v, uuid.UUID if is_id else str) for v, is_id in zip(key, ids, strict=True)):
-                        keys.add(key)
+            keys = {
+                tuple(values[f] for f in entity.key)
+                for m, values in self._read(mutations)
+                if m["entity"] == entity.name and all(values.get(f) is not None for f in entity.key)
+            }
             if keys:
                 columns = [getattr(entity.model, f) for f in entity.key]
                 params = listed.tuples_value(columns, "keys", keys, dialect)
@@ -100,12 +121,9 @@ class Batch:
 
     def _load_parents(self, mutations: list[dict], looked_up: set) -> None:
         household_ids, session_ids = set(), set()
-        for m in mutations:
-            changed = m["changed"]
-            if "household_id" in changed:
-                household_ids.add(_as_uuid(changed["household_id"]))
-            if "session_id" in changed:
-                session_ids.add(_as_uuid(changed["session_id"]))
+        for _m, values in self._read(mutations):
+            household_ids.add(values.get("household_id"))
+            session_ids.add(values.get("session_id"))
         for name in ("consent", "marketplace_account", "payment_account", "attendance"):
             household_ids.update(r.household_id for r in self.records[name].values())
         for name in ("attendance", "bulletin_told"):
@@ -186,7 +204,7 @@ class Batch:
         """Keep a loaded or new record findable by id and by natural key."""
         self.records[entity.name][record.id] = record
         if entity.key:
-            self.by_key[entity.name][tuple(getattr(record, f) for f in entity.key)] = record
+            self.by_key[entity.name][_KEY_OF[entity.name](record)] = record
 
     def record(self, entity: Entity, record_id: uuid.UUID):
         """A target record by its id, or by the id it was merged into."""
@@ -224,6 +242,13 @@ class Batch:
                 self.places[code] = place
         return self.places.get(code) if code else None
 
+
+def _key_getter(key: tuple[str, ...]):
+    get = operator.attrgetter(*key)
+    return get if len(key) > 1 else lambda record: (get(record),)
+
+
+_KEY_OF = {name: _key_getter(entity.key) for name, entity in ENTITIES.items() if entity.key}  # a record's key tuple
 
 # Places are only read (the rules check a code's kind and parent, and name a hamlet): plain rows.
 _PLACES = sa.select(Place.code, Place.name, Place.kind, Place.parent_code)
