@@ -223,6 +223,7 @@ def push_pouchdb(batch: list[dict], cpu: list | None = None) -> float | None:
     if program is None:
         return None
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # the previous run's connections may linger
         s.bind(("127.0.0.1", int(os.environ.get("POUCHDB_PORT", 0))))
         port = s.getsockname()[1]
     folder = tempfile.mkdtemp(prefix="lensan-bench-pouchdb-")
