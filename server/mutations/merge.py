@@ -93,8 +93,12 @@ def merge_fields(
 
 def _merge_new(record, values: dict, clock: str, together: tuple[str, ...]) -> list:
     """merge_fields for a record this write creates: with no clock yet, every value wins and is a change."""
-    order = [name for unit in _units(values, together) for name in unit]
+    joined = [name for name in together if name in values]
+    order = [*joined, *(name for name in values if name not in joined)] if joined else list(values)
     for name in order:
-        _store(record, name, values[name])
+        if name == DELETED:
+            _store(record, name, values[name])
+        else:
+            setattr(record, name, values[name])
     record.field_clocks = dict.fromkeys(order, clock)
     return order
