@@ -125,6 +125,9 @@ def _reader(field: fields.Field) -> Callable:
     else:
         return _generic(field)
 
+    if not validators and not allow_none:
+        return convert  # every converter refuses None, as such a field does
+
     def read(value):
         if value is None:
             if allow_none:
