@@ -155,7 +155,7 @@ def bulk_insert(app, batch: list[dict]) -> float:
 
 def validation_only(app, batch: list[dict]) -> tuple[float, float]:
     """The time the marshmallow schemas alone take to read the same mutations, and the push's quick reader."""
-    from server.mutations.apply import _LOADERS, _SCHEMAS
+    from server.mutations.values import _LOADERS, _SCHEMAS
     from server.sync.operations import _MUTATION, _load_mutation
 
     with app.app_context():
@@ -223,6 +223,7 @@ def push_pouchdb(batch: list[dict], cpu: list | None = None) -> float | None:
     if program is None:
         return None
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # the previous run's connections may linger
         s.bind(("127.0.0.1", int(os.environ.get("POUCHDB_PORT", 0))))
         port = s.getsockname()[1]
     folder = tempfile.mkdtemp(prefix="lensan-bench-pouchdb-")

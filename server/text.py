@@ -9,6 +9,12 @@ _SPACES = re.compile(r"\s+")
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
+# The Latin combining marks (combining characters below U+0370), as one character class.
+_LATIN_MARKS = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in range(0x0370) if unicodedata.combining(chr(c))) + "]"
+)
+
+
 def strip_invisible(value: str) -> str:
     """Text without zero-width and direction-control characters."""
     return INVISIBLE.sub("", value)
@@ -27,7 +33,7 @@ def fold(value: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFD", strip_invisible(value).replace("đ", "d").replace("Đ", "D"))
     # Strip Latin combining marks only: Khmer vowel signs are letters, not accents.
-    text = "".join(ch for ch in text if not (unicodedata.combining(ch) and ord(ch) < 0x0370))
+    text = _LATIN_MARKS.sub("", text)
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text).lower()).strip()
 
 

@@ -16,24 +16,20 @@ commune send the exit as a "gone" change; phones of the new commune get the reco
 """
 
 import sqlalchemy as sa
-from marshmallow import ValidationError as SchemaError
 
-from server import clock as hlc
 from server.extensions import db
 from server.models_base import touch
 from server.mutations.batch import Batch
 from server.mutations.entity import Entity
-from server.mutations.fastload import compile_loader
 from server.mutations.kinds import ENTITIES, FOLLOWERS
 from server.mutations.log import scrub
 from server.mutations.merge import DELETED, merge_fields
 from server.mutations.models import ScopeExit
 from server.mutations.rejections import RETRYABLE, Rejected
 
-_SCHEMAS = {name: entity.schema() for name, entity in ENTITIES.items()}
-# Each kind's schema read quickly (same result and errors as _SCHEMAS[name].load(..., partial=True)).
-_LOADERS = {name: compile_loader(schema, partial=True) for name, schema in _SCHEMAS.items()}
 PARENT_FIELDS = (("session_id", "session"), ("household_id", "household"))
+# Per kind, the parents its fields name (checked for scope).
+_PARENTS = {name: tuple(p for p in PARENT_FIELDS if p[0] in entity.fields) for name, entity in ENTITIES.items()}
 
 
 def apply_mutation(batch: Batch, m: dict) -> dict:
@@ -61,9 +57,9 @@ def _resolve(batch: Batch, entity: Entity, m: dict) -> tuple[object | None, dict
     """Find the target and check the mutation fully before anything is written."""
     # A phone's clock must not run ahead of the server's; the server's own clocks (web pages,
     # imports) are made after every clock a record carries, old frozen ones included.
-    if batch.token is not None and hlc.is_ahead(m["clock"], batch.latest_ms):
+    if batch.token is not None and m["clock"][:13] > batch.latest_prefix:
         raise Rejected("clock_ahead", {"clock": ["ahead of the server's time"]})
-    values = load_values(entity, m)
+    values = batch.values(entity, m)
     record = batch.record(entity, m["record_id"])
     merged = record is not None and record.id != m["record_id"]
     if record is None and entity.key and all(f in values for f in entity.key):
@@ -87,31 +83,21 @@ def _resolve(batch: Batch, entity: Entity, m: dict) -> tuple[object | None, dict
     return record, values, merged
 
 
-def load_values(entity: Entity, m: dict) -> dict:
-    """The mutation's fields read by the kind's one schema (a delete carries only its natural key)."""
-    # A delete may name its record by natural key (attendance by session and household: the
-    # phone does not keep the server's id of those).
-    changed = {f: m["changed"][f] for f in entity.key if f in m["changed"]} if m["op"] == "delete" else m["changed"]
-    try:
-        return _LOADERS[entity.name](changed)
-    except SchemaError as error:
-        raise Rejected("invalid", error.normalized_messages()) from error
-
-
 def _check_scope(batch: Batch, entity: Entity, record, values: dict) -> None:
     """The record's commune before and after the change, and that of every record it refers to, are the user's."""
-    communes = {scope_commune(batch, entity, record)} if record is not None else set()
+    communes = [scope_commune(batch, entity, record)] if record is not None else []
     if entity.parent is None:
-        communes.add(values.get("commune_code", getattr(record, "commune_code", None)))
-    for field, parent in PARENT_FIELDS:
-        if field in entity.fields:
-            parent_id = values.get(field, getattr(record, field, None))
-            found = batch.session(parent_id) if parent == "session" else batch.household(parent_id)
-            if found is None:
-                raise Rejected(f"unknown_{parent}")
-            communes.add(found.commune_code)
-    if not all(batch.scope.covers_commune(code) for code in communes):
-        raise Rejected("out_of_scope")
+        communes.append(values["commune_code"] if "commune_code" in values else getattr(record, "commune_code", None))
+    for field, parent in _PARENTS[entity.name]:
+        parent_id = values[field] if field in values else getattr(record, field, None)
+        found = batch.session(parent_id) if parent == "session" else batch.household(parent_id)
+        if found is None:
+            raise Rejected(f"unknown_{parent}")
+        communes.append(found.commune_code)
+    covers = batch.scope.covers_commune
+    for code in communes:
+        if not covers(code):
+            raise Rejected("out_of_scope")
 
 
 def scope_commune(batch: Batch, entity: Entity, record) -> str | None:

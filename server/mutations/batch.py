@@ -1,7 +1,9 @@
 """What a batch of mutations needs from the database, loaded up front in a few queries instead of per mutation."""
 
 import functools
+import operator
 import uuid
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -9,10 +11,14 @@ from server import clock as hlc
 from server.auth.scope import Scope
 from server.extensions import db
 from server.households.models import Household
+from server.models_base import utcnow
+from server.mutations import listed
 from server.mutations.entity import Entity
 from server.mutations.kinds import ENTITIES
 from server.mutations.log import LogBook
+from server.mutations.rejections import RETRYABLE, Rejected
 from server.mutations.rows import NewRow, write_new
+from server.mutations.values import load_values
 from server.places.models import Place
 from server.training.models import TrainingSession
 
@@ -33,17 +39,31 @@ class Batch:
         self.by_key: dict[str, dict[tuple, object]] = {name: {} for name in ENTITIES}
         self.aliases: dict[uuid.UUID, uuid.UUID] = {}
         self.places: dict[str, sa.Row] = {}
-        self.parents: dict[uuid.UUID, sa.Row] = {}  # (id, commune_code) of households and sessions
+        self.parents: dict[uuid.UUID, Parent] = {}  # households and sessions read for their commune
         self.new_rows: list[NewRow] = []  # records this batch creates, inserted by write()
+        self.loaded: dict[int, dict | Rejected] = {}  # id(mutation) -> its fields read, or why not
         self.latest_ms = hlc.latest_allowed_ms()  # a pushed clock after this is ahead of the server's
+        # The same bound as a clock's first 13 characters: pushed clocks are checked against
+        # hlc.PATTERN when read (13 digits of milliseconds first), so text order is number order.
+        self.latest_prefix = f"{self.latest_ms:013d}"
+        # The batch's one time: its new records' creation and the log's reception.
+        self.now = utcnow()
+        self.logs.received_at = self.now
 
     def load(self, mutations: list[dict]) -> "Batch":
-        """Prefetch everything the mutations refer to."""
+        """Read the mutations' fields and prefetch everything they refer to."""
         wanted = {name: set() for name in ENTITIES}
         for m in mutations:
             wanted[m["entity"]].add(m["record_id"])
         # The log's earlier entries, and client ids that were merged into an existing row by natural key.
         self.aliases.update(self.logs.load([m["mutation_id"] for m in mutations], set().union(*wanted.values())))
+        for m in mutations:  # all but replies seen before, which are sent again as they were
+            seen = self.logs.get(m["mutation_id"])
+            if seen is None or seen.code in RETRYABLE:
+                try:
+                    self.loaded[id(m)] = load_values(ENTITIES[m["entity"]], m)
+                except Rejected as rejection:
+                    self.loaded[id(m)] = rejection
         # The pushed households' consents (the answers the rules read) come with the consents by id.
         asked = self._asked_households(mutations)
         for name, record_ids in wanted.items():
@@ -59,44 +79,69 @@ class Batch:
     def _load_records(self, entity: Entity, record_ids: set, household_ids: set) -> None:
         """Rows by id, and (consents) every row of these households, locked and tracked."""
         if record_ids or household_ids:
-            query = _records_query(entity.model, bool(household_ids))
-            for record in db.session.scalars(query, {"ids": list(record_ids), "households": list(household_ids)}):
+            model, dialect = entity.model, db.session.get_bind().dialect
+            params = {"ids": listed.value(model.id, record_ids, dialect)}
+            if household_ids:
+                params["households"] = listed.value(model.household_id, household_ids, dialect)
+            for record in db.session.scalars(_records_query(model, dialect.name, bool(household_ids)), params):
                 self.remember(entity, record)
+
+    def values(self, entity: Entity, m: dict) -> dict:
+        """The mutation's fields as its kind's schema reads them (read by load(), once)."""
+        found = self.loaded.pop(id(m), None)
+        if found is None:
+            return load_values(entity, m)
+        if isinstance(found, Rejected):
+            raise found
+        return found
+
+    def _read(self, mutations: list[dict]):
+        """(mutation, its fields read) for those whose fields are valid."""
+        for m in mutations:
+            found = self.loaded.get(id(m))
+            if found is not None and not isinstance(found, Rejected):
+                yield m, found
 
     def _load_keys(self, mutations: list[dict]) -> None:
         """Existing rows with the natural key of a pushed record (for records not found by id)."""
+        dialect = db.session.get_bind().dialect
         for entity in ENTITIES.values():
             if not entity.key or entity.name == "consent":  # consents came with their households'
                 continue
             keys = {
-                tuple(_as_uuid(m["changed"].get(f)) if f.endswith("_id") else m["changed"].get(f) for f in entity.key)
-                for m in mutations
-                if m["entity"] == entity.name and all(f in m["changed"] for f in entity.key)
+                tuple(values[f] for f in entity.key)
+                for m, values in self._read(mutations)
+                if m["entity"] == entity.name and all(values.get(f) is not None for f in entity.key)
             }
-            keys = {k for k in keys if None not in k}
             if keys:
                 columns = [getattr(entity.model, f) for f in entity.key]
-                query = sa.select(entity.model).where(sa.tuple_(*columns).in_(sorted(keys, key=str)))
-                for record in db.session.scalars(query.order_by(entity.model.id).with_for_update()):
+                params = listed.tuples_value(columns, "keys", keys, dialect)
+                for record in db.session.scalars(_keys_query(entity.model, entity.key, dialect.name), params):
                     self.remember(entity, record)
 
     def _load_parents(self, mutations: list[dict], looked_up: set) -> None:
         household_ids, session_ids = set(), set()
-        for m in mutations:
-            household_ids.add(_as_uuid(m["changed"].get("household_id")))
-            session_ids.add(_as_uuid(m["changed"].get("session_id")))
+        for _m, values in self._read(mutations):
+            household_ids.add(values.get("household_id"))
+            session_ids.add(values.get("session_id"))
         for name in ("consent", "marketplace_account", "payment_account", "attendance"):
             household_ids.update(r.household_id for r in self.records[name].values())
         for name in ("attendance", "bulletin_told"):
             session_ids.update(r.session_id for r in self.records[name].values())
         household_ids -= {None, *looked_up, *self.records["household"]}
         session_ids -= {None, *looked_up, *self.records["training_session"]}
-        # Parents are only read (for their commune): plain rows, not tracked by the session.
+        # Parents are only read (for their commune): plain (id, commune_code) pairs, not tracked by
+        # the session; their ids come back as stored and are matched to the ids asked for.
+        dialect = db.session.get_bind().dialect
         for model, ids in ((Household, household_ids), (TrainingSession, session_ids)):
             if ids:
-                self.parents.update(
-                    {row.id: row for row in db.session.execute(_parents_query(model), {"ids": list(ids)})}
-                )
+                process = model.id.type._cached_bind_processor(dialect)
+                asked = {process(i): i for i in ids} if process is not None else {i: i for i in ids}
+                params = {"ids": listed.value(model.id, ids, dialect)}
+                for stored, commune_code in db.session.execute(_parents_query(model, dialect.name), params):
+                    found = asked.get(stored)
+                    if found is not None:
+                        self.parents[found] = Parent(found, commune_code)
 
     def _load_places(self, mutations: list[dict]) -> None:
         codes = {m["changed"].get(f) for m in mutations for f in ("commune_code", "hamlet_code")}
@@ -144,7 +189,7 @@ class Batch:
 
     def create(self, entity: Entity, **values) -> NewRow:
         """A new record of the kind, written with the batch's other new rows by write()."""
-        record = NewRow(entity.model, **values)
+        record = NewRow(entity.model, created_at=self.now, updated_at=self.now, **values)
         self.new_rows.append(record)
         self.remember(entity, record)
         return record
@@ -159,7 +204,7 @@ class Batch:
         """Keep a loaded or new record findable by id and by natural key."""
         self.records[entity.name][record.id] = record
         if entity.key:
-            self.by_key[entity.name][tuple(getattr(record, f) for f in entity.key)] = record
+            self.by_key[entity.name][_KEY_OF[entity.name](record)] = record
 
     def record(self, entity: Entity, record_id: uuid.UUID):
         """A target record by its id, or by the id it was merged into."""
@@ -198,23 +243,46 @@ class Batch:
         return self.places.get(code) if code else None
 
 
+def _key_getter(key: tuple[str, ...]):
+    get = operator.attrgetter(*key)
+    return get if len(key) > 1 else lambda record: (get(record),)
+
+
+_KEY_OF = {name: _key_getter(entity.key) for name, entity in ENTITIES.items() if entity.key}  # a record's key tuple
+
 # Places are only read (the rules check a code's kind and parent, and name a hamlet): plain rows.
 _PLACES = sa.select(Place.code, Place.name, Place.kind, Place.parent_code)
 
 
 @functools.cache
-def _records_query(model: type, with_households: bool):
+def _records_query(model: type, dialect: str, with_households: bool):
     """Rows by id (parameter "ids"), and those of the households "households", locked; built once."""
-    found = model.id.in_(sa.bindparam("ids", expanding=True))
+    found = listed.among(model.id, "ids", dialect)
     if with_households:
-        found = sa.or_(found, model.household_id.in_(sa.bindparam("households", expanding=True)))
+        found = sa.or_(found, listed.among(model.household_id, "households", dialect))
     return sa.select(model).where(found).order_by(model.id).with_for_update()
 
 
 @functools.cache
-def _parents_query(model: type):
-    """(id, commune_code) of the rows "ids"; built once."""
-    return sa.select(model.id, model.commune_code).where(model.id.in_(sa.bindparam("ids", expanding=True)))
+def _keys_query(model: type, key: tuple, dialect: str):
+    """Rows by natural key (the tuples "keys", see listed.tuples_value), locked; built once."""
+    columns = [getattr(model, f) for f in key]
+    found = listed.among_tuples(columns, "keys", dialect)
+    return sa.select(model).where(found).order_by(model.id).with_for_update()
+
+
+class Parent(NamedTuple):
+    """A household or training session read only for its commune."""
+
+    id: uuid.UUID
+    commune_code: str
+
+
+@functools.cache
+def _parents_query(model: type, dialect: str):
+    """(id as stored, commune_code) of the rows "ids"; built once."""
+    stored_id = sa.type_coerce(model.id, sa.String)  # not made a UUID again: the caller has it
+    return sa.select(stored_id, model.commune_code).where(listed.among(model.id, "ids", dialect))
 
 
 def _as_uuid(value):

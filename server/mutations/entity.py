@@ -1,5 +1,6 @@
 """How one kind of record is written: its model, its one schema, its key, and its domain's rules."""
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,12 +28,12 @@ class Entity:
     check: Callable | None = None
     complete: Callable | None = None
 
-    @property
+    @functools.cached_property
     def fields(self) -> tuple[str, ...]:
         """The wire fields, in the schema's order."""
         return tuple(self.schema._declared_fields)
 
-    @property
+    @functools.cached_property
     def required(self) -> tuple[str, ...]:
         """Fields a new record needs."""
         return tuple(name for name, field in self.schema._declared_fields.items() if field.required)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from server.extensions import db
 from server.models_base import utcnow
+from server.mutations import listed
 from server.mutations.models import Mutation
 from server.mutations.rows import insert_rows
 
@@ -37,6 +38,7 @@ class LogBook:
         self.entries: dict[uuid.UUID, Entry] = {}
         self.new_rows: list[dict] = []
         self.updates: dict[int, dict] = {}  # log row id -> new values of a retried mutation
+        self.received_at = None  # the entries' time of reception (None: each when it is added)
 
     def load(self, mutation_ids: list, record_ids=()) -> dict[uuid.UUID, uuid.UUID]:
         """Find the mutation ids already in the log, and the record ids merged into another (one query).
@@ -45,7 +47,11 @@ class LogBook:
         """
         merged = {}
         wanted = set(mutation_ids)
-        found = db.session.execute(_earlier(bool(record_ids)), {"ids": list(mutation_ids), "records": list(record_ids)})
+        table, dialect = Mutation.__table__, db.session.get_bind().dialect
+        params = {"ids": listed.value(table.c.mutation_id, mutation_ids, dialect)}
+        if record_ids:
+            params["records"] = listed.value(table.c.record_id, record_ids, dialect)
+        found = db.session.execute(_earlier(dialect.name, bool(record_ids)), params)
         for row in found:
             if row.mutation_id in wanted:
                 self.entries[row.mutation_id] = Entry(row.reply, row.id)
@@ -69,7 +75,7 @@ class LogBook:
             "fields": m["changed"],
             "base_version": m["base_version"],
             "client_clock": m["clock"],
-            "received_at": utcnow(),
+            "received_at": self.received_at or utcnow(),
             "result": reply["status"],
             "result_code": reply.get("code"),
             "reply": dict(reply),
@@ -115,12 +121,12 @@ class LogBook:
 
 
 @functools.cache
-def _earlier(with_records: bool):
+def _earlier(dialect: str, with_records: bool):
     """Log entries of the mutation ids "ids", and the merges of the record ids "records"; built once."""
     table = Mutation.__table__
-    found = table.c.mutation_id.in_(sa.bindparam("ids", expanding=True))
+    found = listed.among(table.c.mutation_id, "ids", dialect)
     if with_records:
-        merges = sa.and_(table.c.record_id.in_(sa.bindparam("records", expanding=True)), table.c.result == "merged")
+        merges = sa.and_(listed.among(table.c.record_id, "records", dialect), table.c.result == "merged")
         found = sa.or_(found, merges)
     return sa.select(table.c.id, table.c.mutation_id, table.c.record_id, table.c.result, table.c.reply).where(found)
 

@@ -69,6 +69,8 @@ def merge_fields(
     Fields in `together` (a commune and its hamlet) win or lose as one, against the newest clock
     of any of them, so one is never kept with the other of a different write.
     """
+    if is_new and not record.field_clocks:
+        return _merge_new(record, values, clock, together), {}
     clocks = dict(record.field_clocks or {})
     changed, conflicts = [], {}
     for unit in _units(values, together):
@@ -87,3 +89,16 @@ def merge_fields(
     if clocks != (record.field_clocks or {}):
         record.field_clocks = clocks
     return changed, conflicts
+
+
+def _merge_new(record, values: dict, clock: str, together: tuple[str, ...]) -> list:
+    """merge_fields for a record this write creates: with no clock yet, every value wins and is a change."""
+    joined = [name for name in together if name in values]
+    order = [*joined, *(name for name in values if name not in joined)] if joined else list(values)
+    for name in order:
+        if name == DELETED:
+            _store(record, name, values[name])
+        else:
+            setattr(record, name, values[name])
+    record.field_clocks = dict.fromkeys(order, clock)
+    return order

@@ -4,9 +4,12 @@ A record created by a mutation is not an ORM object: the rules and the merge rea
 attributes as they do on a loaded record, and `write_new` inserts every kind's new rows with one
 Core statement each, after the versions step (server/models_base.py) has given them their
 versions together with the session's changed rows. The INSERTs go through the driver's executemany
-(`insert_rows`), which tells the summary hooks which households they touch
+(on PostgreSQL its COPY) in `insert_rows`, which tells the summary hooks which households they touch
 (server/reports/summary_hooks.py `mark_inserted`).
 """
+
+import itertools
+import operator
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -96,16 +99,50 @@ def insert_rows(session: orm.Session, table: sa.Table, rows: list[dict]) -> None
         session = session()
     conn = session.connection()
     sql, processors = _driver_insert(conn.dialect, table, tuple(rows[0]))
-    if conn.dialect.positional:
-        params = [
-            tuple(row[key] if process is None else process(row[key]) for key, process in processors) for row in rows
-        ]
+    # Column by column: one pass per column, and a value shared by every row (the batch's time,
+    # say) processed once.
+    columns = []
+    for key, process in processors:
+        values = [row[key] for row in rows]
+        if process is not None:
+            first = values[0]
+            if all(map(operator.is_, values, itertools.repeat(first))):
+                values = [process(first)] * len(values)
+            else:
+                values = list(map(process, values))
+        columns.append(values)
+    if conn.dialect.driver == "psycopg":
+        _copy(conn, table, [key for key, _process in processors], columns)
+    elif conn.dialect.positional:
+        conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
     else:
-        params = [
-            {key: row[key] if process is None else process(row[key]) for key, process in processors} for row in rows
-        ]
-    conn.exec_driver_sql(sql, params)
+        keys = [key for key, _process in processors]
+        conn.exec_driver_sql(sql, [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)])
     mark_inserted(session, table, rows)
+
+
+def _copy(conn, table: sa.Table, keys: list[str], columns: list[list]) -> None:
+    """The rows by PostgreSQL's COPY (psycopg), one statement with no per-row statement work.
+
+    Timed against the pipelined executemany, it took half the time for a push's log. Listeners
+    of the engine's statement events see it as one statement; a row the database refuses (a
+    key a concurrent push inserted meanwhile) raises SQLAlchemy's IntegrityError, as an INSERT does.
+    """
+    quote = conn.dialect.identifier_preparer
+    names = ", ".join(quote.quote(table.c[key].name) for key in keys)
+    statement = f"COPY {quote.format_table(table)} ({names}) FROM STDIN"
+    raw = conn.connection.dbapi_connection
+    with raw.cursor() as cursor:
+        if conn._has_events or conn.engine._has_events:
+            conn.dispatch.before_cursor_execute(conn, cursor, statement, (), None, True)
+        try:
+            with cursor.copy(statement) as copy:
+                for row in zip(*columns, strict=True):
+                    copy.write_row(row)
+        except raw.Error as error:
+            raise sa.exc.DBAPIError.instance(statement, None, error, type(raw).Error) from error
+        if conn._has_events or conn.engine._has_events:
+            conn.dispatch.after_cursor_execute(conn, cursor, statement, (), None, True)
 
 
 _INSERTS: dict[tuple, tuple] = {}

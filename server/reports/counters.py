@@ -45,8 +45,10 @@ def _month_end(day: date) -> bool:
 
 
 def summary_columns() -> list:
-    """The summary columns the counters use, with the household's id."""
-    return [SUMMARY.c.household_id, *[SUMMARY.c[name] for name in READ]]
+    """The summary columns the counters use, with the household's id as the driver reads it (only
+    matched between the rows before and after a refresh: not made a UUID again)."""
+    stored_id = sa.type_coerce(SUMMARY.c.household_id, sa.String).label("household_id")
+    return [stored_id, *[SUMMARY.c[name] for name in READ]]
 
 
 def summary_rows_select(where, lock: bool = False):

@@ -5,6 +5,7 @@ by construction. Refreshing is set-based: a few statements per thousand househol
 """
 
 import functools
+import operator
 import uuid
 from collections import Counter
 
@@ -28,7 +29,11 @@ def _chunks(values: list, size: int = CHUNK):
 
 def _uuids(values) -> list[uuid.UUID]:
     """Distinct ids as UUIDs (Core statements may carry them as text), sorted, without None."""
-    return sorted({v if isinstance(v, uuid.UUID) else uuid.UUID(str(v)) for v in values if v is not None})
+    found = {v if isinstance(v, uuid.UUID) else uuid.UUID(str(v)) for v in values if v is not None}
+    return sorted(found, key=_AS_INT)  # UUID order, compared as integers rather than by UUID.__lt__
+
+
+_AS_INT = operator.attrgetter("int")
 
 
 @functools.cache

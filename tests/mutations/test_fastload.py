@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError, validate
 
-from server.mutations.apply import _LOADERS, _SCHEMAS
 from server.mutations.fastload import compile_loader
+from server.mutations.values import _LOADERS, _SCHEMAS
 from server.sync.operations import _MUTATION, _load_mutation
 
 ODD = [

@@ -93,3 +93,21 @@ def test_deeply_nested_json_is_a_problem_document(tree, trainer, phone_for, dept
     response = phone.request("post", "/api/v1/sync/push", data=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
     assert response.get_json()["code"] == "malformed_json"
+
+
+@pytest.mark.parametrize("platform", [["shopee"], {"name": "shopee"}, 7])
+def test_a_natural_key_of_the_wrong_type_rejects_only_its_own_mutation(tree, trainer, phone_for, platform):
+    """A seller account naming its platform by a list, an object or a number: refused as invalid, not a 500."""
+    phone = phone_for(trainer)
+    fine = _register(phone, tree, head_name="Kim Pha")
+    household_id = fine["record_id"]
+    account = f.mutation(
+        "marketplace_account", uuid.uuid4(), {"household_id": household_id, "platform": platform}, phone.clock()
+    )
+    response = phone.push([fine, account])
+    assert response.status_code == 200 and response.mimetype == "application/json", response.get_data(as_text=True)
+    by_id = {r["mutation_id"]: r for r in response.get_json()["results"]}
+    assert by_id[account["mutation_id"]]["status"] == "rejected"
+    assert by_id[account["mutation_id"]]["code"] == "invalid"
+    assert by_id[fine["mutation_id"]]["status"] == "applied"
+    assert fresh(Household, uuid.UUID(household_id)).head_name == "Kim Pha"

@@ -34,7 +34,8 @@ def statements_of(app, push) -> Counter:
         if threading.get_ident() != pushing:
             return  # the job worker's thread polling its queue in the test app
         seen["statements"] += 1
-        inserts = re.findall(r"\bINSERT INTO (\w+)", statement)  # a CTE may insert into a second table
+        # A CTE may insert into a second table; new rows go by COPY on PostgreSQL.
+        inserts = re.findall(r"\b(?:INSERT INTO|COPY) (\w+)", statement)
         found = re.match(r"\s*(SELECT|UPDATE|DELETE FROM)\s.*?\b(\w+)\b", statement, re.S)
         for table in inserts:
             seen[("INSERT", table)] += 1
