@@ -445,7 +445,7 @@ def main() -> int:
     prepare(env)
     paths = origin_paths(env)
     # gunicorn as production runs it (deploy/gunicorn.conf.py: 2 × cores + 1 workers of 8 threads,
-    # keep-alive, an access log); only the address, and the worker count if BENCH_WORKERS says so.
+    # keep-alive, no access log of its own); only the address, and the worker count if BENCH_WORKERS says so.
     workers = os.environ.get("BENCH_WORKERS", str(2 * os.cpu_count() + 1))
     server_env = {**env, "WEB_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": workers}
     config = str(ROOT / "deploy/gunicorn.conf.py")
@@ -462,7 +462,7 @@ def main() -> int:
         ],
         env=server_env,
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,  # the access log
+        stdout=subprocess.DEVNULL,  # the access log, when WEB_ACCESS_LOG=- asks for it
     )
     try:
         warm_up(port, int(workers))

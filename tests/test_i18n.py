@@ -154,6 +154,21 @@ def test_numbers_and_dates_follow_the_language(app):
         assert format_date(None) == "—"
 
 
+def test_templates_follow_a_language_forced_within_a_request(app):
+    # A page in Vietnamese that renders a label or a poster in the household's language, and
+    # back: the strings, their plural forms and their escaped values follow each switch.
+    template = app.jinja_env.from_string(
+        "{{ _('Lot %(code)s', code=code) }} | {{ ngettext('Scanned %(num)s time.', 'Scanned %(num)s times.', 2) }}"
+    )
+    with app.test_request_context("/?lang=vi"):
+        before = template.render(code="<b>")
+        with force_locale("en"):
+            forced = template.render(code="<b>")
+        after = template.render(code="<b>")
+    assert forced == "Lot &lt;b&gt; | Scanned 2 times."
+    assert before == after and before.startswith("Lô &lt;b&gt; | ") and "2" in before and "Scanned" not in before
+
+
 @pytest.mark.parametrize(
     ("lang", "shown"),
     [

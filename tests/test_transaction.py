@@ -174,3 +174,58 @@ def test_only_the_documented_places_commit_each_saying_why():
 def test_the_commit_steps_run_from_one_listener_not_from_import_order(ctx):
     listeners = [fn for fn in db.session().dispatch.before_commit if fn.__module__.startswith("server.")]
     assert listeners == [transaction._before_commit]
+
+
+def _in_transaction_after_each_statement(app, request) -> list[tuple[str, bool]]:
+    """(first word, whether the connection was inside a transaction) after each statement `request(client)` sent."""
+    from psycopg.pq import TransactionStatus
+
+    seen = []
+
+    def _note(conn, cursor, statement, *_args):
+        status = conn.connection.dbapi_connection.info.transaction_status
+        seen.append((statement.split()[0].upper(), status != TransactionStatus.IDLE))
+
+    event.listen(db.engine, "after_cursor_execute", _note)
+    try:
+        with app.app_context():
+            request(app.test_client())
+    finally:
+        event.remove(db.engine, "after_cursor_execute", _note)
+    return seen
+
+
+@pytest.mark.postgres_only
+def test_postgresql_begins_a_transaction_at_the_first_write_not_at_the_reads(app, ctx):
+    lot = f.lot(f.product(f.producer(f.small_tree()["commune"]), gtin="08931234567897"), "L-05")
+    db.session.commit()
+
+    def scan(client, agent="Mozilla/5.0"):
+        assert client.get("/01/08931234567897/10/L-05", headers={"User-Agent": agent}).status_code == 200
+
+    for agent in ("Mozilla/5.0", "Mozilla/5.0 (X11)"):  # the day's first scans store and keep the day's key
+        _in_transaction_after_each_statement(app, lambda client, agent=agent: scan(client, agent))
+    # A third visitor: the page's read ran outside any transaction; the scan count began one, and was kept.
+    third = _in_transaction_after_each_statement(app, lambda client: scan(client, "Mozilla/5.0 (Android)"))
+    assert third == [("SELECT", False), ("WITH", True)]
+    db.session.rollback()
+    assert db.session.scalar(sa.select(Lot.scan_count).where(Lot.id == lot.id)) == 3
+
+    def healthz(client):
+        assert client.get("/healthz").status_code == 200
+
+    assert _in_transaction_after_each_statement(app, healthz) == [("SELECT", False)]
+
+
+@pytest.mark.postgres_only
+def test_postgresql_holds_the_row_locks_a_select_for_update_takes(app, ctx):
+    lot = f.lot(f.product(f.producer(f.small_tree()["commune"]), gtin="08931234567897"), "L-05")
+    db.session.commit()
+    locked = sa.select(Lot).where(Lot.id == lot.id)
+    with app.app_context():
+        db.session.execute(locked.with_for_update()).first()  # the lock is held until this session ends
+        try:
+            with db.engine.connect() as other, pytest.raises(sa.exc.OperationalError, match="could not obtain lock"):
+                other.execute(locked.with_for_update(nowait=True)).first()
+        finally:
+            db.session.rollback()

@@ -6,6 +6,7 @@ never printed on a sticker either.
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from openlocationcode import openlocationcode as olc
@@ -63,15 +64,24 @@ def place_names(commune: Place, hamlet: Place | None) -> PlaceNames:
     """Names for a commune (and hamlet); the province's old names are those of this commune's past."""
     province = commune.parent
     old_provinces = province.legacy_list if province else []
-    commune_past = fold(" ".join(commune.legacy_list))
-    matching = [name for name in old_provinces if fold(name) in commune_past]
     return PlaceNames(
         hamlet=hamlet.name if hamlet else None,
         commune=commune.name,
         province=province.name if province else "",
-        province_formerly=matching or old_provinces,
+        province_formerly=list(_former_provinces(tuple(old_provinces), tuple(commune.legacy_list))),
         commune_formerly=commune.legacy_list,
     )
+
+
+@lru_cache(maxsize=4096)
+def _former_provinces(old_provinces: tuple[str, ...], commune_past: tuple[str, ...]) -> tuple[str, ...]:
+    """The province's old names found in the commune's own past names, else all of them.
+
+    Kept by the names themselves (they change only when the places are loaded again): folding
+    them was a tenth of an origin page's own Python."""
+    past = fold(" ".join(commune_past))
+    matching = tuple(name for name in old_provinces if fold(name) in past)
+    return matching or old_provinces
 
 
 def plus_codes(latitude: float, longitude: float) -> tuple[str, str]:

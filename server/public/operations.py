@@ -18,7 +18,8 @@ import hmac
 import re
 import secrets
 import uuid
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
 
 import sqlalchemy as sa
@@ -27,7 +28,7 @@ from sqlalchemy import orm
 from sqlalchemy.dialects import postgresql, sqlite
 
 from server.extensions import db
-from server.households.models import Household
+from server.households.models import Consent, Household
 from server.models_base import utcnow
 from server.places.models import Place
 from server.products.models import Lot, Producer, Product
@@ -45,31 +46,137 @@ _NOT_A_PERSON = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class PublicPlace:
+    """A place as the origin page names it: its name, its names before the 2025 reform, its province."""
+
+    name: str
+    legacy_names: str
+    parent: "PublicPlace | None" = None
+
+    @property
+    def legacy_list(self) -> list[str]:
+        """Legacy names as a list (as Place.legacy_list)."""
+        return [n for n in self.legacy_names.splitlines() if n]
+
+
+@dataclass(frozen=True)
+class PublicHousehold:
+    """A producer's household, as far as the origin page reads it: whether it consents to publishing."""
+
+    publishes: bool
+
+    def has_consent(self, purpose: str) -> bool:
+        """As Household.has_consent, for the one purpose the origin page reads."""
+        if purpose != "publish":
+            raise LookupError(f"the origin page does not read the {purpose!r} consent")
+        return self.publishes
+
+
+@dataclass(frozen=True)
+class PublicProducer:
+    kind: str
+    name: str
+    phone: str | None
+    publish_contact: bool
+    household: PublicHousehold | None
+    commune: PublicPlace
+    hamlet: PublicPlace | None
+
+
+@dataclass(frozen=True)
+class PublicProduct:
+    """What the origin page, its linkset and its URL read of a live product (origin_facts reads it as a Product)."""
+
+    id: uuid.UUID
+    gtin: str | None
+    name: str
+    category: str | None
+    ocop_stars: int | None
+    ocop_certificate: str | None
+    ocop_year: int | None
+    certifications: list
+    marketplace_links: list
+    producer: PublicProducer
+
+
+@dataclass
+class PublicLot:
+    """A live lot; record_scan sets the figures its count returned."""
+
+    id: uuid.UUID
+    code: str
+    harvested_on: date | None
+    packed_on: date | None
+    scan_count: int
+    first_scanned_at: datetime | None
+
+
 @cache
 def _live_product(by: str):
-    """The live product whose `by` column is :key, with its producer, the producer's commune and
-    province (the origin page shows them all), and its live lot coded :lot if there is one.
+    """The live product whose `by` column is :key, with only what the origin page shows: its
+    producer, the producer's commune, province and hamlet, whether a household producer's household
+    consents to publishing, and its live lot coded :lot if there is one.
 
-    One query, built once: building the statements of a page cost more than running them.
+    One Core query, built once, reading plain rows: building the statement cost more than running
+    it, and loading five ORM objects (then the household and its consents, lazily, for a household
+    producer: two more queries) cost a third of the page.
     """
+    commune, province, hamlet = orm.aliased(Place), orm.aliased(Place), orm.aliased(Place)
+    publishes = (
+        sa.select(Consent.id)
+        .where(Consent.household_id == Producer.household_id, Consent.purpose == "publish")
+        .where(Consent.given.is_(True), Consent.deleted_at.is_(None))
+        .exists()
+    )
     lot = sa.and_(Lot.product_id == Product.id, Lot.code == sa.bindparam("lot", type_=Lot.code.type))
-    query = sa.select(Product, Lot).join(Producer).outerjoin(Lot, sa.and_(lot, Lot.deleted_at.is_(None)))
+    columns = [getattr(Product, name) for name in _PRODUCT]
+    columns += [getattr(Producer, name) for name in _PRODUCER] + [publishes.label("publishes")]
+    columns += [column for place in (commune, province, hamlet) for column in (place.name, place.legacy_names)]
+    columns += [getattr(Lot, name) for name in _LOT]
+    query = sa.select(*columns).join(Producer, Producer.id == Product.producer_id)
+    query = query.join(commune, commune.code == Producer.commune_code)
+    query = query.outerjoin(province, province.code == commune.parent_code)
+    query = query.outerjoin(hamlet, hamlet.code == Producer.hamlet_code)
+    query = query.outerjoin(Lot, sa.and_(lot, Lot.deleted_at.is_(None)))
     query = query.where(Product.deleted_at.is_(None), Producer.deleted_at.is_(None))
-    query = query.where(getattr(Product, by) == sa.bindparam("key", type_=getattr(Product, by).type))
-    return query.options(orm.contains_eager(Product.producer).joinedload(Producer.commune).joinedload(Place.parent))
+    return query.where(getattr(Product, by) == sa.bindparam("key", type_=getattr(Product, by).type))
 
 
-def _product_and_lot(by: str, key, lot_code: str | None) -> tuple[Product | None, Lot | None]:
+_PRODUCT = ("id", "gtin", "name", "category", "ocop_stars", "ocop_certificate", "ocop_year")
+_PRODUCT += ("certifications", "marketplace_links")
+_PRODUCER = ("kind", "name", "phone", "publish_contact", "household_id")
+_LOT = ("id", "code", "harvested_on", "packed_on", "scan_count", "first_scanned_at")
+
+
+def _product_and_lot(by: str, key, lot_code: str | None) -> tuple[PublicProduct | None, PublicLot | None]:
     found = db.session.execute(_live_product(by), {"key": key, "lot": lot_code}).first()
-    return (None, None) if found is None else tuple(found)
+    if found is None:
+        return None, None
+    row = tuple(found)
+    product, n = row[: len(_PRODUCT)], len(_PRODUCT)
+    kind, name, phone, publish_contact, household_id, publishes = row[n : n + 6]
+    commune_name, commune_legacy, province_name, province_legacy, hamlet_name, hamlet_legacy = row[n + 6 : n + 12]
+    lot = row[n + 12 :]
+    province = None if province_name is None else PublicPlace(province_name, province_legacy)
+    producer = PublicProducer(
+        kind=kind,
+        name=name,
+        phone=phone,
+        publish_contact=publish_contact,
+        household=None if household_id is None else PublicHousehold(bool(publishes)),
+        commune=PublicPlace(commune_name, commune_legacy, province),
+        hamlet=None if hamlet_name is None else PublicPlace(hamlet_name, hamlet_legacy),
+    )
+    return PublicProduct(*product, producer=producer), None if lot[0] is None else PublicLot(*lot)
 
 
-def product_by_gtin(gtin: str, lot_code: str | None = None) -> tuple[Product | None, Lot | None]:
+def product_by_gtin(gtin: str, lot_code: str | None = None) -> tuple[PublicProduct | None, PublicLot | None]:
     """The live product holding a GTIN-14, and its live lot of that code (None without one)."""
     return _product_and_lot("gtin", gtin, lot_code)
 
 
-def product_by_code(code: str, lot_code: str | None = None) -> tuple[Product | None, Lot | None]:
+def product_by_code(code: str, lot_code: str | None = None) -> tuple[PublicProduct | None, PublicLot | None]:
     """The live product a /p/ code (public code or plain UUID) stands for, and its live lot of that code."""
     product_id = record_id(code)
     if product_id is None:
@@ -125,13 +232,13 @@ def forget_day_key(app) -> None:
     app.extensions.pop("scan_day_key", None)
 
 
-def _visitor(lot: Lot, today: date) -> str:
+def _visitor(lot: PublicLot, today: date) -> str:
     """This visitor of the lot today: the day's keyed hash of lot, address and user agent."""
     who = "\n".join((str(lot.id), request.remote_addr or "", request.user_agent.string))
     return hmac.new(_day_key(today), who.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
 
 
-def record_scan(lot: Lot) -> None:
+def record_scan(lot: PublicLot) -> None:
     """Count the request as a scan of the lot when it is a person's first scan of it today.
 
     Kept by the request's commit (server/transaction.py). A plain UPDATE rather than an ORM
@@ -150,8 +257,7 @@ def record_scan(lot: Lot) -> None:
     else:
         counted = None
     if counted is not None:
-        orm.attributes.set_committed_value(lot, "scan_count", counted.scan_count)
-        orm.attributes.set_committed_value(lot, "first_scanned_at", counted.first_scanned_at)
+        lot.scan_count, lot.first_scanned_at = counted.scan_count, counted.first_scanned_at
 
 
 @cache

@@ -4,11 +4,11 @@ from flask import Blueprint, jsonify, make_response, redirect, render_template, 
 from flask_babel import gettext as _
 from werkzeug.routing import PathConverter
 
-from server.products.models import Lot, Product
 from server.public import digital_link
 from server.public import operations as lookup
 from server.public.codes import address_url, base_url, origin_url, public_domain
 from server.public.facts import address_facts, origin_facts, shop_links
+from server.public.operations import PublicLot, PublicProduct
 from server.vocab import PLATFORM_NAMES
 
 bp = Blueprint("public", __name__)
@@ -75,7 +75,7 @@ def product_page(code, lot):
     return _origin(product, found, lot)
 
 
-def _origin(product: Product | None, lot: Lot | None, lot_code: str | None, anchor: str | None = None):
+def _origin(product: PublicProduct | None, lot: PublicLot | None, lot_code: str | None, anchor: str | None = None):
     if product is None:
         return _unknown()
     if lot_code is not None and lot is None:
@@ -110,7 +110,7 @@ def _with_linkset_header(response, anchor: str):
     return response
 
 
-def _linkset(product: Product, lot, anchor: str):
+def _linkset(product: PublicProduct, lot, anchor: str):
     """The GS1 linkset (RFC 9264 JSON) of a product or lot: its page and where to buy it."""
     page = [{"href": anchor, "title": product.name, "type": "text/html", "hreflang": ["vi", "km", "en"]}]
     links = {"anchor": anchor, GS1 + "defaultLink": page, GS1 + "pip": page}
