@@ -32,6 +32,8 @@ from functools import cache, lru_cache, partial
 from operator import itemgetter
 
 import sqlalchemy as sa
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 
 from server.auth.scope import Scope
 from server.bulletins.models import Bulletin
@@ -43,7 +45,7 @@ from server.mutations.entity import Entity
 from server.mutations.kinds import ENTITIES
 from server.mutations.merge import jsonable
 from server.mutations.models import ScopeExit
-from server.sync.rowjson import DELETED, JsonRows, row_json, writable
+from server.sync.rowjson import DELETED, JsonRows, row_json, uuid_text, writable
 from server.training.models import TrainingSession
 
 DEFAULT_LIMIT = 500
@@ -192,7 +194,7 @@ def _select(entity: Entity, names, dialect: str) -> tuple[list, list]:
             selected.append(sa.cast(column, sa.Text))
         elif isinstance(column.type, sa.Uuid):
             selected.append(_raw_uuid(column))
-            converters.append((position, _dashed))
+            converters.append((position, uuid_text))
         else:
             selected.append(column)
             if isinstance(column.type, sa.Date | sa.DateTime | UTCDateTime):
@@ -201,17 +203,9 @@ def _select(entity: Entity, names, dialect: str) -> tuple[list, list]:
 
 
 def _raw_uuid(column):
-    """SQLite keeps a UUID as 32 lowercase hex digits: read them as they are (`_dashed` puts the
+    """SQLite keeps a UUID as 32 lowercase hex digits: read them as they are (`uuid_text` puts the
     dashes in, cheaper in Python than in SQL, and much cheaper than a uuid.UUID per value)."""
     return sa.type_coerce(column, sa.String)
-
-
-@lru_cache(maxsize=4096)  # a page names the same few sessions again and again
-def _dashed(digits: str | None) -> str | None:
-    """A UUID's canonical text from its 32 hex digits (None stays None)."""
-    if digits is None:
-        return None
-    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 def _changes(entity: Entity, scope: Scope, cursor: int, ceiling: int, limit: int, refs: bool = False) -> tuple:
@@ -270,8 +264,9 @@ def _changes_query(name: str, dialect: str, everything: bool, refs: bool = False
             # SQLite would otherwise find every row of the communes by their index and sort
             # them all for each page, a page costing more the further the cursor: an expression
             # cannot use that index, so it walks the version index from the cursor and stops
-            # at the limit instead (PostgreSQL chooses by its statistics).
-            commune = commune.op("||")("")
+            # at the limit instead (PostgreSQL chooses by its statistics). A unary `+` is the
+            # cheapest such expression.
+            commune = UnaryExpression(commune, operator=custom_op("+"), type_=commune.type)
         query = query.where(commune.in_(communes))
     return query.order_by(version).limit(sa.bindparam("limit", type_=sa.Integer)), converters
 
@@ -349,7 +344,7 @@ def _bulletins_query(dialect: str, scope: Scope, day) -> tuple:
     selected = [sa.cast(table.c.id, sa.Text) if postgresql else _raw_uuid(table.c.id), table.c.version, gone]
     selected += [table.c[name] for name in BULLETIN_FIELDS]
     converters = [(3 + BULLETIN_FIELDS.index(name), jsonable) for name in ("price_on", "expires_on")]
-    converters += [] if postgresql else [(0, _dashed)]
+    converters += [] if postgresql else [(0, uuid_text)]
     version = table.c.version
     after, upto = sa.bindparam("cursor", type_=sa.BigInteger), sa.bindparam("ceiling", type_=sa.BigInteger)
     query = (
