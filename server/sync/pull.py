@@ -49,7 +49,9 @@ from server.sync.rowjson import DELETED, JsonRows, row_json, uuid_text, writable
 from server.training.models import TrainingSession
 
 DEFAULT_LIMIT = 500
-MAX_LIMIT = 2000
+# A page costs a fixed part whatever its size (the bearer check, the ceiling, the request itself):
+# a first pull of 110,000 records takes 23 pages of 5,000 rather than 56 of 2,000.
+MAX_LIMIT = 5000
 # Kinds of record identified on the wire by their natural key instead of an id.
 KEYED = {"attendance": ("session_id", "household_id")}
 # Bulletins are written on the server only: phones get the published ones whose place reaches
