@@ -13,6 +13,7 @@ from sqlalchemy import event
 
 from server.config import Config
 from server.extensions import babel, csrf, db, limiter, login_manager, migrate
+from server.sync.rowjson import sqlite_functions
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "km": "ភាសាខ្មែរ", "en": "English"}
 
@@ -141,7 +142,8 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _sqlite_pragmas(app: Flask) -> None:
-    """WAL and foreign keys on every SQLite connection, and the query planner's statistics kept."""
+    """WAL and foreign keys on every SQLite connection, the query planner's statistics kept, and the
+    functions of the pull's SQL (`rowjson.sqlite_functions`)."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     with app.app_context():
@@ -150,6 +152,7 @@ def _sqlite_pragmas(app: Flask) -> None:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
+        sqlite_functions(dbapi_connection)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")

@@ -194,9 +194,9 @@ def test_a_page_costs_the_same_queries_for_5_or_500_records(app, tree, trainer, 
         ("cursor", "ten", "from 0 to 9223372036854775807"),
         ("cursor", str(2**63), "from 0 to 9223372036854775807"),
         ("cursor", "1.5", "from 0 to 9223372036854775807"),
-        ("limit", "0", "from 1 to 2000"),
-        ("limit", "2001", "from 1 to 2000"),
-        ("limit", "many", "from 1 to 2000"),
+        ("limit", "0", "from 1 to 5000"),
+        ("limit", "5001", "from 1 to 5000"),
+        ("limit", "many", "from 1 to 5000"),
     ],
 )
 def test_bad_cursor_or_limit_is_a_problem_naming_the_parameter(tree, trainer, phone_for, name, value, bounds):

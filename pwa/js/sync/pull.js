@@ -17,7 +17,7 @@ import { forgetReference } from "../reference.js";
 import { get } from "../api.js";
 import { ENTITIES, KEYS, META, OUTBOX, done, recordFor, storeKey, transaction } from "../db.js";
 
-const PAGE_SIZE = 2000; // the most the server gives: a page costs the server a fixed part whatever its size
+const PAGE_SIZE = 5000; // the most the server gives: a page costs the server a fixed part whatever its size
 const RELAXED = { durability: "relaxed" };
 const PULL = "/api/v1/sync/pull?";
 const REFS = "refs"; // META: every household on the phone came with its ref
