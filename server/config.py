@@ -52,6 +52,10 @@ class Config:
         self.LABEL_BATCHES_AT_ONCE = int(env.get("LABEL_BATCHES_AT_ONCE", 2))
         self.LABEL_BATCHES_PER_HOUR = int(env.get("LABEL_BATCHES_PER_HOUR", 20))
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute")
+        # A sliding window: the limit holds over any minute. Flask-Limiter's default fixed window
+        # starts at the first try and forgets all at once, so tries saved for its last seconds and
+        # the next window's first would get twice the limit in a moment.
+        self.RATELIMIT_STRATEGY = env.get("RATELIMIT_STRATEGY", "moving-window")
         self.LOGIN_MAX_FAILURES = int(env.get("LOGIN_MAX_FAILURES", 5))
         self.LOGIN_LOCK_MINUTES = int(env.get("LOGIN_LOCK_MINUTES", 15))
         self.BABEL_DEFAULT_LOCALE = "vi"

@@ -74,3 +74,16 @@ def test_a_forged_client_address_does_not_escape_the_limit_without_a_trusted_pro
     allowed = int(app.config["LOGIN_RATE_LIMIT"].split()[0])
     statuses = [_sign_in_attempts(app, f"198.51.100.{i}", 1)[0] for i in range(allowed + 1)]
     assert statuses == [401] * allowed + [429]
+
+
+def test_tries_saved_for_the_end_of_a_window_get_no_more_than_the_limit_in_any_minute(app, monkeypatch):
+    import time
+
+    allowed = int(app.config["LOGIN_RATE_LIMIT"].split()[0])
+    now = [time.time()]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    assert _sign_in_attempts(app, "198.51.100.7", 1) == [401]  # one try opens the minute
+    now[0] += 59
+    assert _sign_in_attempts(app, "198.51.100.7", allowed - 1) == [401] * (allowed - 1)
+    now[0] += 1.5  # the first try is over a minute old; the others are not
+    assert _sign_in_attempts(app, "198.51.100.7", 2) == [401, 429]
