@@ -15,16 +15,6 @@ DELETE such as the origin page's scan count). A SELECT that writes (nextval, a f
 side effects) would not be told apart: write with INSERT, UPDATE or DELETE. A phone's up-to-date
 pull or a page view spent a tenth of its CPU in a COMMIT and the steps below, for nothing to keep.
 
-On PostgreSQL a transaction starts at its first write, not at its first read: a pooled
-connection is in the driver's autocommit mode until a statement other than a plain SELECT (an
-INSERT, UPDATE, DELETE, WITH, SAVEPOINT, DDL, or a SELECT ... FOR UPDATE/SHARE) is about to be
-sent; the driver then sends BEGIN before it, and the connection stays in a transaction until it is
-back in the pool. Under READ COMMITTED (PostgreSQL's default, which the app keeps) every statement
-reads its own snapshot anyway, so reads before the first write see what they saw inside a
-transaction; nothing is locked by a plain SELECT. What it saves: BEGIN and ROLLBACK, two round
-trips of the four of an up-to-date pull (and two of /healthz's three). SQLite keeps its own
-handling (pysqlite begins at the first write already).
-
 The other commit points are units of their own, each with a comment saying why:
 - server/sync/operations.py: a push commits once per batch, retried once on IntegrityError;
   its reply carries the versions that commit handed out.
@@ -46,11 +36,9 @@ Every commit runs STEPS, in this order, from one before_commit listener:
    from the source tables as that last flush left them.
 """
 
-import re
-
 from flask import Flask
 from sqlalchemy import event, orm
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from server.extensions import db
 from server.models_base import assign_versions
@@ -75,32 +63,6 @@ def _forget_writes(conn: Connection) -> None:
     conn.info.pop(WROTE, None)
 
 
-# A statement that may run outside a transaction: a SELECT that takes no row lock.
-_PLAIN_READ = re.compile(r"\s*SELECT\b(?!.*\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE|KEY\s+SHARE)\b)", re.I | re.S)
-
-
-def _begin_at_first_write(conn: Connection, _cursor, statement: str, *_args) -> None:
-    dbapi_connection = conn.connection.dbapi_connection
-    if dbapi_connection.autocommit and not _PLAIN_READ.match(statement):
-        dbapi_connection.autocommit = False  # psycopg sends BEGIN before this statement
-
-
-def _read_outside_transactions(dbapi_connection, *_args) -> None:
-    from psycopg.pq import TransactionStatus
-
-    if dbapi_connection is not None and dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
-        dbapi_connection.autocommit = True
-
-
-def init_reads_outside_transactions(engine: Engine) -> None:
-    """PostgreSQL (psycopg): begin a connection's transaction at its first write (see above)."""
-    if engine.dialect.name != "postgresql":
-        return
-    event.listen(engine, "before_cursor_execute", _begin_at_first_write)
-    event.listen(engine.pool, "connect", _read_outside_transactions)
-    event.listen(engine.pool, "checkin", _read_outside_transactions)
-
-
 def has_writes(session: orm.Session) -> bool:
     """Whether the session's transaction holds anything a commit would keep."""
     if session.new or session.dirty or session.deleted:
@@ -115,7 +77,6 @@ def init_request_transaction(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     event.listen(engine, "before_cursor_execute", _note_writes)
-    init_reads_outside_transactions(engine)
     for ended in ("begin", "commit", "rollback"):  # a transaction starts with nothing written
         event.listen(engine, ended, _forget_writes)
 
