@@ -121,10 +121,13 @@ LANGUAGE_BUTTONS = {"vi": "Tiếng Việt", "km": "ភាសាខ្មែរ",
 
 
 def choose_language(page: Page, language: str) -> None:
-    """Switch the app's language on the settings screen."""
+    """Switch the app's language on the settings screen, and wait until the app has been drawn
+    again in it: a screen opened before that would be drawn anew, empty, under the test's hands."""
     go(page, "/settings")
     page.get_by_role("button", name=LANGUAGE_BUTTONS[language]).click()
     expect(page.locator("html")).to_have_attribute("lang", language)
+    # The settings screen drawn anew marks the language chosen (the one tapped is never updated).
+    expect(page.get_by_role("button", name=LANGUAGE_BUTTONS[language])).to_have_attribute("aria-pressed", "true")
 
 
 def translated(language: str, text: str) -> str:
