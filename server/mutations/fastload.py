@@ -162,31 +162,7 @@ def _string(value):
 def _uuid(value):
     if type(value) is not str:
         raise _Unusual
-    return parse_uuid(value)
-
-
-_UUID, _SAFE_UNKNOWN = uuid.UUID, uuid.SafeUUID.unknown
-_new_object, _set_slot = object.__new__, object.__setattr__
-
-
-def parse_uuid(text: str) -> uuid.UUID:
-    """`uuid.UUID(text)`, quicker for the hyphenated and plain hex forms a phone sends.
-
-    What remains of those without hyphens is exactly what uuid.UUID reads (it also drops
-    braces and a "urn:uuid:" prefix, which int() refuses: those texts, and every invalid one,
-    go to uuid.UUID itself, with its errors). The slots set are those its constructor sets.
-    """
-    digits = text.replace("-", "")
-    if len(digits) == 32:
-        try:
-            value = int(digits, 16)
-        except ValueError:
-            return _UUID(text)
-        found = _new_object(_UUID)
-        _set_slot(found, "int", value)
-        _set_slot(found, "is_safe", _SAFE_UNKNOWN)
-        return found
-    return _UUID(text)
+    return uuid.UUID(value)
 
 
 def _integer(value):

@@ -24,7 +24,7 @@ from server.jsonbody import invalid_text_path, may_hold_broken_text
 from server.models_base import ASSIGNED_VERSIONS, current_version, utcnow
 from server.mutations.apply import apply_mutation, rejected_reply
 from server.mutations.batch import Batch
-from server.mutations.fastload import compile_loader, parse_uuid
+from server.mutations.fastload import compile_loader
 from server.mutations.kinds import ENTITIES
 from server.mutations.rejections import Rejected
 from server.sync.schemas import MutationSchema
@@ -106,7 +106,7 @@ def _reply_record(batch: Batch, m: dict, reply: dict):
     """The record a reply is about, if this push loaded or made it."""
     if "entity" not in m or not reply["record_id"] or reply.get("original_status", reply["status"]) == "rejected":
         return None
-    return batch.record(ENTITIES[m["entity"]], parse_uuid(reply["record_id"]))
+    return batch.record(ENTITIES[m["entity"]], uuid.UUID(reply["record_id"]))
 
 
 def _add_versions(checked: list[dict], replies: list[dict], records: list, known: dict, assigned: dict) -> None:
