@@ -114,9 +114,10 @@ def main() -> None:
     app, dialect = make_app()
     raw, _device_id = phone_token(app)
     build(app, households, attendance)
+    load = os.getloadavg()[0]
     print(
         f"{dialect}: first pull of a commune, {households:,} households, {SESSIONS} sessions, {attendance:,} attendance"
-        f" (load average {os.getloadavg()[0]:.1f}: above 1, other work shares the machine)"
+        f" (load average {load:.1f}{': above 1, other work shares the machine' if load > 1 else ''})"
     )
     for label, extra in (("refs=1 (the phone's form)", "&refs=1"), ("household UUIDs (older phones)", "")):
         first_pull(app, raw, extra)  # warm the caches, as on a server that has been up a while
