@@ -108,7 +108,9 @@ def state() -> dict:
         (a.household_id,): (a.attendee_name, a.deleted_at is None, a.field_clocks)
         for a in db.session.scalars(sa.select(Attendance))
     }
-    consent_rows = {(c.household_id,): (c.given, c.field_clocks) for c in db.session.scalars(sa.select(Consent))}
+    consent_rows = {
+        (c.household_id, c.purpose): (c.given, c.field_clocks) for c in db.session.scalars(sa.select(Consent))
+    }
     return {"households": households, "attendance": attendance, "consents": consent_rows}
 
 
