@@ -165,6 +165,7 @@ _BINARY_NAMES = {
     sa.Integer: "int4",
     sa.SmallInteger: "int2",
     sa.Boolean: "bool",
+    sa.Float: "float8",
     sa.Date: "date",
     sa.DateTime: "timestamptz",
 }
@@ -181,7 +182,11 @@ def _binary_types(table: sa.Table, keys: tuple) -> list | None:
             if isinstance(column_type, sa.types.TypeDecorator):
                 column_type = column_type.impl_instance
             name = next((n for kind, n in _BINARY_NAMES.items() if type(column_type) is kind), None)
-            if name is None or (name == "timestamptz" and not column_type.timezone):
+            if (
+                name is None
+                or (name == "timestamptz" and not column_type.timezone)
+                or (name == "float8" and column_type.precision is not None)
+            ):
                 found = None
                 break
             found.append(name)
