@@ -9,11 +9,11 @@ on or after D.
 import json
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from server.households.models import PLATFORMS, Household, MarketplaceAccount, PaymentAccount
+from server.mutations.listed import UuidArray, UuidArrayText
 from server.training.models import Attendance, TrainingSession
 
 # Indicator → training topic whose attendance counts for it.
@@ -67,13 +67,13 @@ def counted_households():
 
 
 def among(column, ids, dialect: str):
-    """`column IN ids` with all the ids in one bound parameter (a uuid[] or a JSON array).
+    """`column IN ids` with all the ids in one bound parameter (the text of a uuid[], or a JSON array).
 
     One parameter rather than one per id keeps a refresh of 1,000 households cheap to send
     and to plan, however often the list appears in the statement.
     """
     if dialect == "postgresql":
-        return column == sa.any_(sa.bindparam("ids", among_ids(ids, dialect), type_=postgresql.ARRAY(sa.Uuid)))
+        return column == sa.any_(sa.bindparam("ids", among_ids(ids, dialect), type_=UuidArray()))
     if dialect == "sqlite":
         values = sa.func.json_each(sa.bindparam("ids", among_ids(ids, dialect))).table_valued("value")
         return column.in_(sa.select(values.c.value))
@@ -81,8 +81,11 @@ def among(column, ids, dialect: str):
 
 
 def among_ids(ids, dialect: str):
-    """The value of among()'s parameter "ids", to run a statement built once with other ids."""
-    return list(ids) if dialect == "postgresql" else json.dumps([i.hex for i in ids])
+    """The value of among()'s parameter "ids", to run a statement built once with other ids: the
+    text of a uuid[] (server/mutations/listed.py says why) or a JSON array."""
+    if dialect == "postgresql":
+        return UuidArrayText.of(ids)
+    return json.dumps([i.hex for i in ids])
 
 
 def _chosen(column, household_ids, dialect: str):
