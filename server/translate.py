@@ -82,6 +82,15 @@ def compile_catalogues():
     click.echo(f"Compiled {', '.join(LANGUAGES)}")
 
 
+def _in_pwa(message) -> bool:
+    """Whether the phone app says this message itself (the server sends its own words translated).
+
+    The phone's catalogues hold only those: the whole catalogue would be a third of the shell
+    a phone downloads, in each of the three languages (tests/test_i18n.py checks that every text
+    the app's code translates is in them)."""
+    return any(path.startswith("pwa/") for path, _line in message.locations)
+
+
 def compile_all() -> None:
     """Compile every catalogue (also used by tests and the Makefile)."""
     PWA_I18N.mkdir(parents=True, exist_ok=True)
@@ -93,7 +102,7 @@ def compile_all() -> None:
             write_mo(fh, catalog, use_fuzzy=False)
         messages = {}
         for message in catalog:
-            if not message.id or message.fuzzy:
+            if not message.id or message.fuzzy or not _in_pwa(message):
                 continue
             if isinstance(message.id, tuple):
                 if all(message.string):

@@ -1,5 +1,6 @@
 """Languages: Vietnamese by default, Khmer and English on request, and complete catalogues."""
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -212,3 +213,30 @@ def test_every_message_is_translated(lang):
     catalogue = _catalogue(lang)
     missing = [msgid for msgid in sorted(_template_ids(), key=str) if not _translated(catalogue.get(msgid))]
     assert not missing, f"{len(missing)} messages untranslated or fuzzy in {lang}, e.g. {missing[:5]}"
+
+
+# A text the phone app translates: _("…") or _('…') with a literal first argument.
+_PWA_CALL = re.compile(r"""(?<![\w.$])_\(\s*("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')""")
+
+
+def _pwa_texts() -> set:
+    found = set()
+    for path in (TRANSLATIONS.parent / "pwa").rglob("*.js"):
+        for literal in _PWA_CALL.findall(path.read_text(encoding="utf-8")):
+            body = literal[1:-1].replace('\\"', '"') if literal[0] == '"' else literal[1:-1].replace("\\'", "'")
+            found.add(json.loads(f'"{body}"'))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["vi", "km"])
+def test_the_phone_catalogue_holds_every_text_the_app_translates(lang):
+    from server.translate import PWA_I18N, compile_all
+
+    compile_all()
+    texts = _pwa_texts()
+    assert len(texts) > 200  # the app's screens, refusal reasons and field labels
+    messages = json.loads((PWA_I18N / f"{lang}.json").read_text(encoding="utf-8"))["messages"]
+    missing = sorted(texts - set(messages))
+    assert not missing, f"{len(missing)} texts of the phone app are not in its {lang} catalogue, e.g. {missing[:5]}"
+    # Only those: the web pages' texts stay out of what every phone downloads.
+    assert "Import a list of households" not in messages
