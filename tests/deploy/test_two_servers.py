@@ -310,10 +310,15 @@ def test_the_sign_in_limit_holds_across_the_workers_of_one_server(cluster, sign_
     assert [_wrong_password(b) for _ in range(4)] == [429] * 4
 
 
+KILLED_JOB_LABELS = 1000
+
+
 def test_a_batch_whose_worker_is_killed_is_run_again_by_the_next_worker(cluster):
     a, b = cluster.urls["a"], cluster.urls["b"]
     admin = _bearer(_sign_in(a, ADMIN))
-    body = {"kind": "lot", "lot_id": _a_lot(cluster), "count": 150, "layout": "roll-58"}
+    # Enough labels that the job is still running when the test sees its first page: 150 were
+    # all done within the first poll of a fast machine.
+    body = {"kind": "lot", "lot_id": _a_lot(cluster), "count": KILLED_JOB_LABELS, "layout": "roll-58"}
     job = requests.post(f"{a}/api/v1/labels/batches", json=body, headers=admin, timeout=30).json()
     status_url = f"{b}{job['status_url']}"
     _poll(status_url, admin, lambda s: s["state"] == "running" and s["pages_done"] >= 1)
@@ -324,7 +329,8 @@ def test_a_batch_whose_worker_is_killed_is_run_again_by_the_next_worker(cluster)
     assert retried["message"] == "The server stopped while doing this job; it has been started again."
     cluster.start_worker()
     done = _poll(status_url, admin, lambda s: s["state"] in ("done", "failed"), timeout=180)
-    assert done["state"] == "done" and done["pages_done"] == 150, (done, (cluster.base / "worker.log").read_text())
+    worker_log = (cluster.base / "worker.log").read_text()
+    assert done["state"] == "done" and done["pages_done"] == KILLED_JOB_LABELS, (done, worker_log)
     assert done["message"] == "The server stopped while doing this job; it has been started again."
     pdf = requests.get(f"{a}{done['download_url']}", headers=admin, timeout=30)
-    assert _pages(pdf.content) == 150
+    assert _pages(pdf.content) == KILLED_JOB_LABELS
