@@ -100,14 +100,18 @@ def _trained(household_ids, dialect: str):
         sa.func.min(sa.case((topics_text.like(f'%"{topic}"%'), TrainingSession.held_on))).label(indicator)
         for indicator, topic in TRAINING_TOPICS.items()
     ]
-    return (
+    select = (
         sa.select(Attendance.household_id.label("household_id"), *columns)
         .join(TrainingSession, TrainingSession.id == Attendance.session_id)
         .where(Attendance.deleted_at.is_(None), TrainingSession.deleted_at.is_(None))
-        .where(_chosen(Attendance.household_id, household_ids, dialect))
         .group_by(Attendance.household_id)
-        .subquery("trained")
     )
+    if household_ids is not None and dialect == "postgresql":
+        # Per household, by its attendance index: PostgreSQL otherwise may read every attendance
+        # of every live session and filter it by the list, which it did while the tables' statistics
+        # were those of empty ones (a refresh of 250 households grew from 13 to 25 ms as a push went on).
+        return select.where(Attendance.household_id == Household.id).lateral("trained")
+    return select.where(_chosen(Attendance.household_id, household_ids, dialect)).subquery("trained")
 
 
 def _marketplace(household_ids, dialect: str):
