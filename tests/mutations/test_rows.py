@@ -36,12 +36,11 @@ def household_row(tree, **values) -> dict:
         "created_at": datetime(2026, 3, 1, 8, 0, tzinfo=timezone(timedelta(hours=7))),
         "updated_at": datetime(2026, 3, 1, 1, 0, 0, 123456, tzinfo=UTC),
         "deleted_at": None,
-        "created_by_id": None,
-        "updated_by_id": None,
     }
     row.update(values)
     row["ref"] = row["ref"] or row["version"]
-    return {column.key: row[column.key] for column in Household.__table__.c}
+    assert set(row) == {column.key for column in Household.__table__.c}  # every column, so every type
+    return row
 
 
 def test_new_rows_read_back_as_given(app, tree):
