@@ -310,7 +310,6 @@ def main() -> None:
     # The median round by the time ratio (by the push's time without pouchdb-server).
     rounds.sort(key=lambda r: r[0] / r[2] if r[2] else r[0])
     pushed, push_cpu, pouchdb, pouchdb_cpu = rounds[len(rounds) // 2]
-    push_cpu, pouchdb_cpu = [push_cpu], [pouchdb_cpu] if pouchdb_cpu is not None else []
     bulk = bulk_insert(app, batch)
     validation, quick = validation_only(app, batch)
     up, up_gzip, down, down_gzip = daily_push_sizes(
@@ -319,7 +318,7 @@ def main() -> None:
     print(
         f"{dialect}: median round of {len(rounds)}: pushed {len(batch)} mutations in {pushed:.2f} s"
         f" = {len(batch) / pushed:,.0f} mutations/s;"
-        f" CPU of the app's process {push_cpu[0]:.2f} s = {len(batch) / push_cpu[0]:,.0f} mutations per CPU second"
+        f" CPU of the app's process {push_cpu:.2f} s = {len(batch) / push_cpu:,.0f} mutations per CPU second"
     )
     if pouchdb is not None:
         print(
@@ -327,10 +326,10 @@ def main() -> None:
             f" {pouchdb:.2f} s = {len(batch) / pouchdb:,.0f} docs/s; push / pouchdb-server = {pushed / pouchdb:.2f}x"
             f" (goal <= 1x)"
         )
-    if pouchdb_cpu:
+    if pouchdb_cpu is not None:
         print(
-            f"{dialect}: CPU: pouchdb-server's process {pouchdb_cpu[0]:.2f} s = {len(batch) / pouchdb_cpu[0]:,.0f}"
-            f" docs per CPU second; push / pouchdb-server = {push_cpu[0] / pouchdb_cpu[0]:.2f}x"
+            f"{dialect}: CPU: pouchdb-server's process {pouchdb_cpu:.2f} s = {len(batch) / pouchdb_cpu:,.0f}"
+            f" docs per CPU second; push / pouchdb-server = {push_cpu / pouchdb_cpu:.2f}x"
         )
     print(f"{dialect}: Core bulk insert of the same rows {bulk:.3f} s; push / bulk = {pushed / bulk:.1f}x (goal 3x)")
     print(

@@ -181,7 +181,7 @@ def _binary_types(table: sa.Table, keys: tuple) -> list | None:
             column_type = table.c[key].type
             if isinstance(column_type, sa.types.TypeDecorator):
                 column_type = column_type.impl_instance
-            name = next((n for kind, n in _BINARY_NAMES.items() if type(column_type) is kind), None)
+            name = _BINARY_NAMES.get(type(column_type))  # the exact type: subclasses such as Enum go as text
             if (
                 name is None
                 or (name == "timestamptz" and not column_type.timezone)
