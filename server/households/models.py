@@ -77,7 +77,7 @@ class Consent(Synced, db.Model):
 
     __tablename__ = "consents"
     __table_args__ = (sa.UniqueConstraint("household_id", "purpose"),)
-    household_id = sa.Column(sa.Uuid, sa.ForeignKey("households.id"), nullable=False, index=True)
+    household_id = sa.Column(sa.Uuid, sa.ForeignKey("households.id"), nullable=False)  # indexed by the unique key
     purpose = sa.Column(sa.String(24), nullable=False)
     given = sa.Column(sa.Boolean, nullable=False)
     recorded_at = sa.Column(UTCDateTime(), nullable=False)
@@ -91,7 +91,7 @@ class MarketplaceAccount(Synced, db.Model):
 
     __tablename__ = "marketplace_accounts"
     __table_args__ = (sa.UniqueConstraint("household_id", "platform"),)
-    household_id = sa.Column(sa.Uuid, sa.ForeignKey("households.id"), nullable=False, index=True)
+    household_id = sa.Column(sa.Uuid, sa.ForeignKey("households.id"), nullable=False)  # indexed by the unique key
     platform = sa.Column(sa.String(24), nullable=False)
     shop_name = sa.Column(sa.String(200), nullable=True)
     status = sa.Column(sa.String(16), nullable=False, default="opened")
@@ -113,7 +113,7 @@ class PaymentAccount(Synced, db.Model):
 
     __tablename__ = "payment_accounts"
     __table_args__ = (sa.UniqueConstraint("household_id", "provider"),)
-    household_id = sa.Column(sa.Uuid, sa.ForeignKey("households.id"), nullable=False, index=True)
+    household_id = sa.Column(sa.Uuid, sa.ForeignKey("households.id"), nullable=False)  # indexed by the unique key
     provider = sa.Column(sa.String(24), nullable=False)
     status = sa.Column(sa.String(16), nullable=False, default="opened")
     opened_on = sa.Column(sa.Date, nullable=True)

@@ -14,9 +14,12 @@ class Mutation(db.Model):
     __tablename__ = "mutations"
     id = sa.Column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
     mutation_id = sa.Column(sa.Uuid, nullable=False, unique=True)
-    device_token_id = sa.Column(sa.Integer, sa.ForeignKey("device_tokens.id", ondelete="SET NULL"), nullable=True)
+    # Who sent it: plain ids, not foreign keys. The log is append-only and written in the
+    # transaction that checked the token and its user, and neither is ever deleted (a token is
+    # revoked, a user deactivated); a key would cost a lookup of the same row for every entry.
+    device_token_id = sa.Column(sa.Integer, nullable=True)
     device_id = sa.Column(sa.String(64), nullable=True)
-    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=True, index=True)
+    user_id = sa.Column(sa.Integer, nullable=True)
     entity = sa.Column(sa.String(32), nullable=False)
     record_id = sa.Column(sa.Uuid, nullable=False, index=True)
     op = sa.Column(sa.String(8), nullable=False)  # upsert | delete

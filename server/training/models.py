@@ -39,7 +39,8 @@ class Attendance(Synced, db.Model):
 
     __tablename__ = "attendance"
     __table_args__ = (sa.UniqueConstraint("session_id", "household_id"),)
-    session_id = sa.Column(sa.Uuid, sa.ForeignKey("training_sessions.id"), nullable=False, index=True)
+    # Indexed by the unique (session_id, household_id) above.
+    session_id = sa.Column(sa.Uuid, sa.ForeignKey("training_sessions.id"), nullable=False)
     household_id = sa.Column(sa.Uuid, sa.ForeignKey("households.id"), nullable=False, index=True)
     attendee_name = sa.Column(sa.String(200), nullable=True)
     method = sa.Column(sa.String(16), nullable=False, default="search")
