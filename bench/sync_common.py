@@ -8,6 +8,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from server import create_app
 from server.auth.models import DeviceToken, User
+from server.collector import settle
 from server.extensions import db
 from server.models_base import VersionCounter
 from server.places.models import Place
@@ -29,6 +30,7 @@ def make_app():
         db.session.add(Place(code="86", name="Tỉnh Vĩnh Long", kind="province", province_code="86"))
         db.session.add(Place(code=COMMUNE, name="Xã Trà Cú", kind="commune", parent_code="86", province_code="86"))
         db.session.commit()
+    settle()  # as wsgi.py does in a server process once the app is built
     return app, url.split(":", 1)[0]
 
 

@@ -35,6 +35,7 @@ import sqlalchemy as sa
 from sync_common import COMMUNE, make_app, phone_token
 
 from server.clock import format_clock
+from server.collector import settle
 from server.extensions import db
 from server.households.models import Consent, Household
 from server.mutations.models import Mutation
@@ -295,6 +296,10 @@ def main() -> None:
             db.session.add(TrainingSession(id=session_id, commune_code=COMMUNE, held_on=held_on, topics=["e_payment"]))
         db.session.commit()
     batch = mutations(device_id, session_ids)
+    # The documents live in this process only because the test client runs in it: out of the
+    # collector's scans, as the app's own objects are (server/collector.py), so that they do not
+    # weigh on the server's side. pouchdb-server's process never holds them.
+    settle()
     rounds = []
     for number in range(1, ROUNDS + 1):
         if number > 1:

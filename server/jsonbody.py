@@ -119,6 +119,14 @@ def invalid_text_path(value) -> str | None:
 _SURROGATE_SOURCE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]|\x00")
 
 
+def _may_hold_surrogates(raw: bytes) -> bool:
+    # Plain byte searches first (each far quicker than the pattern): the pattern only runs
+    # when one of them finds something.
+    if b"\\ud" in raw or b"\\uD" in raw or b"\xed" in raw or b"\x00" in raw:
+        return _SURROGATE_SOURCE.search(raw) is not None
+    return False
+
+
 def may_hold_broken_text() -> bool:
     """Whether the request's JSON body (read by read_json) may hold a lone surrogate somewhere.
 
@@ -154,7 +162,7 @@ def read_json(max_bytes: int, require_json_type: bool = False, own_text: tuple[s
         raise MalformedJson()
     if not isinstance(body, dict):
         raise ValidationError(_l("Please send a JSON object."), code="not_an_object")
-    g.json_may_hold_surrogates = _SURROGATE_SOURCE.search(raw) is not None
+    g.json_may_hold_surrogates = _may_hold_surrogates(raw)
     broken = invalid_text_path({key: value for key, value in body.items() if key not in own_text})
     if broken is not None:
         raise InvalidText(errors={broken: [str(InvalidText.title)]})

@@ -8,13 +8,14 @@ parses them every time; here the list is one parameter: a PostgreSQL array (`= A
 
 On PostgreSQL a list of UUIDs goes as the text of its array, `{id,id,...}`, in a parameter typed
 uuid[] (`UuidArrayText`): psycopg dumps a Python list element by element in Python (a fifth of a
-push's statement preparation), while `str()` of each UUID and one join are quick, and the
+push's statement preparation), while the hex digits of each UUID and one join are quick, and the
 database reads the same text either way. The parameter's type travels with it, so the planner
 sees the array as it would a list (a text parameter cast to uuid[] in the statement was planned
 blind: forty times slower).
 """
 
 import json
+from uuid import UUID
 
 import psycopg
 import sqlalchemy as sa
@@ -27,8 +28,14 @@ class UuidArrayText(str):
 
     @classmethod
     def of(cls, values) -> "UuidArrayText":
-        """The array of these UUIDs (or their strings); a None is the array's NULL."""
-        return cls("{" + ",".join(["NULL" if v is None else str(v) for v in values]) + "}")
+        """The array of these UUIDs (or their strings); a None is the array's NULL.
+
+        A UUID goes as its 32 hex digits, which PostgreSQL reads as it reads the hyphenated form:
+        `.hex` is a sixth of the cost of `str()`, and a push sends a few thousand ids per batch.
+        """
+        return cls(
+            "{" + ",".join(["NULL" if v is None else v.hex if isinstance(v, UUID) else str(v) for v in values]) + "}"
+        )
 
 
 class _UuidArrayTextDumper(Dumper):

@@ -103,10 +103,14 @@ def _check_envelope(raw, suspect: bool = True) -> dict:
 
 
 def _reply_record(batch: Batch, m: dict, reply: dict):
-    """The record a reply is about, if this push loaded or made it."""
+    """The record a reply is about, if this push loaded or made it.
+
+    The record sent, or the one it was merged into (now, or by the push a replay repeats): the
+    batch knows that merge, so the reply's record id need not be read back.
+    """
     if "entity" not in m or not reply["record_id"] or reply.get("original_status", reply["status"]) == "rejected":
         return None
-    return batch.record(ENTITIES[m["entity"]], uuid.UUID(reply["record_id"]))
+    return batch.record(ENTITIES[m["entity"]], m["record_id"])
 
 
 def _add_versions(checked: list[dict], replies: list[dict], records: list, known: dict, assigned: dict) -> None:
