@@ -54,7 +54,7 @@ class LogBook:
         found = db.session.execute(_earlier(dialect.name, bool(record_ids)), params)
         for row in found:
             if row.mutation_id in wanted:
-                self.entries[row.mutation_id] = Entry(row.reply, row.id)
+                self.entries[row.mutation_id] = Entry(row.reply or _applied(row), row.id)
             if row.result == "merged" and row.record_id in record_ids:
                 merged[row.record_id] = uuid.UUID(row.reply["record_id"])
         return merged
@@ -78,17 +78,18 @@ class LogBook:
             "received_at": self.received_at or utcnow(),
             "result": reply["status"],
             "result_code": reply.get("code"),
-            "reply": dict(reply),
+            # An applied mutation's reply follows from its row (_applied): not stored again.
+            "reply": {} if reply["status"] == "applied" and reply.keys() == _APPLIED_KEYS else dict(reply),
             "conflicts": conflicts,
         }
         earlier = self.entries.get(m["mutation_id"])
         if earlier is None:
             pending = {"mutation_id": m["mutation_id"], **values}
             self.new_rows.append(pending)
-            self.entries[m["mutation_id"]] = Entry(values["reply"], pending=pending)
+            self.entries[m["mutation_id"]] = Entry(dict(reply), pending=pending)
             return
         # A retryable rejection tried again: the same log entry gets the new outcome.
-        earlier.reply = values["reply"]
+        earlier.reply = dict(reply)
         if earlier.pending is not None:
             earlier.pending.update(values)
         else:
@@ -118,6 +119,14 @@ class LogBook:
             values = {**values, "conflicts": values["conflicts"] or sa.null()}
             db.session.execute(sa.update(table).where(table.c.id == row_id).values(**values))
         self.new_rows, self.updates = [], {}
+
+
+_APPLIED_KEYS = {"mutation_id", "status", "record_id"}
+
+
+def _applied(row) -> dict:
+    """The first reply to a mutation applied to the record it named, as it was sent (apply._reply)."""
+    return {"mutation_id": str(row.mutation_id), "status": row.result, "record_id": str(row.record_id)}
 
 
 @functools.cache

@@ -29,7 +29,8 @@ class Mutation(db.Model):
     received_at = sa.Column(UTCDateTime(), nullable=False, default=utcnow)
     result = sa.Column(sa.String(12), nullable=False)
     result_code = sa.Column(sa.String(40), nullable=True)
-    # The reply sent the first time, returned again for a replayed mutation_id.
+    # The reply sent the first time, returned again for a replayed mutation_id; empty for a
+    # mutation applied to the record it named, whose reply follows from the row (log._applied).
     reply = sa.Column(sa.JSON, nullable=False, default=dict)
     # {field: {"value": old value, "clock": its clock}} for values this write overwrote or lost to.
     conflicts = sa.Column(sa.JSON, nullable=True)
