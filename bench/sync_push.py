@@ -240,7 +240,7 @@ def process_cpu(pid: int) -> float | None:
 class PouchdbServer:
     """A local pouchdb-server for the whole run (LevelDB in a scratch folder), warmed up before it is timed.
 
-    Node compiles its hot code as it runs: a fresh pouchdb-server took the documents about a fifth
+    Node compiles its hot code as it runs: a fresh pouchdb-server took the documents up to a fifth
     slower than one that had taken them once already. It takes them once into a database of its
     own first, as the app takes them in a round of its own, and each round then has a new database.
     """
