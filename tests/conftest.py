@@ -14,6 +14,12 @@ from server.public.operations import forget_day_key
 from tests.browser_client import BrowserClient
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# The limiter is one object for every app: an app that a test builds with its own settings
+# (a migration's, a second server's) would otherwise move the limits of this process onto
+# REDIS_URL's Redis, shared with the other pytest worker, whose `limiter.reset()` after each test
+# then emptied them in the middle of a test counting sign-ins. Every app built here keeps its
+# limits in this process; the servers tests/deploy starts get their Redis from REDIS_URL.
+os.environ["RATELIMIT_STORAGE_URI"] = "memory://"
 
 
 def _worker_database(url: str) -> str:

@@ -86,7 +86,8 @@ class Cluster:
 
     def __init__(self, base: Path, database_url: str):
         self.base, self.database_url = base, database_url
-        self.env = {k: v for k, v in os.environ.items() if k not in ("TEST_DATABASE_URL", "REDIS_URL")}
+        leave_out = ("TEST_DATABASE_URL", "REDIS_URL", "RATELIMIT_STORAGE_URI")  # the tests' own (tests/conftest.py)
+        self.env = {k: v for k, v in os.environ.items() if k not in leave_out}
         self.env.update(
             FLASK_APP="wsgi.py",
             DATABASE_URL=database_url,
