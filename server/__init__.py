@@ -169,33 +169,31 @@ def _sqlite_pragmas(app: Flask) -> None:
 
 
 def _analyze_if_never_analyzed(cursor) -> None:
-    """ANALYZE a database that has no statistics yet (a copied file, or one filled outside the app).
+    """ANALYZE a database whose statistics miss a table that has rows (a copied file, one filled
+    outside the app, or in bulk after a new file's first connection analyzed its empty tables:
+    PRAGMA optimize then analyzes only the tables its connection's queries used).
 
     Without them SQLite reads the dashboard's follow-up lists along the wrong index: 20-30 s at
-    a million households instead of a fraction of one. A full ANALYZE takes about 3 s there;
-    a limited one (analysis_limit) guesses the households per commune ten times too few and
-    leads the planner to the same wrong index. PostgreSQL keeps its own by autovacuum.
+    a million households instead of a fraction of one (9 s with the statistics of every table but
+    the households). A full ANALYZE takes about 3 s there; a limited one (analysis_limit) guesses
+    the households per commune ten times too few and leads the planner to the same wrong index.
+    Only the tables missing are analyzed (ANALYZE gives a table with rows its statistics, so
+    each once): a small table's first rows do not cost a full ANALYZE. PostgreSQL keeps its own
+    by autovacuum.
     """
     cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
-    if cursor.fetchone() is None or _households_never_analyzed(cursor):
-        cursor.execute("ANALYZE")
-
-
-def _households_never_analyzed(cursor) -> bool:
-    """Statistics that hold nothing of the households although there are some.
-
-    A new file's first connection analyzes empty tables, and PRAGMA optimize later analyzes only
-    the tables its connection's queries used: a database filled in bulk can then have statistics
-    of some tables and none of the households (the dashboard's whole page took 9 s at a million).
-    """
-    cursor.execute("SELECT 1 FROM sqlite_stat1 WHERE tbl = 'households' LIMIT 1")
-    if cursor.fetchone() is not None:
-        return False
-    cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'households'")
     if cursor.fetchone() is None:
-        return False
-    cursor.execute("SELECT 1 FROM households LIMIT 1")
-    return cursor.fetchone() is not None
+        cursor.execute("ANALYZE")
+        return
+    cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " AND name NOT IN (SELECT tbl FROM sqlite_stat1)"
+    )
+    for (table,) in cursor.fetchall():
+        quoted = '"' + table.replace('"', '""') + '"'  # a name from the schema itself, quoted
+        cursor.execute(f"SELECT 1 FROM {quoted} LIMIT 1")  # noqa: S608
+        if cursor.fetchone() is not None:
+            cursor.execute(f"ANALYZE {quoted}")
 
 
 def _optimize(dbapi_connection) -> None:

@@ -65,6 +65,7 @@ class LogBook:
 
     def add(self, m: dict, reply: dict, conflicts: dict | None) -> None:
         """Log a processed mutation; a retried one updates its earlier row."""
+        first = dict(reply)  # the reply as sent now: the push adds the versions to it later
         values = {
             "device_token_id": self.token_id,
             "device_id": self.device_id,
@@ -79,17 +80,17 @@ class LogBook:
             "result": reply["status"],
             "result_code": reply.get("code"),
             # An applied mutation's reply follows from its row (_applied): not stored again.
-            "reply": {} if reply["status"] == "applied" and reply.keys() == _APPLIED_KEYS else dict(reply),
+            "reply": {} if reply["status"] == "applied" and reply.keys() == _APPLIED_KEYS else first,
             "conflicts": conflicts,
         }
         earlier = self.entries.get(m["mutation_id"])
         if earlier is None:
             pending = {"mutation_id": m["mutation_id"], **values}
             self.new_rows.append(pending)
-            self.entries[m["mutation_id"]] = Entry(dict(reply), pending=pending)
+            self.entries[m["mutation_id"]] = Entry(first, pending=pending)
             return
         # A retryable rejection tried again: the same log entry gets the new outcome.
-        earlier.reply = dict(reply)
+        earlier.reply = first
         if earlier.pending is not None:
             earlier.pending.update(values)
         else:
