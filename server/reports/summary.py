@@ -59,9 +59,14 @@ def _statements(dialect: str) -> dict:
 @functools.cache
 def _held_statements(dialect: str) -> dict:
     """Taking the households held back for one phone ("token") or for all, and whether any are."""
-    # Locked in key order, so two takers (a phone's last batch, a reader) never wait on each other in a circle.
+    # A reader takes them all, locked in key order (two readers never wait on each other in a circle),
+    # and waits for a phone's last batch taking some: it must read them recomputed. A phone's last
+    # batch skips those a reader is taking: the reader recomputes them from every batch committed
+    # before, and the phone, holding the version counter meanwhile, does not wait for a reader's
+    # request to end.
     everyone = sa.select(HELD.c.id).order_by(HELD.c.id).with_for_update()
-    one = everyone.where(HELD.c.device_token_id == sa.bindparam("token", type_=sa.Integer))
+    token = HELD.c.device_token_id == sa.bindparam("token", type_=sa.Integer)
+    one = sa.select(HELD.c.id).where(token).order_by(HELD.c.id).with_for_update(skip_locked=True)
     return {
         "take_one": sa.delete(HELD).where(HELD.c.id.in_(one)).returning(HELD.c.household_ids),
         "take_all": sa.delete(HELD).where(HELD.c.id.in_(everyone)).returning(HELD.c.household_ids),

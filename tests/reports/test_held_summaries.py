@@ -1,6 +1,7 @@
 """A phone's sync in several batches: its households' summaries recomputed once, by its last batch,
 and never read held back (every reader recomputes what a phone left part-way first)."""
 
+import threading
 import uuid
 from datetime import date
 
@@ -163,3 +164,34 @@ def test_rebuilding_the_summaries_leaves_nothing_held(client, world):
     db.session.commit()
     assert _held() == set()
     assert all_fresh() and counters_exact()
+
+
+@pytest.mark.postgres_only
+def test_a_phones_last_batch_does_not_wait_for_a_reader_taking_its_households(app, client, world):
+    """A reader recomputing a phone's held households holds them till its request ends; the
+    phone's last batch leaves those to it instead of waiting (it holds the version counter)."""
+    ids = _left_part_way(client, world)
+    finished, errors = threading.Event(), []
+    attendance = _checked_in(world, world["sessions"][1], ids)
+
+    def last_batch():
+        try:
+            with app.app_context():
+                _push(client, world, attendance, queued=0)
+            finished.set()
+        except Exception as error:  # re-raised in the test's thread
+            errors.append(error)
+
+    with db.engine.connect() as reader:
+        assert summary.take_held(reader) == set(ids)  # the reader's request, not ended yet
+        thread = threading.Thread(target=last_batch)
+        thread.start()
+        pushed = finished.wait(timeout=20)
+        reader.rollback()  # the reader fails: its households are held again
+        thread.join(timeout=20)
+    assert not errors
+    assert pushed
+    assert _held() == set(ids)
+    assert place_report(_places(world)["commune"], THIS_YEAR).place.registered == 2
+    db.session.commit()
+    assert _held() == set() and all_fresh() and counters_exact()
