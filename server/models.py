@@ -11,5 +11,5 @@ from server.places.models import Place  # noqa: F401
 from server.privacy.models import AccessLog  # noqa: F401
 from server.products.models import Lot, Producer, Product  # noqa: F401
 from server.public.models import ScanDay, ScanVisitor  # noqa: F401
-from server.reports.models import Baseline, HeldSummary, HouseholdSummary, Target  # noqa: F401
+from server.reports.models import Baseline, HouseholdSummary, Target  # noqa: F401
 from server.training.models import Attendance, TrainingSession  # noqa: F401

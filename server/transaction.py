@@ -33,8 +33,7 @@ Every commit runs STEPS, in this order, from one before_commit listener:
    once, with them (a batch of mutations has already taken its versions in one step before
    writing its new rows, server/mutations/rows.py: those rows keep them);
 2. refresh summaries (server/reports/summary_hooks.py): household_summaries rows are recomputed
-   from the source tables as that last flush left them (a phone's batch with more to come holds
-   its households back for its last batch; readers recompute whatever is held first).
+   from the source tables as that last flush left them.
 """
 
 from flask import Flask

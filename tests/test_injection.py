@@ -83,7 +83,6 @@ NOT_FREE_TEXT = {
     "place_day_counts.metric": "a figure's name, written by the server",
     "place_month_counts.commune_code": "copied from household_summaries",
     "place_month_counts.metric": "a figure's name, written by the server",
-    "held_summaries.household_ids": "household ids written by the server, never shown",
     "households.phone": "digits only: normalised at every input",
     "households.preferred_language": CODE,
     "households.search_text": "derived (folded name), never shown",

@@ -11,7 +11,6 @@ from server.places.models import Place
 from server.reports.household_dates import counted_households
 from server.reports.indicators import households_in
 from server.reports.models import HouseholdSummary
-from server.reports.summary import catch_up
 from server.text import fold, normalise_phone
 
 FOLLOW_UPS = ("trained_no_account", "no_smartphone")
@@ -21,12 +20,10 @@ def follow_up_condition(name: str | None):
     """SQL condition of a follow-up list (or true).
 
     Read from household_summaries, which marks the households of each list (trained without a
-    seller account, no smartphone) and is kept up to date at every commit (what a phone's sync
-    held back is recomputed first); an index there
+    seller account, no smartphone) and is kept up to date at every commit; an index there
     counts a list of a million households without reading them.
     """
     if name in FOLLOW_UPS:
-        catch_up(db.session.connection())  # the query reads the summaries: none may be held back
         summary = HouseholdSummary.__table__.c
         flag = summary[f"follow_up_{name}"]
         return sa.select(summary.household_id).where(summary.household_id == Household.id, flag == sa.true()).exists()

@@ -2,8 +2,7 @@
 
 Counting is done by the database: a GROUP BY over household_summaries, one row per household
 with the first day it met each indicator, kept up to date at every commit
-(server/reports/summary_hooks.py; what a phone part-way through its sync held back is
-recomputed first, summary.catch_up). Python only turns the few grouped rows into figures.
+(server/reports/summary_hooks.py). Python only turns the few grouped rows into figures.
 """
 
 from dataclasses import dataclass, field
@@ -17,7 +16,6 @@ from server.places.models import Place
 from server.reports import counters
 from server.reports import targets as target_rules
 from server.reports.models import INDICATORS, HouseholdSummary
-from server.reports.summary import catch_up
 
 NO_HAMLET = ""  # group key of households recorded without a hamlet
 
@@ -128,7 +126,6 @@ def follow_up_count(place: Place, communes_filter, name: str) -> int:
     `communes_filter(column)` restricts commune codes to the reader's scope. A province or a
     commune is added up from the per-commune counters; a hamlet counts its household_summaries.
     """
-    catch_up(db.session.connection())
     if place.kind in ("province", "commune"):
         communes = communes_of(place) if place.kind == "province" else [place.code]
         found = counters.follow_ups(db.session.connection(), communes, communes_filter(counters.MONTHS.c.commune_code))
@@ -163,7 +160,6 @@ def count_rows(where, group, as_of: date) -> dict[str, dict]:
         columns.append(sa.func.count().filter(summary[indicator] <= ago).label(f"{indicator}_ago"))
     columns += [sa.func.count().filter(summary[f"platform_{p}"] <= on).label(f"platform_{p}") for p in PLATFORMS]
     query = sa.select(*columns).where(counted_as_of(as_of), where).group_by(group)
-    catch_up(db.session.connection())
     rows = db.session.execute(query).mappings()
     return {row["grp"]: {k: int(v or 0) for k, v in row.items() if k != "grp"} for row in rows}
 
@@ -253,7 +249,6 @@ def place_report(place: Place, year: int, today: date | None = None) -> PlaceRep
     """Figures of a place and its children for a year."""
     as_of = as_of_for(year, today)
     if place.kind == "province":  # added up from the per-commune counters, not counted row by row
-        catch_up(db.session.connection())
         counts = counters.table_rows(db.session.connection(), communes_of(place), as_of, target_rules.PACE_DAYS)
     else:
         counts = count_rows(summaries_in(place), group_column(place), as_of)

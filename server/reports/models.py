@@ -44,8 +44,7 @@ class HouseholdSummary(db.Model):
     """One row per household: where it is, whether it counts, and the first day it met each indicator.
 
     Derived data: recomputed from the source tables in the same transaction as every write that
-    can change it (server/reports/summary_hooks.py), so the dashboard only has to count rows;
-    a phone's batches but its last are held back and recomputed together (HeldSummary below).
+    can change it (server/reports/summary_hooks.py), so the dashboard only has to count rows.
     No foreign keys: checking them would take locks on households inside every commit.
     """
 
@@ -78,26 +77,6 @@ class HouseholdSummary(db.Model):
     # trained (a live attendance at a live session) without a live seller account; no smartphone.
     follow_up_trained_no_account = sa.Column(sa.Boolean, nullable=False, default=False)
     follow_up_no_smartphone = sa.Column(sa.Boolean, nullable=False, default=False)
-
-
-class HeldSummary(db.Model):
-    """Households whose summary rows wait for the end of a phone's sync (server/reports/summary_hooks.py).
-
-    A phone that sends its outbox in several batches says how much is left after each; its
-    batches but the last leave their households here, one row a batch, instead of recomputing
-    them, and the last recomputes them all at once (a household registered, then checked in at
-    two sessions, is recomputed once instead of three times). Whoever reads the summaries first
-    recomputes whatever is held (summary.catch_up), so a reader never sees a held row. No
-    foreign keys, as in the mutation log: tokens are never deleted, and a household deleted
-    meanwhile is simply not found again.
-    """
-
-    __tablename__ = "held_summaries"
-    id = sa.Column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
-    device_token_id = sa.Column(sa.Integer, nullable=False, index=True)  # the phone part-way through its sync
-    # The households of one batch, 32 hex digits each, separated by spaces: one short row to
-    # write a batch (a row per household cost a tenth of the push's time on PostgreSQL).
-    household_ids = sa.Column(sa.Text, nullable=False)
 
 
 class PlaceDayCount(db.Model):

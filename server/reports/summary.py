@@ -14,13 +14,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from server.reports import counters
 from server.reports.household_dates import among, among_ids, summary_select
-from server.reports.models import HeldSummary, HouseholdSummary
+from server.reports.models import HouseholdSummary
 from server.training.models import Attendance
 
 CHUNK = 1000  # households per statement, so one statement never grows with a large import
 SUMMARY = HouseholdSummary.__table__
-HELD = HeldSummary.__table__
-CAUGHT_UP = "summaries_caught_up"  # Connection.info key: the transaction that read the held rows
 COLUMNS = [column.name for column in SUMMARY.columns]
 
 
@@ -54,55 +52,6 @@ def _statements(dialect: str) -> dict:
         "upsert": _upsert(dialect, summary_select([], dialect)).returning(*counters.summary_columns()),
         "delete": sa.delete(SUMMARY).where(rows),
     }
-
-
-@functools.cache
-def _held_statements(dialect: str) -> dict:
-    """Taking the households held back for one phone ("token") or for all, and whether any are."""
-    # A reader takes them all, locked in key order (two readers never wait on each other in a circle),
-    # and waits for a phone's last batch taking some: it must read them recomputed. A phone's last
-    # batch skips those a reader is taking: the reader recomputes them from every batch committed
-    # before, and the phone, holding the version counter meanwhile, does not wait for a reader's
-    # request to end.
-    everyone = sa.select(HELD.c.id).order_by(HELD.c.id).with_for_update()
-    token = HELD.c.device_token_id == sa.bindparam("token", type_=sa.Integer)
-    one = sa.select(HELD.c.id).where(token).order_by(HELD.c.id).with_for_update(skip_locked=True)
-    return {
-        "take_one": sa.delete(HELD).where(HELD.c.id.in_(one)).returning(HELD.c.household_ids),
-        "take_all": sa.delete(HELD).where(HELD.c.id.in_(everyone)).returning(HELD.c.household_ids),
-        "any": sa.select(HELD.c.id).limit(1),
-    }
-
-
-def hold(conn, token_id: int, household_ids) -> None:
-    """Leave these households' rows to be recomputed later: the phone `token_id` has more batches to send."""
-    if household_ids:
-        ids = " ".join(i.hex for i in _uuids(household_ids))
-        conn.execute(sa.insert(HELD), {"device_token_id": token_id, "household_ids": ids})
-
-
-def take_held(conn, token_id: int | None = None) -> set:
-    """The households held back for one phone (or for every phone), no longer held once taken."""
-    statements = _held_statements(conn.dialect.name)
-    if token_id is None:
-        held = conn.execute(statements["take_all"]).scalars()
-    else:
-        held = conn.execute(statements["take_one"], {"token": token_id}).scalars()
-    hexes = set()
-    for ids in held:  # a household checked in at two sessions is in two batches' rows
-        hexes.update(ids.split())
-    return {uuid.UUID(hex=i) for i in hexes}
-
-
-def catch_up(conn) -> None:
-    """Recompute whatever is held back, before the summaries or the counters are read (once a transaction)."""
-    transaction = conn.get_transaction()
-    if transaction is not None and conn.info.get(CAUGHT_UP) is transaction:
-        return
-    if conn.execute(_held_statements(conn.dialect.name)["any"]).first() is not None:
-        refresh(conn, take_held(conn))
-    if transaction is not None:
-        conn.info[CAUGHT_UP] = transaction
 
 
 def _run(conn, name: str, ids: list):
@@ -156,7 +105,6 @@ def refresh(conn, household_ids=(), session_ids=(), removed=(), new=()) -> int:
 
 def rebuild(conn) -> int:
     """Recompute every row and the counters (after a migration, a restore, or writes made behind the app's back)."""
-    conn.execute(sa.delete(HELD))  # every row is recomputed: nothing is held back any more
     conn.execute(sa.delete(SUMMARY))
     conn.execute(sa.insert(SUMMARY).from_select(COLUMNS, summary_select()))
     counters.rebuild(conn)

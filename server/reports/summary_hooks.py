@@ -1,15 +1,9 @@
-"""Keep household_summaries exactly up to date, in the same transaction as the writes (or by the phone's last batch).
+"""Keep household_summaries exactly up to date, in the same transaction as the writes.
 
 Every flush notes the households whose figures a write may change (a household itself, its
 attendance and accounts, everyone at a training session whose date, topics or tombstone
 changed); just before the commit, in the commit's second step (server/transaction.py), their
 rows are recomputed from the source tables in a few set-based statements (server/reports/summary.py).
-
-A phone that sends its outbox in several batches says after each how much is left: its batches
-but the last hold their households back (summary.hold, table held_summaries) and the last one
-recomputes them with its own, so a household registered and then checked in at two sessions is
-recomputed once. Whoever reads the summaries or the counters first calls summary.catch_up, which
-recomputes whatever is still held (a phone that stopped part-way, say): no reader sees a held row.
 
 ORM writes are seen at flush. Core INSERT/UPDATE/DELETE statements run through the session
 (`db.session.execute(sa.update(...))`) are seen in do_orm_execute. Statements run on a bare
@@ -56,9 +50,6 @@ class Pending:
     removed: set = field(default_factory=set)  # households deleted outright
     new: set = field(default_factory=set)  # households this transaction inserted: no summary row yet
     everything: bool = False
-    phone: int | None = None  # the device token of a phone's push: its held households come too
-    more_coming: bool = False  # the phone has further batches to send: hold the households back
-    held: bool = False  # the phone's earlier batches may have held households back
 
 
 def _pending(session) -> Pending:
@@ -75,13 +66,6 @@ def mark_households(session, household_ids) -> None:
 def mark_sessions(session, session_ids) -> None:
     """Have the rows of everyone at these training sessions recomputed at commit."""
     _pending(session).sessions.update(session_ids)
-
-
-def phone_push(session, token_id: int, more_coming: bool, held: bool) -> None:
-    """This transaction is a batch of a phone's sync: `more_coming` if the phone has more batches to
-    send, `held` if its earlier batches may have held households back."""
-    pending = _pending(session)
-    pending.phone, pending.more_coming, pending.held = token_id, more_coming, held
 
 
 def _note(pending: Pending, obj, old_household_ids=()) -> None:
@@ -235,16 +219,8 @@ def refresh_summaries(session: orm.Session) -> None:
     conn = session.connection()
     if pending.everything:
         summary.rebuild(conn)
-        return
-    households = pending.households
-    if pending.phone is not None:
-        if pending.more_coming and not (pending.sessions or pending.removed):
-            summary.hold(conn, pending.phone, households)  # recomputed with the phone's last batch
-            return
-        if pending.held:
-            households = households | summary.take_held(conn, pending.phone)
-    if households or pending.sessions or pending.removed:
-        summary.refresh(conn, households, pending.sessions, pending.removed, pending.new - pending.removed)
+    elif pending.households or pending.sessions or pending.removed:
+        summary.refresh(conn, pending.households, pending.sessions, pending.removed, pending.new - pending.removed)
 
 
 @event.listens_for(orm.Session, "after_transaction_end")

@@ -10,7 +10,6 @@ from server.places.models import Place
 from server.reports import counters
 from server.reports.indicators import as_of_for, communes_of, counted_as_of, summaries_in
 from server.reports.models import INDICATORS, HouseholdSummary
-from server.reports.summary import catch_up
 
 
 def month_ends(year: int, as_of: date) -> list[date]:
@@ -25,7 +24,6 @@ def monthly_trend(place: Place, year: int, today: date | None = None) -> list[tu
     ends = month_ends(year, as_of)
     if not ends:
         return []
-    catch_up(db.session.connection())
     if place.kind in ("province", "commune"):  # added up from the per-commune counters
         communes = communes_of(place) if place.kind == "province" else [place.code]
         return list(zip(ends, counters.trend(db.session.connection(), communes, ends, as_of), strict=True))

@@ -27,7 +27,6 @@ from server.mutations.batch import Batch
 from server.mutations.fastload import compile_loader
 from server.mutations.kinds import ENTITIES
 from server.mutations.rejections import Rejected
-from server.reports.summary_hooks import phone_push
 from server.sync.schemas import MutationSchema
 
 _MUTATION = MutationSchema()
@@ -51,12 +50,7 @@ def push(user, token, envelope: dict, raw_mutations: list) -> dict:
 
 
 def _push_once(user, token, envelope: dict, checked: list[dict], fresh: bool) -> dict:
-    # A phone's batches but its last leave the summaries to the last one; a phone whose previous
-    # batch said nothing was left has nothing held back (readers take what a lost sync left).
-    held = token is not None and bool(token.queued_changes)
     _record_sync(token, envelope)
-    if token is not None:
-        phone_push(db.session, token.id, more_coming=bool(envelope.get("queued")), held=held)
     record_opened(token, envelope.get("shown"))
     batch = Batch(user, token, scope_for(user), fresh=fresh).load([m for m in checked if "reply" not in m])
     with db.session.no_autoflush:  # everything is written at the end, with its version
