@@ -15,6 +15,8 @@ with the old commune, and those records get a new version. Pulls by phones of th
 commune send the exit as a "gone" change; phones of the new commune get the records.
 """
 
+import uuid
+
 import sqlalchemy as sa
 
 from server.extensions import db
@@ -140,9 +142,19 @@ def _reply(mutation_id: str, status: str, record_id) -> dict:
 
 
 def rejected_reply(mutation_id, record_id, rejection: Rejected) -> dict:
-    """The reply to a refused mutation: its code, the reason in words, whether to send it again."""
-    reply = _reply(str(mutation_id), "rejected", str(record_id) if record_id else None)
+    """The reply to a refused mutation: its code, the reason in words, whether to send it again.
+
+    The ids are those sent (as text), or null where the mutation had none, or not as text: a
+    mutation that cannot even be read may come with anything there.
+    """
+    reply = _reply(_sent_id(mutation_id), "rejected", _sent_id(record_id))
     reply.update(code=rejection.code, message=rejection.message, retryable=rejection.code in RETRYABLE)
     if rejection.errors:
         reply["errors"] = rejection.errors
     return reply
+
+
+def _sent_id(value) -> str | None:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value if isinstance(value, str) and value else None

@@ -136,7 +136,11 @@ class PullQuerySchema(Schema):
 
 
 class MutationResultSchema(Schema):
-    mutation_id = fields.String(required=True)
+    mutation_id = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The mutation_id sent; null for a change sent without one (or not as text)."},
+    )
     status = fields.String(required=True, validate=validate.OneOf(("applied", "duplicate", "merged", "rejected")))
     original_status = fields.String(
         validate=validate.OneOf(("applied", "merged", "rejected")),

@@ -57,7 +57,7 @@ class Phone:
         response = self.push(mutations, **kwargs)
         assert response.status_code == 200, response.get_data(as_text=True)
         sent = {m.get("mutation_id") for m in mutations if isinstance(m, dict)}
-        return [r for r in response.get_json()["results"] if r["mutation_id"] in sent or r["mutation_id"] == "None"]
+        return [r for r in response.get_json()["results"] if r["mutation_id"] in sent or r["mutation_id"] is None]
 
     def pull(self, cursor=None, limit=500, **params):
         """GET one page; returns the decoded body."""

@@ -182,6 +182,19 @@ def test_bad_mutation_does_not_block_the_others(tree, trainer, phone_for):
     assert count(Household) == 1
 
 
+def test_a_change_that_cannot_be_read_is_answered_with_the_ids_it_came_with(tree, trainer, phone_for):
+    phone = phone_for(trainer)
+    kept = str(uuid.uuid4())
+    sent = [
+        {"entity": "household", "record_id": kept},  # no mutation_id
+        {"mutation_id": 7, "entity": "household", "record_id": {"a": 1}},  # ids that are not text
+        {"mutation_id": "not-a-uuid", "entity": "household", "record_id": ""},
+    ]
+    results = phone.push(sent, consent=False).get_json()["results"]
+    assert [(r["status"], r["code"]) for r in results] == [("rejected", "invalid")] * 3
+    assert [(r["mutation_id"], r["record_id"]) for r in results] == [(None, kept), (None, None), ("not-a-uuid", None)]
+
+
 def test_same_attendance_from_two_phones_makes_one_row(tree, trainer, phone_for):
     phone_a, phone_b = phone_for(trainer, "A"), phone_for(trainer, "B")
     member = f.household(tree["commune"])
