@@ -137,8 +137,8 @@ def _leave_commune(entity: Entity, record, old_commune: str) -> None:
             touch(db.session, row)  # phones of the new commune must get it too
 
 
-def _reply(mutation_id: str, status: str, record_id) -> dict:
-    return {"mutation_id": mutation_id, "status": status, "record_id": str(record_id) if record_id else None}
+def _reply(mutation_id: str | None, status: str, record_id: str | None) -> dict:
+    return {"mutation_id": mutation_id, "status": status, "record_id": record_id}
 
 
 def rejected_reply(mutation_id, record_id, rejection: Rejected) -> dict:

@@ -88,8 +88,7 @@ def _check_envelope(raw, suspect: bool = True) -> dict:
     """
     broken = invalid_text_path(raw) if suspect else None
     if broken is not None:
-        mutation_id = raw.get("mutation_id") if isinstance(raw, dict) else None
-        record_id = raw.get("record_id") if isinstance(raw, dict) else None
+        mutation_id, record_id = _ids_sent(raw)
         if invalid_text_path([mutation_id, record_id]) is not None:
             mutation_id = record_id = None
         name = broken.removeprefix("fields.")
@@ -97,9 +96,12 @@ def _check_envelope(raw, suspect: bool = True) -> dict:
     try:
         return _load_mutation(raw if isinstance(raw, dict) else {})
     except SchemaError as error:
-        mutation_id = raw.get("mutation_id") if isinstance(raw, dict) else None
-        record_id = raw.get("record_id") if isinstance(raw, dict) else None
-        return {"reply": rejected_reply(mutation_id, record_id, Rejected("invalid", error.normalized_messages()))}
+        return {"reply": rejected_reply(*_ids_sent(raw), Rejected("invalid", error.normalized_messages()))}
+
+
+def _ids_sent(raw) -> tuple:
+    """The mutation_id and record_id a change came with, whatever they are (for its rejection)."""
+    return (raw.get("mutation_id"), raw.get("record_id")) if isinstance(raw, dict) else (None, None)
 
 
 def _reply_record(batch: Batch, m: dict, reply: dict):
