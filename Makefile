@@ -79,6 +79,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/sync_push.py
 	$(BIN)/python bench/sync_pull.py
 	tools/with-postgres $(BIN)/python bench/sync_push.py
+	tools/with-postgres $(BIN)/python bench/sync_push_parts.py
 	tools/with-postgres $(BIN)/python bench/sync_pull.py
 	$(BIN)/python bench/request_cpu.py
 	tools/with-postgres $(BIN)/python bench/request_cpu.py

@@ -277,6 +277,9 @@ class PouchdbServer:
         the fairer comparison: wall times there depend on what else runs)."""
         self.databases += 1
         name = f"bench{self.databases}"
+        # A new connection each time: Node closes an idle one after 5 s, and a round may take longer.
+        self.conn.close()
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         self.conn.request("PUT", f"/{name}")
         self.conn.getresponse().read()
         docs = [{"_id": m["record_id"], "entity": m["entity"], "clock": m["clock"], **m["fields"]} for m in batch]
@@ -311,7 +314,8 @@ def start_pouchdb() -> PouchdbServer | None:
     return server
 
 
-def main() -> None:
+def prepare() -> tuple:
+    """(app, dialect, raw token, the 10,000 mutations): a phone of the commune and its two sessions."""
     app, dialect = make_app()
     raw, device_id = phone_token(app)
     session_ids = [uuid.uuid4(), uuid.uuid4()]
@@ -325,6 +329,11 @@ def main() -> None:
     # collector's scans, as the app's own objects are (server/collector.py), so that they do not
     # weigh on the server's side. pouchdb-server's process never holds them.
     settle()
+    return app, dialect, raw, batch
+
+
+def main() -> None:
+    app, dialect, raw, batch = prepare()
     pouchdb_side = start_pouchdb()
     try:
         # Both sides take the documents once before the rounds (a running server has warmed up).
