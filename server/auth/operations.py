@@ -26,6 +26,9 @@ def _places(codes: list[str], role: str) -> list[Place]:
             raise ValidationError(_("There is no place with code %(code)s.", code=code), code="unknown_place")
         if role == "trainer" and place.kind != "commune":
             raise ValidationError(_("Trainers are assigned communes, not %(name)s.", name=place.name))
+        # Records are in scope by commune: a hamlet cannot be given without the rest of its commune.
+        if role == "supervisor" and place.kind not in ("province", "commune"):
+            raise ValidationError(_("Supervisors are assigned provinces or communes, not %(name)s.", name=place.name))
         places.append(place)
     if role != "admin" and not places:
         raise ValidationError(_("Supervisors and trainers need at least one place."), code="no_place")

@@ -64,10 +64,8 @@ def scope_for(user) -> Scope:
         communes.update(
             db.session.scalars(sa.select(Place.code).where(Place.kind == "commune", Place.parent_code.in_(provinces)))
         )
-    for place in user.places:
-        if place.kind == "commune":
-            communes.add(place.code)
-        elif place.kind == "hamlet" and place.parent_code:
-            communes.add(place.parent_code)
+    # A hamlet (which the user forms no longer accept) gives nothing: records are in scope by
+    # commune, and a hamlet's user must not see the rest of its commune.
+    communes.update(place.code for place in user.places if place.kind == "commune")
     roots = frozenset(provinces if user.role == "supervisor" else ()) | frozenset(codes)
     return Scope(False, frozenset(communes), roots)

@@ -57,6 +57,16 @@ def test_trainer_sees_only_assigned_communes(ctx):
         scope.require_commune(None)
 
 
+def test_a_hamlet_held_from_before_gives_nothing_of_its_commune(ctx):
+    tree = factories.small_tree()
+    _households(tree)
+    factories.household(tree["commune"], tree["hamlet"], head_name="Ở Phum Sóc Chuối")
+    supervisor = factories.user("supervisor", [tree["hamlet"]])  # as stored before the forms refused it
+    scope = scope_for(supervisor)
+    assert not scope.covers_commune("29461") and not scope.covers_place(tree["hamlet"])
+    assert _visible_households(supervisor) == set()
+
+
 def test_admin_sees_everything(ctx):
     tree = factories.small_tree()
     _households(tree)

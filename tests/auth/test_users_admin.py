@@ -78,6 +78,22 @@ def test_admin_sees_why_a_user_was_not_created(ctx, client):
     assert _user("binh") is None
 
 
+def test_a_supervisor_cannot_be_given_a_hamlet_alone(ctx, client):
+    """Records are in scope by commune: a hamlet's supervisor would see the whole commune."""
+    tree = factories.small_tree()
+    supervisor = factories.user("supervisor", [tree["commune"]], username="hoa")
+    _admin_client(client)
+    form = {"username": "binh", "role": "supervisor", "places": "29461-001", "password": "long enough password"}
+    response = client.post("/admin/users", data=form, headers=EN)
+    assert response.status_code == 422
+    assert "Supervisors are assigned provinces or communes, not Phum Sóc Chuối." in response.get_data(as_text=True)
+    assert _user("binh") is None
+    form = {"display_name": "Hoa", "role": "supervisor", "places": "29461-001", "active": "y"}
+    response = client.post(f"/admin/users/{supervisor.id}", data=form, headers=EN)
+    assert "Supervisors are assigned provinces or communes, not Phum Sóc Chuối." in response.get_data(as_text=True)
+    assert [p.code for p in _user("hoa").places] == ["29461"]
+
+
 def test_admin_assigns_places_and_switches_an_account_off(ctx, client):
     tree = factories.small_tree()
     trainer = factories.user("trainer", [tree["commune"]], username="lan")
