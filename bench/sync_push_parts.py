@@ -96,9 +96,8 @@ def main() -> None:
                 WITHOUT.update(name.split("+") if name != "as the app runs" else ())
                 empty_tables(app)
                 cpu, database = [], postgres_cpu()
-                times[name] = (push_all(app, raw, batch, cpu), cpu[0], database)
-                if database is not None:
-                    times[name] = (*times[name][:2], postgres_cpu() - database)
+                pushed = push_all(app, raw, batch, cpu)
+                times[name] = (pushed, cpu[0], None if database is None else postgres_cpu() - database)
             WITHOUT.clear()
             pouchdb_cpu = []
             spent = pouchdb.push(batch, pouchdb_cpu)

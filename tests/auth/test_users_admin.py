@@ -68,14 +68,19 @@ def test_admin_creates_a_user_with_places(ctx, client):
     assert sorted(p.code for p in _user("binh").places) == ["86", "92"]
 
 
+def _assert_not_created(client, role: str, places: str, refusal: str) -> None:
+    """Creating user binh with these places is refused with this message, and nobody is created."""
+    form = {"username": "binh", "role": role, "places": places, "password": "long enough password"}
+    response = client.post("/admin/users", data=form, headers=EN)
+    assert response.status_code == 422
+    assert refusal in response.get_data(as_text=True)
+    assert _user("binh") is None
+
+
 def test_admin_sees_why_a_user_was_not_created(ctx, client):
     factories.small_tree()
     _admin_client(client)
-    form = {"username": "binh", "role": "trainer", "places": "86", "password": "long enough password"}
-    response = client.post("/admin/users", data=form, headers=EN)
-    assert response.status_code == 422
-    assert "Trainers are assigned communes, not Tỉnh Vĩnh Long." in response.get_data(as_text=True)
-    assert _user("binh") is None
+    _assert_not_created(client, "trainer", "86", "Trainers are assigned communes, not Tỉnh Vĩnh Long.")
 
 
 def test_a_supervisor_cannot_be_given_a_hamlet_alone(ctx, client):
@@ -83,14 +88,11 @@ def test_a_supervisor_cannot_be_given_a_hamlet_alone(ctx, client):
     tree = factories.small_tree()
     supervisor = factories.user("supervisor", [tree["commune"]], username="hoa")
     _admin_client(client)
-    form = {"username": "binh", "role": "supervisor", "places": "29461-001", "password": "long enough password"}
-    response = client.post("/admin/users", data=form, headers=EN)
-    assert response.status_code == 422
-    assert "Supervisors are assigned provinces or communes, not Phum Sóc Chuối." in response.get_data(as_text=True)
-    assert _user("binh") is None
+    refusal = "Supervisors are assigned provinces or communes, not Phum Sóc Chuối."
+    _assert_not_created(client, "supervisor", "29461-001", refusal)
     form = {"display_name": "Hoa", "role": "supervisor", "places": "29461-001", "active": "y"}
     response = client.post(f"/admin/users/{supervisor.id}", data=form, headers=EN)
-    assert "Supervisors are assigned provinces or communes, not Phum Sóc Chuối." in response.get_data(as_text=True)
+    assert refusal in response.get_data(as_text=True)
     assert [p.code for p in _user("hoa").places] == ["29461"]
 
 
